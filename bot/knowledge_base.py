@@ -1,0 +1,173 @@
+"""The loaded tables, indexed for the lookups the resolver and the scanner make.
+
+Indexes are derived once from the validated tables; entries themselves stay
+as authored. Exact lookups are dictionary hits, so they cost the same at any
+table size; fuzzy text-code lookups only compare codes of the same shape.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import cached_property
+
+from rapidfuzz import process
+from rapidfuzz.distance import OSA
+
+from .models import ErrorCode, MatchKind, Product, ProductTable
+
+__all__ = [
+    "Entry",
+    "FuzzyHit",
+    "KnowledgeBase",
+    "canonical_number",
+    "normalize_text_code",
+]
+
+_SEPARATORS = re.compile(r"[\s_\-]+")
+
+
+def normalize_text_code(text: str) -> str:
+    """``"wrong server"``, ``"Wrong-Server"`` and ``"WRONG__SERVER"`` all become ``WRONG_SERVER``."""
+    return _SEPARATORS.sub("_", text.strip()).strip("_").upper()
+
+
+def canonical_number(text: str) -> str | None:
+    """The table form of a typed number: ``"+01027"`` -> ``"1027"``; ``None`` if not a number."""
+    body = text.strip()
+    sign = ""
+    if body[:1] in "+-":
+        sign, body = ("-" if body[0] == "-" else ""), body[1:]
+    if not body.isascii() or not body.isdigit():
+        return None
+    digits = body.lstrip("0") or "0"
+    return "0" if digits == "0" else sign + digits
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """An entry together with the product it belongs to."""
+
+    product: Product
+    code: ErrorCode
+
+    @property
+    def key(self) -> str:
+        return f"{self.product.id}:{self.code.code}"
+
+
+@dataclass(frozen=True, slots=True)
+class FuzzyHit:
+    """A text code reached despite a typo."""
+
+    #: The clean text code the typo was read as.
+    text_code: str
+    entries: tuple[Entry, ...]
+    #: Edit distance between what was typed and ``text_code``.
+    distance: int
+
+
+class KnowledgeBase:
+    """All products and entries, with the indexes lookups need."""
+
+    def __init__(self, tables: Sequence[ProductTable]) -> None:
+        self.tables = tuple(tables)
+        self.products: dict[str, Product] = {t.product.id: t.product for t in tables}
+        self.entries: tuple[Entry, ...] = tuple(
+            Entry(t.product, e) for t in tables for e in t.entries
+        )
+        by_number: dict[str, list[Entry]] = defaultdict(list)
+        by_text: dict[str, list[tuple[Entry, MatchKind]]] = defaultdict(list)
+        for item in self.entries:
+            by_number[item.code.code].append(item)
+            if item.code.text_code:
+                by_text[item.code.text_code].append((item, MatchKind.TEXT_CODE))
+            for alias in item.code.aliases:
+                norm = normalize_text_code(alias)
+                if not any(e is item for e, _ in by_text[norm]):
+                    by_text[norm].append((item, MatchKind.ALIAS))
+        self._by_number = dict(by_number)
+        self._by_text = dict(by_text)
+        self._alias_to_product = {
+            alias.casefold(): p.id for p in self.products.values() for alias in (p.id, *p.aliases)
+        }
+
+    def __len__(self) -> int:
+        return len(self.entries)
+
+    # -- numbers -----------------------------------------------------------------
+
+    def by_number(self, code: str, products: Iterable[str] | None = None) -> list[Entry]:
+        """Entries whose code is ``code`` (table form), in the given products if any."""
+        found = self._by_number.get(code, [])
+        if products is None:
+            return list(found)
+        allowed = set(products)
+        return [e for e in found if e.product.id in allowed]
+
+    def has_number(self, code: str) -> bool:
+        return code in self._by_number
+
+    # -- text codes ---------------------------------------------------------------
+
+    def by_text_code(self, text: str) -> list[tuple[Entry, MatchKind]]:
+        """Entries whose text code or alias is exactly ``text`` (any case, any separator)."""
+        return list(self._by_text.get(normalize_text_code(text), []))
+
+    @cached_property
+    def _fuzzy_buckets(self) -> dict[int, list[str]]:
+        buckets: dict[int, list[str]] = defaultdict(list)
+        for text in self._by_text:
+            buckets[text.count("_")].append(text)
+        return dict(buckets)
+
+    def fuzzy_text_code(self, text: str) -> FuzzyHit | None:
+        """The one text code ``text`` is a small typo of, or ``None`` when none or several are.
+
+        Small means one edit for codes under ten characters and two for longer ones (a
+        transposition counts as one). Only codes with as many words are compared, so
+        the cost does not grow with unrelated codes.
+        """
+        norm = normalize_text_code(text)
+        if len(norm) < 6 or "_" not in norm:
+            return None
+        bucket = self._fuzzy_buckets.get(norm.count("_"), [])
+        limit = 1 if len(norm) < 10 else 2
+        hits = process.extract(
+            norm, bucket, scorer=OSA.distance, score_cutoff=limit, limit=3
+        )
+        if not hits:
+            return None
+        best = min(distance for _, distance, _ in hits)
+        winners = {candidate for candidate, distance, _ in hits if distance == best}
+        if len(winners) != 1 or best == 0:
+            return None
+        (winner,) = winners
+        entries = tuple(dict.fromkeys(e for e, _ in self._by_text[winner]))
+        return FuzzyHit(self._clean_name(winner, entries), entries, int(best))
+
+    @staticmethod
+    def _clean_name(normalized: str, entries: Sequence[Entry]) -> str:
+        for e in entries:
+            if e.code.text_code:
+                return e.code.text_code
+        return normalized
+
+    # -- products -----------------------------------------------------------------
+
+    def product_for_alias(self, word: str) -> str | None:
+        """The product id a product word names (``"NIM"`` -> ``"commsease"``)."""
+        return self._alias_to_product.get(word.casefold())
+
+    @cached_property
+    def product_aliases(self) -> tuple[tuple[str, str], ...]:
+        """(alias, product id) pairs, longest alias first, for building matchers."""
+        pairs = sorted(self._alias_to_product.items(), key=lambda kv: (-len(kv[0]), kv[0]))
+        return tuple(pairs)
+
+    @cached_property
+    def text_codes(self) -> tuple[str, ...]:
+        """Every normalised text code and alias, longest first."""
+        return tuple(sorted(self._by_text, key=lambda t: (-len(t), t)))

@@ -1,0 +1,243 @@
+"""Plain data passed between errcode's layers: tables, entries, mentions, answers.
+
+Knowledge is authored as data (in the spirit of ``http.HTTPStatus``): each
+:class:`ErrorCode` states its facts once; what can be derived (labels, indexes,
+normalised forms, the source reference) is computed, never stored.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Annotated, Any
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+
+__all__ = [
+    "Audience",
+    "Correction",
+    "ErrorCode",
+    "Match",
+    "MatchKind",
+    "Mention",
+    "Product",
+    "ProductTable",
+    "Resolution",
+    "Severity",
+    "Suggestion",
+]
+
+_FROZEN = ConfigDict(frozen=True, extra="forbid")
+
+CodeStr = Annotated[str, StringConstraints(pattern=r"^-?[0-9]{1,12}$")]
+TextCode = Annotated[str, StringConstraints(pattern=r"^[A-Z][A-Z0-9]*(_[A-Z0-9]+)+$")]
+NonEmpty = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+Step = Annotated[str, StringConstraints(strip_whitespace=True, min_length=20, max_length=600)]
+
+
+class Severity(StrEnum):
+    """How bad a code is; ``success`` codes are never auto-replied in channels."""
+
+    SUCCESS = "success"
+    INFO = "info"
+    WARNING = "warning"
+    ERROR = "error"
+
+
+class Audience(StrEnum):
+    """Who has to act on a code."""
+
+    END_USER = "end_user"
+    APP_DEVELOPER = "app_developer"
+    SERVER_ADMIN = "server_admin"
+
+    @property
+    def label(self) -> str:
+        return self.value.replace("_", " ")
+
+
+class MatchKind(StrEnum):
+    """How a query reached an entry."""
+
+    EXACT = "exact"
+    TEXT_CODE = "text_code"
+    ALIAS = "alias"
+    FUZZY = "fuzzy"
+    DESCRIPTION = "description"
+
+
+class Product(BaseModel):
+    """A product whose codes errcode knows."""
+
+    model_config = _FROZEN
+
+    #: Stable id used in answers and qualifiers ("bems", "commsease").
+    id: Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_-]{1,31}$")]
+    #: Display name.
+    name: NonEmpty
+    vendor: NonEmpty
+    #: What people type for the product ("NIM", "BlackBerry Connect"); matched case-insensitively.
+    aliases: tuple[NonEmpty, ...] = ()
+    #: The vendor table the entries come from.
+    seed: str | None = None
+
+
+class ErrorCode(BaseModel):
+    """One code of one product: the vendor's words plus our judgement."""
+
+    model_config = _FROZEN
+
+    code: CodeStr
+    text_code: TextCode | None = None
+    #: Other spellings that resolve to this entry (the seed's broken forms).
+    aliases: tuple[NonEmpty, ...] = ()
+    #: The vendor's text, with only run-together words and typos fixed.
+    description: NonEmpty
+    #: The vendor table's section headings.
+    categories: tuple[NonEmpty, ...] = Field(min_length=1)
+    severity: Severity
+    #: Would retrying the same call later plausibly succeed?
+    retryable: bool
+    audience: Audience
+    #: 1-4 concrete steps, written for this code.
+    remediation: tuple[Step, ...] = Field(min_length=1, max_length=4)
+    see_also: tuple[CodeStr, ...] = ()
+    #: Where the vendor table is wrong or inconsistent.
+    note: NonEmpty | None = None
+
+
+class ProductTable(BaseModel):
+    """One knowledge file: a product and its entries."""
+
+    model_config = _FROZEN
+
+    product: Product
+    entries: tuple[ErrorCode, ...] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _codes_are_unique_and_linked(self) -> ProductTable:
+        seen: set[str] = set()
+        duplicates: list[str] = []
+        for entry in self.entries:
+            if entry.code in seen:
+                duplicates.append(entry.code)
+            seen.add(entry.code)
+        if duplicates:
+            raise ValueError(f"duplicate code(s) in product {self.product.id}: {', '.join(duplicates)}")
+        dangling = sorted({c for e in self.entries for c in e.see_also if c not in seen})
+        if dangling:
+            raise ValueError(f"see_also names code(s) this product lacks: {', '.join(dangling)}")
+        return self
+
+
+class Match(BaseModel):
+    """An entry that answers a query or a mention, and how it was reached."""
+
+    model_config = _FROZEN
+
+    product: Product
+    entry: ErrorCode
+    kind: MatchKind
+    #: 0-100: 100 for exact matches, lower for fuzzy and description matches.
+    score: float
+
+    @property
+    def key(self) -> str:
+        """``product:code``, as the corpus names entries."""
+        return f"{self.product.id}:{self.entry.code}"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            **entry_dict(self.product, self.entry),
+            "match": self.kind.value,
+            "score": round(self.score, 1),
+        }
+
+
+class Suggestion(BaseModel):
+    """A close entry offered when nothing matched well enough."""
+
+    model_config = _FROZEN
+
+    product: Product
+    entry: ErrorCode
+    score: float
+
+    @property
+    def key(self) -> str:
+        return f"{self.product.id}:{self.entry.code}"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "product": self.product.id,
+            "code": self.entry.code,
+            "text_code": self.entry.text_code,
+            "description": self.entry.description,
+            "score": round(self.score, 1),
+        }
+
+
+class Correction(BaseModel):
+    """A typo the resolver corrected: ``SEVRER_BUSY`` was read as ``SERVER_BUSY``."""
+
+    model_config = _FROZEN
+
+    original: str
+    corrected: str
+
+    def to_dict(self) -> dict[str, str]:
+        return {"original": self.original, "corrected": self.corrected}
+
+
+class Resolution(BaseModel):
+    """The answer to one query: matches, or suggestions when nothing matched."""
+
+    model_config = _FROZEN
+
+    query: str
+    matches: tuple[Match, ...] = ()
+    suggestions: tuple[Suggestion, ...] = ()
+    corrections: tuple[Correction, ...] = ()
+
+    @property
+    def found(self) -> bool:
+        return bool(self.matches)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "query": self.query,
+            "status": "found" if self.found else "not_found",
+            "matches": [m.to_dict() for m in self.matches],
+            "suggestions": [s.to_dict() for s in self.suggestions],
+            "corrections": [c.to_dict() for c in self.corrections],
+        }
+
+
+class Mention(BaseModel):
+    """A code mention the scanner found in a channel message."""
+
+    model_config = _FROZEN
+
+    #: Start and end offsets in the message text (end exclusive).
+    span: tuple[int, int]
+    #: The entries the mention resolves to, best first.
+    matches: tuple[Match, ...]
+    #: Why it was taken: "text code", "context word", "structure", "code formatting", "question".
+    reason: str
+
+
+def entry_dict(product: Product, entry: ErrorCode) -> dict[str, Any]:
+    """The public fields of an entry, as ``--json`` and ``knowledge dump`` print them."""
+    return {
+        "product": product.id,
+        "product_name": product.name,
+        "code": entry.code,
+        "text_code": entry.text_code,
+        "description": entry.description,
+        "categories": list(entry.categories),
+        "severity": entry.severity.value,
+        "retryable": entry.retryable,
+        "audience": entry.audience.value,
+        "remediation": list(entry.remediation),
+        "see_also": list(entry.see_also),
+        "note": entry.note,
+    }

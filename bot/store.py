@@ -1,0 +1,124 @@
+"""What the bot remembers between messages, behind one small interface.
+
+One primitive, :meth:`StateStore.claim`, serves both event dedupe and reply
+cooldowns: it sets a key only if absent, with a time to live, and says whether
+this caller was the one that set it (Redis ``SET NX EX``). Mutes and usage
+counts complete the interface. :class:`MemoryStore` is the embedded default;
+``store_redis.RedisStore`` shares the same state between replicas.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections import Counter, OrderedDict
+from collections.abc import Callable
+from datetime import date, timedelta
+from typing import Protocol, runtime_checkable
+
+__all__ = ["MemoryStore", "StateStore", "days_back"]
+
+
+@runtime_checkable
+class StateStore(Protocol):
+    """Shared state: dedupe and cooldown claims, channel mutes, usage counts."""
+
+    def claim(self, key: str, ttl_seconds: int) -> bool:
+        """Set ``key`` if absent for ``ttl_seconds``; True if this call set it."""
+        ...
+
+    def set_muted(self, channel: str, muted: bool) -> None:
+        """Turn channel auto-replies off (``muted=True``) or back on."""
+        ...
+
+    def is_muted(self, channel: str) -> bool: ...
+
+    def record_lookup(self, team: str, key: str, day: date) -> None:
+        """Count one answer for ``key`` (``"bems:1027"``) in ``team`` on ``day``."""
+        ...
+
+    def record_unknown(self, team: str, query: str, day: date) -> None:
+        """Count one code people asked for that the tables lack."""
+        ...
+
+    def top_lookups(self, team: str, days: list[date], limit: int) -> list[tuple[str, int]]:
+        """The most answered keys over ``days``, most first."""
+        ...
+
+    def top_unknown(self, team: str, days: list[date], limit: int) -> list[tuple[str, int]]: ...
+
+
+def days_back(today: date, count: int) -> list[date]:
+    """``count`` days ending with ``today``, newest first."""
+    return [today - timedelta(days=offset) for offset in range(count)]
+
+
+class MemoryStore:
+    """Per-process state; expired claims are dropped, so memory stays bounded.
+
+    :param max_claims: the most live claims kept; the oldest go first beyond it.
+    :param clock: monotonic seconds, replaceable in tests.
+    """
+
+    def __init__(
+        self, max_claims: int = 100_000, clock: Callable[[], float] = time.monotonic
+    ) -> None:
+        self._lock = threading.Lock()
+        self._claims: OrderedDict[str, float] = OrderedDict()
+        self._max_claims = max_claims
+        self._clock = clock
+        self._muted: set[str] = set()
+        self._lookups: dict[tuple[str, date], Counter[str]] = {}
+        self._unknown: dict[tuple[str, date], Counter[str]] = {}
+
+    def claim(self, key: str, ttl_seconds: int) -> bool:
+        now = self._clock()
+        with self._lock:
+            self._expire(now)
+            expires = self._claims.get(key)
+            if expires is not None and expires > now:
+                return False
+            self._claims[key] = now + ttl_seconds
+            self._claims.move_to_end(key)
+            while len(self._claims) > self._max_claims:
+                self._claims.popitem(last=False)
+            return True
+
+    def _expire(self, now: float) -> None:
+        # Claims are appended in time order per TTL; drop expired ones from the front.
+        while self._claims:
+            key, expires = next(iter(self._claims.items()))
+            if expires > now:
+                break
+            del self._claims[key]
+
+    def set_muted(self, channel: str, muted: bool) -> None:
+        with self._lock:
+            (self._muted.add if muted else self._muted.discard)(channel)
+
+    def is_muted(self, channel: str) -> bool:
+        with self._lock:
+            return channel in self._muted
+
+    def record_lookup(self, team: str, key: str, day: date) -> None:
+        with self._lock:
+            self._lookups.setdefault((team, day), Counter())[key] += 1
+
+    def record_unknown(self, team: str, query: str, day: date) -> None:
+        with self._lock:
+            self._unknown.setdefault((team, day), Counter())[query] += 1
+
+    def top_lookups(self, team: str, days: list[date], limit: int) -> list[tuple[str, int]]:
+        return self._top(self._lookups, team, days, limit)
+
+    def top_unknown(self, team: str, days: list[date], limit: int) -> list[tuple[str, int]]:
+        return self._top(self._unknown, team, days, limit)
+
+    def _top(
+        self, table: dict[tuple[str, date], Counter[str]], team: str, days: list[date], limit: int
+    ) -> list[tuple[str, int]]:
+        total: Counter[str] = Counter()
+        with self._lock:
+            for day in days:
+                total.update(table.get((team, day), Counter()))
+        return sorted(total.items(), key=lambda kv: (-kv[1], kv[0]))[:limit]
