@@ -29,6 +29,10 @@ __all__ = [
 _SEPARATORS = re.compile(r"[\s_\-]+")
 
 
+def _loose(text: str) -> str:
+    return re.sub(r"[\s\-]+", "", text).casefold()
+
+
 def normalize_text_code(text: str) -> str:
     """``"wrong server"``, ``"Wrong-Server"`` and ``"WRONG__SERVER"`` all become ``WRONG_SERVER``."""
     return _SEPARATORS.sub("_", text.strip()).strip("_").upper()
@@ -166,6 +170,32 @@ class KnowledgeBase:
         """(alias, product id) pairs, longest alias first, for building matchers."""
         pairs = sorted(self._alias_to_product.items(), key=lambda kv: (-len(kv[0]), kv[0]))
         return tuple(pairs)
+
+    @cached_property
+    def _product_pattern(self) -> re.Pattern[str]:
+        # Spaces and hyphens inside an alias match either ("BEMS Connect", "bems-connect");
+        # an alias must not sit inside a longer word or identifier (GPS_NOT_RESPONDING), though
+        # digits may follow ("bems01").
+        parts = [
+            r"[\s\-]+".join(re.escape(w) for w in re.split(r"[\s\-]+", alias))
+            for alias, _ in self.product_aliases
+        ]
+        return re.compile(r"(?<![A-Za-z0-9_])(?:" + "|".join(parts) + r")(?![A-Za-z_])", re.IGNORECASE)
+
+    def find_products(self, text: str) -> list[tuple[int, int, str]]:
+        """Product words in ``text``: (start, end, product id), in order."""
+        out = []
+        for m in self._product_pattern.finditer(text):
+            pid = self.product_for_alias(re.sub(r"[\s\-]+", " ", m.group(0)))
+            if pid is None:
+                pid = self._product_by_loose_alias.get(_loose(m.group(0)))
+            if pid is not None:
+                out.append((m.start(), m.end(), pid))
+        return out
+
+    @cached_property
+    def _product_by_loose_alias(self) -> dict[str, str]:
+        return {_loose(alias): pid for alias, pid in self.product_aliases}
 
     @cached_property
     def text_codes(self) -> tuple[str, ...]:

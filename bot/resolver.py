@@ -1,0 +1,214 @@
+"""Resolve a question (``/errcode``, a DM, ``errcode lookup``) to knowledge entries.
+
+Direct mode: the user is asking, so every code the query names counts. In order:
+
+1. numbers (``1027``, ``-32700``, ``+01027``, ``0x403``), each narrowed by the product word
+   nearest to it ("bems 1027 and nim 416");
+2. text codes in any case and with any separator ("wrong server"), the longest first, then
+   small typos ("SEVRER_BUSY"), which are reported as corrections;
+3. only when the query names no code at all: a free-text search of the descriptions,
+   answered when one entry clearly wins, else offered as suggestions.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from rapidfuzz.distance import OSA
+
+from .knowledge_base import Entry, KnowledgeBase, canonical_number
+from .models import Correction, Match, MatchKind, Resolution, Suggestion
+from .mrkdwn import plain_text
+from .textsearch import TextIndex
+
+__all__ = ["resolve"]
+
+# A number on its own: not inside an identifier ("ORA-12154", "v10000", "u_40102") or a
+# dotted version ("4.0.1"). A sign counts only where no word precedes it.
+_NUMBER = re.compile(
+    r"(?<![\w.])(?:0[xX](?P<hex>[0-9a-fA-F]{1,8})|(?P<dec>(?<![\w\-+])[+-]?\d{1,12}))(?![\w.]\w|\w)"
+)
+# Words that can make up a text code, with the separators allowed between them.
+_WORD = re.compile(r"[A-Za-z][A-Za-z0-9]*|[0-9]+")
+_GLUE = re.compile(r"^[\s_\-]+$")
+# The most words a text code has (PC_DUPLICATE_ROOM_NAME_UPDATE_UNKNOWN_SERVER_ERROR).
+_MAX_WORDS = 9
+
+#: The lowest BM25 score a free-text answer needs, and its lead over the runner-up.
+ANSWER_SCORE = 4.0
+ANSWER_MARGIN = 1.25
+ANSWER_COVERAGE = 0.55
+#: Below these, a close entry is still offered as a suggestion.
+SUGGEST_SCORE = 2.5
+SUGGEST_COVERAGE = 0.4
+
+
+def resolve(query: str, kb: KnowledgeBase) -> Resolution:
+    """Every entry ``query`` asks about, with corrections and suggestions."""
+    text = plain_text(query)
+    products = kb.find_products(text)
+    # Blank out product words so "bems:1027" does not read "bems" as a text code word.
+    masked = _mask(text, [(s, e) for s, e, _ in products])
+    matches: list[Match] = []
+    corrections: list[Correction] = []
+    unknown: list[str] = []
+
+    numbers = _numbers(masked)
+    for start, _end, code in numbers:
+        allowed = _products_for(start, products)
+        found = kb.by_number(code, allowed)
+        if found:
+            matches.extend(Match(product=e.product, entry=e.code, kind=MatchKind.EXACT, score=100) for e in found)
+        else:
+            unknown.append(code)
+
+    named = {pid for _, _, pid in products}
+    for window, hits, correction in _text_codes(masked, kb):
+        kept = [(e, kind, score) for e, kind, score in hits if not named or e.product.id in named]
+        matches.extend(Match(product=e.product, entry=e.code, kind=kind, score=score) for e, kind, score in kept)
+        if correction and kept:
+            corrections.append(Correction(original=window, corrected=correction))
+
+    matches = _unique(matches)
+    if matches:
+        return Resolution(query=query, matches=tuple(matches), corrections=tuple(corrections))
+    # No code matched: the words may still describe one ("name longer than 256 characters"),
+    # with the numbers, quantities more often than not, left out of the search.
+    described = _describe(query, _mask(masked, [(s, e) for s, e, _ in numbers]), kb, named)
+    if described.found or not unknown:
+        return described
+    return Resolution(query=query, suggestions=_number_suggestions(unknown, kb, named))
+
+
+def _mask(text: str, spans: list[tuple[int, int]]) -> str:
+    chars = list(text)
+    for start, end in spans:
+        chars[start:end] = " " * (end - start)
+    return "".join(chars)
+
+
+def _numbers(text: str) -> list[tuple[int, int, str]]:
+    out: list[tuple[int, int, str]] = []
+    for m in _NUMBER.finditer(text):
+        code = str(int(m.group("hex"), 16)) if m.group("hex") else canonical_number(m.group("dec"))
+        if code is not None:
+            out.append((m.start(), m.end(), code))
+    return out
+
+
+def _products_for(position: int, products: list[tuple[int, int, str]]) -> set[str] | None:
+    """The product a number at ``position`` is narrowed to: the nearest product word."""
+    if not products:
+        return None
+    distinct = {pid for _, _, pid in products}
+    if len(distinct) == 1:
+        return distinct
+    nearest = min(products, key=lambda p: min(abs(position - p[0]), abs(position - p[1])))
+    return {nearest[2]}
+
+
+def _text_codes(
+    text: str, kb: KnowledgeBase
+) -> list[tuple[str, list[tuple[Entry, MatchKind, float]], str | None]]:
+    """(what was typed, entries, corrected text code or None) for each text code, left to right."""
+    words = [(m.start(), m.end()) for m in _WORD.finditer(text)]
+    found: list[tuple[str, list[tuple[Entry, MatchKind, float]], str | None]] = []
+    i = 0
+    while i < len(words):
+        hit = None
+        # Longest run first, so PC_ROOM_NOT_EXIST never also yields a shorter PC_ROOM_... code.
+        for j in range(min(len(words), i + _MAX_WORDS), i + 1, -1):
+            if not _joined(text, words, i, j):
+                continue
+            window = text[words[i][0] : words[j - 1][1]]
+            exact = kb.by_text_code(window)
+            if exact:
+                hit = (window, [(e, kind, 100.0) for e, kind in exact], None, j)
+                break
+        if hit is None:
+            for j in range(min(len(words), i + _MAX_WORDS), i + 1, -1):
+                if not _joined(text, words, i, j):
+                    continue
+                window = text[words[i][0] : words[j - 1][1]]
+                fuzzy = kb.fuzzy_text_code(window)
+                if fuzzy is not None and _plausible_typo(window, fuzzy.text_code):
+                    score = 100.0 * (1 - fuzzy.distance / max(len(fuzzy.text_code), 1))
+                    hit = (window, [(e, MatchKind.FUZZY, score) for e in fuzzy.entries], fuzzy.text_code, j)
+                    break
+        if hit is None:
+            i += 1
+            continue
+        window, entries, correction, j = hit
+        found.append((window, entries, correction))
+        i = j
+    return found
+
+
+def _joined(text: str, words: list[tuple[int, int]], i: int, j: int) -> bool:
+    """Are words i..j-1 separated only by spaces, hyphens or underscores?"""
+    return all(_GLUE.match(text[words[k][1] : words[k + 1][0]]) for k in range(i, j - 1))
+
+
+def _plausible_typo(typed: str, code: str) -> bool:
+    # Every word of a typo'd code must still look like the word it replaces, so that
+    # "the server" is not read as SERVER_BUSY's neighbour.
+    typed_words = re.split(r"[\s_\-]+", typed.upper())
+    code_words = code.split("_")
+    if len(typed_words) != len(code_words):
+        return False
+    return all(OSA.distance(a, b) <= (1 if len(b) < 6 else 2) for a, b in zip(typed_words, code_words, strict=True))
+
+
+def _unique(matches: list[Match]) -> list[Match]:
+    seen: dict[str, Match] = {}
+    for m in matches:
+        if m.key not in seen:
+            seen[m.key] = m
+    return list(seen.values())
+
+
+def _number_suggestions(unknown: list[str], kb: KnowledgeBase, named: set[str]) -> tuple[Suggestion, ...]:
+    """Codes one digit away from an unknown number: likely typos, offered, never answered."""
+    out: list[Suggestion] = []
+    for code in unknown:
+        candidates = [
+            e for e in kb.entries
+            if (not named or e.product.id in named)
+            and len(e.code.code) == len(code)
+            and OSA.distance(e.code.code, code) == 1
+        ]
+        candidates.sort(key=lambda e: abs(int(e.code.code) - int(code)))
+        out.extend(Suggestion(product=e.product, entry=e.code, score=75) for e in candidates[:3])
+    return tuple(out[:3])
+
+
+def _describe(query: str, text: str, kb: KnowledgeBase, named: set[str]) -> Resolution:
+    hits = [h for h in _index(kb).search(text, limit=8) if not named or h.entry.product.id in named]
+    if not hits:
+        return Resolution(query=query)
+    best = hits[0]
+    runner_up = hits[1].score if len(hits) > 1 else 0.0
+    if (
+        best.score >= ANSWER_SCORE
+        and best.coverage >= ANSWER_COVERAGE
+        and best.score >= runner_up * ANSWER_MARGIN
+    ):
+        score = min(99.0, 100 * best.coverage)
+        return Resolution(
+            query=query,
+            matches=(Match(product=best.entry.product, entry=best.entry.code, kind=MatchKind.DESCRIPTION, score=score),),
+        )
+    close = [h for h in hits if h.score >= SUGGEST_SCORE and h.coverage >= SUGGEST_COVERAGE][:3]
+    return Resolution(
+        query=query,
+        suggestions=tuple(
+            Suggestion(product=h.entry.product, entry=h.entry.code, score=min(99.0, 100 * h.coverage)) for h in close
+        ),
+    )
+
+
+@lru_cache(maxsize=8)
+def _index(kb: KnowledgeBase) -> TextIndex:
+    # Built on first free-text query only: exact lookups and the CLI's cold start never pay for it.
+    return TextIndex(kb.entries)

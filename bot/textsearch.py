@@ -1,0 +1,164 @@
+"""Free-text search over descriptions and text codes ("room does not exist").
+
+A small BM25 index with a domain thesaurus: people write "too many admins" for
+"exceeds the upper limit" and "can't join the chatroom" for "prohibited from
+joining the chat room". The search only answers when one entry clearly wins;
+otherwise it offers the close ones as suggestions.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from .knowledge_base import Entry
+
+__all__ = ["SearchHit", "TextIndex", "terms"]
+
+# Words that carry no meaning in a question about an error.
+_STOP = frozenset(
+    """a about all am an and any anyone are as at be been being but by can could did do does
+    doing for from get gets getting got had has have having he her here his how i if in into is it
+    its it's just me mean means meaning my of on or our please says she should so some that the
+    their them then there these they this those to too us was we were what whats what's when where
+    which while who why will with would you your error errors code codes status fix explain
+    happen happens happened occur occurs issue problem tell know see seeing keep keeps
+    sdk app client one message's""".split()
+)
+
+# Spellings that mean the same thing here; mapped onto one term before stemming.
+_PHRASES: tuple[tuple[str, str], ...] = (
+    (r"\bdo not disturb\b", "dnd"),
+    (r"\btoo many\b", "limit"),
+    (r"\btoo long\b", "long limit"),
+    (r"\bupper limit\b", "limit"),
+    (r"\btimed? ?out\b|\btimes out\b", "timeout"),
+    (r"\bchat ?rooms?\b", "chatroom"),
+    (r"\blogged in\b|\blog in\b|\blogin\b|\bsign(?:ed)? in\b", "login"),
+    (r"\bcan ?not\b|\bcan't\b|\bcannot\b|\bunable to\b|\bwon't\b", "unable"),
+    (r"\be-?mail\b|\bmailbox\b", "email"),
+    (r"\bmobile phone\b|\bphone number\b|\bmobile\b", "phone"),
+    (r"\bblack ?list(?:ed)?\b|\bblock ?list(?:ed)?\b", "blocklist"),
+    (r"\bsql server\b", "sql"),
+)
+
+_SYNONYMS: dict[str, str] = {
+    "exceed": "limit", "exceeds": "limit", "exceeded": "limit", "max": "limit",
+    "maximum": "limit", "cap": "limit", "quota": "limit",
+    "admins": "admin", "administrator": "admin", "administrators": "admin",
+    "answered": "respond", "answer": "respond", "responded": "respond", "picked": "respond",
+    "db": "database", "msg": "message", "msgs": "message", "im": "message",
+    "pw": "password", "pwd": "password", "passwords": "password",
+    "declined": "reject", "decline": "reject", "rejected": "reject", "refused": "reject",
+    "throttled": "rate", "throttle": "rate", "frequency": "rate", "frequent": "rate",
+    "twice": "duplicate", "again": "duplicate", "duplicated": "duplicate", "same": "duplicate",
+    "exist": "exist", "exists": "exist", "existing": "exist", "missing": "exist",
+    "deleted": "exist",
+    "account": "user", "accounts": "user", "users": "user", "uid": "user", "uids": "user",
+    "members": "member", "participants": "member", "participant": "member",
+    "group": "team", "teams": "team",
+    "invite": "invitation", "invited": "invitation", "invites": "invitation",
+    "busy": "busy", "overloaded": "busy",
+    "banned": "ban", "bans": "ban", "mute": "muted", "muting": "muted",
+}
+
+_WORD = re.compile(r"[a-z0-9@]+(?:'[a-z]+)?|[\u4e00-\u9fff]+")
+
+
+def _stem(word: str) -> str:
+    # A light stemmer is enough: the vocabulary is small and technical.
+    for suffix in ("ing", "ed", "es", "s"):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 4:
+            return word[: -len(suffix)]
+    return word
+
+
+def terms(text: str) -> list[str]:
+    """The search terms of ``text``: lower case, phrases folded, stop words dropped, stemmed."""
+    lowered = text.lower().replace("_", " ")
+    for pattern, replacement in _PHRASES:
+        lowered = re.sub(pattern, f" {replacement} ", lowered)
+    out: list[str] = []
+    for word in _WORD.findall(lowered):
+        if word in _STOP:
+            continue
+        word = _SYNONYMS.get(word, word)
+        out.append(_stem(word))
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class SearchHit:
+    entry: Entry
+    #: BM25 score of the entry for the query.
+    score: float
+    #: Share of the query's weight that this entry matched (0-1).
+    coverage: float
+
+
+class TextIndex:
+    """BM25 over each entry's description and text-code words."""
+
+    K1 = 1.2
+    B = 0.5
+
+    def __init__(self, entries: Sequence[Entry]) -> None:
+        self._entries = tuple(entries)
+        postings: dict[str, list[tuple[int, int]]] = defaultdict(list)
+        self._lengths: list[int] = []
+        for index, item in enumerate(self._entries):
+            words = terms(item.code.description)
+            if item.code.text_code:
+                words += terms(item.code.text_code)
+            counts: dict[str, int] = defaultdict(int)
+            for word in words:
+                counts[word] += 1
+            for word, count in counts.items():
+                postings[word].append((index, count))
+            self._lengths.append(len(words))
+        self._postings = dict(postings)
+        total = len(self._entries) or 1
+        self._avg_length = (sum(self._lengths) / total) or 1.0
+        self._idf = {
+            word: math.log(1 + (total - len(p) + 0.5) / (len(p) + 0.5))
+            for word, p in self._postings.items()
+        }
+        self._rare_df = max(50, total // 20)
+
+    def search(self, query: str, limit: int = 5) -> list[SearchHit]:
+        """The best entries for ``query``, best first."""
+        words = list(dict.fromkeys(terms(query)))
+        known = [w for w in words if w in self._postings]
+        if not known:
+            return []
+        weight = {w: self._idf[w] for w in known}
+        # Unknown words still count against coverage: "restart the service" is not an answer
+        # just because "service" is in many descriptions.
+        unknown_weight = sum(self._unknown_idf() for w in words if w not in self._postings)
+        total_weight = sum(weight.values()) + unknown_weight
+        scores: dict[int, float] = defaultdict(float)
+        matched: dict[int, float] = defaultdict(float)
+        # Rare terms pick the candidates; common terms only add to candidates already found,
+        # which keeps the cost flat as the table grows.
+        ordered = sorted(known, key=lambda w: len(self._postings[w]))
+        for position, word in enumerate(ordered):
+            plist = self._postings[word]
+            restrict = position > 0 and len(plist) > self._rare_df and scores
+            for index, count in plist:
+                if restrict and index not in scores:
+                    continue
+                length_norm = 1 - self.B + self.B * self._lengths[index] / self._avg_length
+                tf = count * (self.K1 + 1) / (count + self.K1 * length_norm)
+                scores[index] += weight[word] * tf
+                matched[index] += weight[word]
+        best = sorted(scores, key=lambda i: (-scores[i], self._lengths[i], i))[:limit]
+        return [
+            SearchHit(self._entries[i], scores[i], matched[i] / total_weight) for i in best
+        ]
+
+    def _unknown_idf(self) -> float:
+        total = len(self._entries) or 1
+        return math.log(1 + (total + 0.5) / 0.5) * 0.5
