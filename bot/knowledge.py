@@ -110,11 +110,36 @@ def _load_file(path: Path, problems: list[Problem]) -> ProductTable | None:
     if not isinstance(raw, dict):
         problems.append(Problem(name, "file", "must be a mapping with 'product' and 'entries'"))
         return None
+    duplicates = _duplicate_codes(name, raw.get("entries"))
+    problems.extend(duplicates)
     try:
-        return ProductTable.model_validate(raw)
+        table = ProductTable.model_validate(raw)
     except ValidationError as exc:
-        problems.extend(_explain(name, raw, exc))
+        found = _explain(name, raw, exc)
+        # The table-level duplicate check repeats what _duplicate_codes said per entry.
+        problems.extend(p for p in found if not (duplicates and "duplicate code" in p.reason))
         return None
+    return None if duplicates else table
+
+
+def _duplicate_codes(name: str, entries: object) -> list[Problem]:
+    """Name both places a code is defined; the schema alone could only say "duplicate"."""
+    if not isinstance(entries, list):
+        return []
+    first: dict[str, int] = {}
+    out: list[Problem] = []
+    for index, entry in enumerate(entries):
+        if not isinstance(entry, dict) or "code" not in entry:
+            continue
+        code = str(entry["code"])
+        if code in first:
+            out.append(
+                Problem(name, f"entry #{index + 1} (code {code})",
+                        f"duplicate code: entry #{first[code] + 1} already defines {code}")
+            )
+        else:
+            first[code] = index
+    return out
 
 
 def _explain(name: str, raw: dict[str, Any], exc: ValidationError) -> list[Problem]:

@@ -41,6 +41,8 @@ def normalize_text_code(text: str) -> str:
 def canonical_number(text: str) -> str | None:
     """The table form of a typed number: ``"+01027"`` -> ``"1027"``; ``None`` if not a number."""
     body = text.strip()
+    if not body:
+        return None
     sign = ""
     if body[:1] in "+-":
         sign, body = ("-" if body[0] == "-" else ""), body[1:]

@@ -24,6 +24,9 @@ __all__ = [
     "Resolution",
     "Severity",
     "Suggestion",
+    "dump_dict",
+    "entry_dict",
+    "source_of",
 ]
 
 _FROZEN = ConfigDict(frozen=True, extra="forbid")
@@ -111,10 +114,14 @@ class ProductTable(BaseModel):
     model_config = _FROZEN
 
     product: Product
-    entries: tuple[ErrorCode, ...] = Field(min_length=1)
+    entries: tuple[ErrorCode, ...]
 
     @model_validator(mode="after")
     def _codes_are_unique_and_linked(self) -> ProductTable:
+        # Checked here, not as a field constraint, so a table whose entries are invalid
+        # is not also reported as empty.
+        if not self.entries:
+            raise ValueError("a table needs at least one entry")
         seen: set[str] = set()
         duplicates: list[str] = []
         for entry in self.entries:
@@ -223,6 +230,20 @@ class Mention(BaseModel):
     matches: tuple[Match, ...]
     #: Why it was taken: "text code", "context word", "structure", "code formatting", "question".
     reason: str
+
+
+def source_of(product: Product, entry: ErrorCode) -> str:
+    """Where an entry comes from: the vendor table and its sections."""
+    return f"{product.seed or product.id} › {', '.join(entry.categories)}"
+
+
+def dump_dict(product: Product, entry: ErrorCode) -> dict[str, Any]:
+    """An entry as ``errcode knowledge dump`` prints it: public fields, aliases and source."""
+    return {
+        **entry_dict(product, entry),
+        "aliases": list(entry.aliases),
+        "source": {"seed": product.seed, "sections": list(entry.categories)},
+    }
 
 
 def entry_dict(product: Product, entry: ErrorCode) -> dict[str, Any]:

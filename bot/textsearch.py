@@ -59,7 +59,7 @@ _SYNONYMS: dict[str, str] = {
     "deleted": "exist",
     "account": "user", "accounts": "user", "users": "user", "uid": "user", "uids": "user",
     "members": "member", "participants": "member", "participant": "member",
-    "group": "team", "teams": "team",
+    "teams": "team",
     "invite": "invitation", "invited": "invitation", "invites": "invitation",
     "busy": "busy", "overloaded": "busy",
     "banned": "ban", "bans": "ban", "mute": "muted", "muting": "muted",

@@ -1,0 +1,5 @@
+"""``python -m bot`` runs the ``errcode`` command."""
+
+from .cli import main
+
+main()

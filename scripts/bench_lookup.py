@@ -1,0 +1,124 @@
+"""Lookup latency, at the bundled size and with 100,000 generated entries; CLI cold start.
+
+Run: ``uv run python scripts/bench_lookup.py [--entries 100000] [--repeat 2000]``
+
+Prints, per query kind (exact, text code, typo, free text), the median and p99 latency of
+``resolve`` in-process; the load time and memory of the large table; and the wall time of
+``errcode lookup 1027`` run cold in a fresh process.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import yaml
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from bot.knowledge import load_knowledge  # noqa: E402
+from bot.knowledge_base import KnowledgeBase  # noqa: E402
+from bot.resolver import resolve  # noqa: E402
+
+QUERIES = {
+    "exact": ["1027", "bems 11001", "-32700", "NIM 404", "40105,40106"],
+    "text code": ["WRONG_SERVER", "pc room not exist", "server_busy", "Contact-Offline"],
+    "typo": ["SEVRER_BUSY", "PC_ACESS_DENIED", "methd not found", "GPS_NOT_RESPONDIG"],
+    "free text": ["user is muted", "room does not exist", "too many team admins",
+                  "peer is offline and push notifications can't be delivered"],
+}
+
+WORDS = ("alpha bravo cargo delta ember falcon gamma harbor index jolly kernel lumen matrix "
+         "nectar orbit pixel quartz raven sierra tango umbra vector willow xenon yonder zephyr "
+         "session token queue member room channel upload stream socket proxy ledger cache").split()
+
+
+def generate(directory: Path, total: int, seed: int = 7) -> None:
+    """Write ``total`` entries over ten products, with text codes and descriptions."""
+    rng = random.Random(seed)
+    per_product = total // 10
+    for p in range(10):
+        entries = []
+        for i in range(per_product):
+            words = rng.sample(WORDS, rng.randint(2, 5))
+            entries.append({
+                "code": str(100000 + p * per_product + i),
+                "text_code": "_".join(w.upper() for w in words) + f"_{i}",
+                "description": " ".join(rng.choices(WORDS, k=rng.randint(5, 14))).capitalize() + ".",
+                "categories": [f"Section {i % 40}"],
+                "severity": rng.choice(["info", "warning", "error"]),
+                "retryable": rng.random() < 0.3,
+                "audience": rng.choice(["end_user", "app_developer", "server_admin"]),
+                "remediation": [f"Generated step {i} for product {p}: check setting {rng.choice(WORDS)}."],
+            })
+        table = {"product": {"id": f"gen{p}", "name": f"Generated {p}", "vendor": "Bench"},
+                 "entries": entries}
+        (directory / f"gen{p}.yaml").write_text(yaml.safe_dump(table, sort_keys=False), encoding="utf-8")
+
+
+def rss_mib() -> float:
+    with open("/proc/self/statm") as f:
+        return int(f.read().split()[1]) * 4096 / 2**20
+
+
+def measure(kb: KnowledgeBase, repeat: int) -> dict[str, tuple[float, float]]:
+    out = {}
+    for kind, queries in QUERIES.items():
+        for q in queries:  # warm: the free-text index is built on first use
+            resolve(q, kb)
+        samples = []
+        for i in range(repeat):
+            q = queries[i % len(queries)]
+            start = time.perf_counter_ns()
+            resolve(q, kb)
+            samples.append((time.perf_counter_ns() - start) / 1000)
+        samples.sort()
+        out[kind] = (statistics.median(samples), samples[int(len(samples) * 0.99) - 1])
+    return out
+
+
+def cold_cli(runs: int) -> list[float]:
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        subprocess.run([sys.executable, "-m", "bot", "lookup", "1027"], capture_output=True, check=True)
+        times.append(time.perf_counter() - start)
+    return sorted(times)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--entries", type=int, default=100_000)
+    parser.add_argument("--repeat", type=int, default=2000)
+    parser.add_argument("--cli-runs", type=int, default=10)
+    args = parser.parse_args()
+
+    bundled = load_knowledge(extra_dir="")
+    rows = [("bundled", len(bundled), measure(bundled, args.repeat))]
+    with tempfile.TemporaryDirectory() as tmp:
+        generate(Path(tmp), args.entries)
+        before = rss_mib()
+        start = time.perf_counter()
+        large = load_knowledge(extra_dir=tmp)
+        load_s = time.perf_counter() - start
+        memory = rss_mib() - before
+        rows.append(("large", len(large), measure(large, args.repeat)))
+
+    print(f"{'table':8} {'entries':>8} {'query':10} {'median µs':>10} {'p99 µs':>10}")
+    for name, size, results in rows:
+        for kind, (median, p99) in results.items():
+            print(f"{name:8} {size:8d} {kind:10} {median:10.1f} {p99:10.1f}")
+    print(f"large table: load {load_s:.2f} s, memory +{memory:.0f} MiB (RSS)")
+    times = cold_cli(args.cli_runs)
+    print(f"cold `errcode lookup 1027`: median {statistics.median(times):.3f} s, "
+          f"max {times[-1]:.3f} s over {len(times)} runs")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,169 @@
+"""Direct-mode resolution: each rule of the issue, as query -> expected entries."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.knowledge_base import KnowledgeBase
+from bot.models import MatchKind
+from bot.resolver import resolve
+
+
+def keys(query: str, kb: KnowledgeBase) -> list[str]:
+    return sorted(m.key for m in resolve(query, kb).matches)
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        # numbers: decimal, negative, "+" and leading zeros, hex equal to a known code, several
+        ("1028", ["bems:1028"]),
+        ("-32601", ["bems:-32601"]),
+        ("+0040103", ["bems:40103"]),
+        ("0x403", ["bems:1027"]),
+        ("0x3F2", []),  # 1010: hex is read, but 1010 is no code
+        ("1005 1006", ["bems:1005", "bems:1006"]),
+        ("13001;13002", ["commsease:13001", "commsease:13002"]),
+        ("-32602,-32600", ["bems:-32600", "bems:-32602"]),
+        # numbers inside identifiers and versions are not codes
+        ("ORA-1027", []),
+        ("build v1027", []),
+        ("release 4.0.1", []),
+        ("1027.5", []),
+    ],
+)
+def test_numbers(query: str, expected: list[str], kb: KnowledgeBase) -> None:
+    assert keys(query, kb) == sorted(expected)
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("CONTACT_OFFLINE", ["bems:31033"]),
+        ("contact offline", ["bems:31033"]),
+        ("Contact-Offline", ["bems:31033"]),
+        ("cOnTaCt_oFfLiNe", ["bems:31033"]),
+        ("parse error", ["bems:-32700", "bems:1004"]),  # one text code, two entries
+        ("PC_ROOM_NOT_EXIST", ["bems:40105"]),  # the whole code only, not other PC_ROOM_ codes
+        ("PC_DUPLICATE_ROOM_NAME_UPDATE_UNKNOWN_SERVER_ERROR", ["bems:40129"]),
+        ("INVALID_REQUESTID", ["bems:7000"]),
+        ("INVALID_REQUEST", ["bems:-32600"]),
+        ("unblock already failure", ["bems:15001"]),
+        ("what is MSG_NOT_FEDERATED_OR_INVALID _USER", ["bems:4005"]),
+    ],
+)
+def test_text_codes(query: str, expected: list[str], kb: KnowledgeBase) -> None:
+    assert keys(query, kb) == sorted(expected)
+
+
+@pytest.mark.parametrize(
+    ("query", "expected", "corrected"),
+    [
+        ("NOT_CONTCT", "bems:31034", "NOT_CONTACT"),
+        ("unblok already failure", "bems:15001", "UNBLOCK_ALREADY_FAILURE"),
+        ("PC_FILE_UPLAOD_FAILURE", "bems:40114", "PC_FILE_UPLOAD_FAILURE"),
+    ],
+)
+def test_typos_are_corrected_and_said(query: str, expected: str, corrected: str, kb: KnowledgeBase) -> None:
+    resolution = resolve(query, kb)
+    assert [m.key for m in resolution.matches] == [expected]
+    assert resolution.matches[0].kind is MatchKind.FUZZY
+    assert [(c.original, c.corrected) for c in resolution.corrections] == [(query, corrected)]
+
+
+def test_ordinary_words_are_not_read_as_typos(kb: KnowledgeBase) -> None:
+    for query in ("the server", "not content", "contract offers", "wrong service"):
+        assert resolve(query, kb).corrections == (), query
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("bems 11001", ["bems:11001"]),
+        ("BEMS:11001", ["bems:11001"]),
+        ("11001 in commsease", ["commsease:11001"]),
+        ("云信 11001", ["commsease:11001"]),
+        ("NetEase IM 11001", ["commsease:11001"]),
+        ("blackberry connect 11001", ["bems:11001"]),
+        ("commsease 1027", []),  # the named product lacks it: never answered from the other
+        ("bems 503", []),
+        ("bems 1028 and yunxin 503", ["bems:1028", "commsease:503"]),
+        ("503 on nim, 1028 on bems", ["bems:1028", "commsease:503"]),
+    ],
+)
+def test_product_qualifiers(query: str, expected: list[str], kb: KnowledgeBase) -> None:
+    assert keys(query, kb) == sorted(expected)
+
+
+def test_a_code_in_two_products_answers_both_labelled(kb: KnowledgeBase) -> None:
+    resolution = resolve("11001", kb)
+    assert {(m.product.id, m.product.name) for m in resolution.matches} == {
+        ("bems", "BlackBerry BEMS-Connect"),
+        ("commsease", "NetEase CommsEase IM"),
+    }
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("what does 1019 mean?", ["bems:1019"]),
+        ("why am I getting ADD_CONTACT_EXISTS", ["bems:12001"]),
+        ("any idea about error 806?", ["commsease:806"]),
+        ("<@U07ERRBOT> 1027", ["bems:1027"]),
+    ],
+)
+def test_questions_around_codes(query: str, expected: list[str], kb: KnowledgeBase) -> None:
+    assert keys(query, kb) == sorted(expected)
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("the team does not exist", "commsease:803"),
+        ("account is muted", "commsease:423"),
+        ("sip address of the contact not found", "bems:26001"),
+        ("the message is too long", "bems:40025"),
+        ("packaging error", "commsease:999"),
+    ],
+)
+def test_descriptions_answer_when_one_entry_clearly_wins(query: str, expected: str, kb: KnowledgeBase) -> None:
+    resolution = resolve(query, kb)
+    assert [m.key for m in resolution.matches] == [expected]
+    assert resolution.matches[0].kind is MatchKind.DESCRIPTION
+    assert 0 < resolution.matches[0].score < 100
+
+
+def test_an_unclear_description_gives_suggestions_not_an_answer(kb: KnowledgeBase) -> None:
+    # bems:1028 "The server is too busy." and commsease:503 "Server is busy." tie.
+    resolution = resolve("what does it mean when the server is busy", kb)
+    assert not resolution.found
+    assert {"bems:1028", "commsease:503"} <= {s.key for s in resolution.suggestions}
+    assert len(resolution.suggestions) <= 3
+
+
+@pytest.mark.parametrize(
+    "query", ["1010", "99999", "4007", "hello", "thanks!", "qwertyuiop", "what's for lunch",
+              "how do I restart the bems service?", "0x80070005", "", "   ", "-", "0x"]
+)
+def test_unknown_codes_and_nonsense_are_not_found(query: str, kb: KnowledgeBase) -> None:
+    resolution = resolve(query, kb)
+    assert resolution.matches == ()
+    assert resolution.to_dict()["status"] == "not_found"
+    assert len(resolution.suggestions) <= 3
+
+
+def test_an_unknown_number_suggests_near_codes(kb: KnowledgeBase) -> None:
+    suggestions = [s.key for s in resolve("4007", kb).suggestions]
+    assert suggestions and all(s.startswith("bems:400") for s in suggestions)
+
+
+def test_to_dict_has_the_public_shape(kb: KnowledgeBase) -> None:
+    data = resolve("SEVRER_BUSY", kb).to_dict()
+    assert data["status"] == "found"
+    assert data["corrections"] == [{"original": "SEVRER_BUSY", "corrected": "SERVER_BUSY"}]
+    (match,) = data["matches"]
+    assert set(match) == {
+        "product", "product_name", "code", "text_code", "description", "categories", "severity",
+        "retryable", "audience", "remediation", "see_also", "note", "match", "score",
+    }
+    assert match["match"] == "fuzzy" and isinstance(match["remediation"], list)
