@@ -33,7 +33,7 @@ class ScanMode(str, Enum):
     direct = "direct"
 
 
-def _kb():  # noqa: ANN202 - typed by load_knowledge
+def _kb():
     from .knowledge import load_knowledge
 
     return load_knowledge()
@@ -41,7 +41,9 @@ def _kb():  # noqa: ANN202 - typed by load_knowledge
 
 @app.command()
 def lookup(
-    query: Annotated[list[str], typer.Argument(help="Codes or words, e.g. 1027, 'bems 11001', 'wrong server'.")],
+    query: Annotated[
+        list[str], typer.Argument(help="Codes or words, e.g. 1027, 'bems 11001', 'wrong server'.")
+    ],
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
 ) -> None:
     """Explain the codes a query names (exit 1 when nothing is found)."""
@@ -63,8 +65,12 @@ def lookup(
 
 @app.command()
 def scan(
-    file: Annotated[Path | None, typer.Argument(help="JSON lines with a 'text' field; stdin when omitted.")] = None,
-    mode: Annotated[ScanMode, typer.Option(help="channel: auto-reply rules; direct: each text is a query.")] = ScanMode.channel,
+    file: Annotated[
+        Path | None, typer.Argument(help="JSON lines with a 'text' field; stdin when omitted.")
+    ] = None,
+    mode: Annotated[
+        ScanMode, typer.Option(help="channel: auto-reply rules; direct: each text is a query.")
+    ] = ScanMode.channel,
 ) -> None:
     """Find code mentions in JSON lines, one JSON line out per line in."""
     from .scan_stream import run_scan
@@ -86,13 +92,17 @@ def knowledge_dump() -> None:
     from .models import dump_dict
 
     kb = _kb()
-    json.dump([dump_dict(e.product, e.code) for e in kb.entries], sys.stdout, ensure_ascii=False, indent=1)
+    json.dump(
+        [dump_dict(e.product, e.code) for e in kb.entries], sys.stdout, ensure_ascii=False, indent=1
+    )
     sys.stdout.write("\n")
 
 
 @knowledge_app.command("validate")
 def knowledge_validate(
-    directory: Annotated[Path | None, typer.Argument(help="A directory of tables; the bundled ones when omitted.")] = None,
+    directory: Annotated[
+        Path | None, typer.Argument(help="A directory of tables; the bundled ones when omitted.")
+    ] = None,
 ) -> None:
     """Check tables: every problem is listed (file, entry, reason); exit 1 if any."""
     from .knowledge import load_dir, load_knowledge
@@ -104,7 +114,9 @@ def knowledge_validate(
 
 @knowledge_app.command("schema")
 def knowledge_schema(
-    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write here instead of stdout.")] = None,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write here instead of stdout.")
+    ] = None,
 ) -> None:
     """Print the JSON schema of a knowledge file (knowledge/schema.json)."""
     from .knowledge import table_schema
@@ -134,7 +146,9 @@ def chat() -> None:
 
 @app.command()
 def stats(
-    team: Annotated[str | None, typer.Option(help="Workspace (team) id; all stored teams when omitted.")] = None,
+    team: Annotated[
+        str | None, typer.Option(help="Workspace (team) id; all stored teams when omitted.")
+    ] = None,
     days: Annotated[int, typer.Option(min=1, max=90, help="How many days back.")] = 7,
 ) -> None:
     """The most asked codes, and the unknown codes people asked for."""

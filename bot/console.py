@@ -42,7 +42,8 @@ def _lines(resolution: Resolution) -> list[str]:
         if resolution.suggestions:
             lines.append("Did you mean:")
             lines.extend(
-                f"  {s.key}" + (f" {s.entry.text_code}" if s.entry.text_code else "")
+                f"  {s.key}"
+                + (f" {s.entry.text_code}" if s.entry.text_code else "")
                 + f": {s.entry.description}"
                 for s in resolution.suggestions
             )

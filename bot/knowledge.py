@@ -134,8 +134,11 @@ def _duplicate_codes(name: str, entries: object) -> list[Problem]:
         code = str(entry["code"])
         if code in first:
             out.append(
-                Problem(name, f"entry #{index + 1} (code {code})",
-                        f"duplicate code: entry #{first[code] + 1} already defines {code}")
+                Problem(
+                    name,
+                    f"entry #{index + 1} (code {code})",
+                    f"duplicate code: entry #{first[code] + 1} already defines {code}",
+                )
             )
         else:
             first[code] = index
@@ -151,7 +154,11 @@ def _explain(name: str, raw: dict[str, Any], exc: ValidationError) -> list[Probl
         if len(loc) >= 2 and loc[0] == "entries" and isinstance(loc[1], int):
             index = loc[1]
             code = None
-            if isinstance(entries, list) and index < len(entries) and isinstance(entries[index], dict):
+            if (
+                isinstance(entries, list)
+                and index < len(entries)
+                and isinstance(entries[index], dict)
+            ):
                 code = entries[index].get("code")
             entry = f"entry #{index + 1}" + (f" (code {code})" if code is not None else "")
             field = ".".join(str(part) for part in loc[2:]) or "entry"

@@ -52,6 +52,15 @@ def canonical_number(text: str) -> str | None:
     return "0" if digits == "0" else sign + digits
 
 
+def _word_limit(word: str) -> int:
+    return 1 if len(word) < 8 else 2
+
+
+def _words_close(typed: list[str], code: list[str]) -> bool:
+    # "the server" must not read as a neighbour of SERVER_BUSY: every word has to stay close.
+    return all(OSA.distance(a, b) <= _word_limit(b) for a, b in zip(typed, code, strict=True))
+
+
 @dataclass(frozen=True, slots=True)
 class Entry:
     """An entry together with the product it belongs to."""
@@ -96,6 +105,7 @@ class KnowledgeBase:
                     by_text[norm].append((item, MatchKind.ALIAS))
         self._by_number = dict(by_number)
         self._by_text = dict(by_text)
+        self._near_memo: dict[str, list[str]] = {}
         self._alias_to_product = {
             alias.casefold(): p.id for p in self.products.values() for alias in (p.id, *p.aliases)
         }
@@ -123,31 +133,59 @@ class KnowledgeBase:
         return list(self._by_text.get(normalize_text_code(text), []))
 
     @cached_property
-    def _fuzzy_buckets(self) -> dict[int, list[str]]:
-        buckets: dict[int, list[str]] = defaultdict(list)
+    def _codes_by_first_word(self) -> dict[tuple[str, int], list[str]]:
+        by_first: dict[tuple[str, int], list[str]] = defaultdict(list)
         for text in self._by_text:
-            buckets[text.count("_")].append(text)
-        return dict(buckets)
+            words = text.split("_")
+            by_first[(words[0], len(words))].append(text)
+        return dict(by_first)
+
+    @cached_property
+    def _code_words(self) -> list[str]:
+        return sorted({word for text in self._by_text for word in text.split("_")})
+
+    def _near_words(self, word: str) -> list[str]:
+        """Words of known text codes within a small edit of ``word`` (memoised per word)."""
+        memo = self._near_memo
+        if word not in memo:
+            if len(memo) > 50_000:  # bounded: user text is unbounded
+                memo.clear()
+            hits = process.extract(
+                word,
+                self._code_words,
+                scorer=OSA.distance,
+                score_cutoff=_word_limit(word),
+                limit=None,
+            )
+            memo[word] = [candidate for candidate, _, _ in hits]
+        return memo[word]
 
     def fuzzy_text_code(self, text: str) -> FuzzyHit | None:
         """The one text code ``text`` is a small typo of, or ``None`` when none or several are.
 
-        Small means one edit for codes under ten characters and two for longer ones (a
-        transposition counts as one). Only codes with as many words are compared, so
-        the cost does not grow with unrelated codes.
+        Small means at most two edits in all (a transposition counts as one), and each word
+        still close to the word it replaces: one edit for words under eight letters. Only
+        codes whose first word is near the typed first word are compared, so the cost does
+        not grow with unrelated codes.
         """
         norm = normalize_text_code(text)
         if len(norm) < 6 or "_" not in norm:
             return None
-        bucket = self._fuzzy_buckets.get(norm.count("_"), [])
-        limit = 1 if len(norm) < 10 else 2
-        hits = process.extract(
-            norm, bucket, scorer=OSA.distance, score_cutoff=limit, limit=3
-        )
-        if not hits:
+        words = norm.split("_")
+        if any(not self._near_words(w) for w in words):
             return None
-        best = min(distance for _, distance, _ in hits)
-        winners = {candidate for candidate, distance, _ in hits if distance == best}
+        candidates = [
+            code
+            for first in self._near_words(words[0])
+            for code in self._codes_by_first_word.get((first, len(words)), ())
+        ]
+        limit = 1 if len(norm) < 10 else 2
+        scored = [(OSA.distance(norm, c, score_cutoff=limit), c) for c in candidates]
+        scored = [(d, c) for d, c in scored if d <= limit and _words_close(words, c.split("_"))]
+        if not scored:
+            return None
+        best = min(d for d, _ in scored)
+        winners = {c for d, c in scored if d == best}
         if len(winners) != 1 or best == 0:
             return None
         (winner,) = winners
@@ -182,7 +220,9 @@ class KnowledgeBase:
             r"[\s\-]+".join(re.escape(w) for w in re.split(r"[\s\-]+", alias))
             for alias, _ in self.product_aliases
         ]
-        return re.compile(r"(?<![A-Za-z0-9_])(?:" + "|".join(parts) + r")(?![A-Za-z_])", re.IGNORECASE)
+        return re.compile(
+            r"(?<![A-Za-z0-9_])(?:" + "|".join(parts) + r")(?![A-Za-z_])", re.IGNORECASE
+        )
 
     def find_products(self, text: str) -> list[tuple[int, int, str]]:
         """Product words in ``text``: (start, end, product id), in order."""

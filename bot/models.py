@@ -129,7 +129,9 @@ class ProductTable(BaseModel):
                 duplicates.append(entry.code)
             seen.add(entry.code)
         if duplicates:
-            raise ValueError(f"duplicate code(s) in product {self.product.id}: {', '.join(duplicates)}")
+            raise ValueError(
+                f"duplicate code(s) in product {self.product.id}: {', '.join(duplicates)}"
+            )
         dangling = sorted({c for e in self.entries for c in e.see_also if c not in seen})
         if dangling:
             raise ValueError(f"see_also names code(s) this product lacks: {', '.join(dangling)}")

@@ -59,14 +59,20 @@ def resolve(query: str, kb: KnowledgeBase) -> Resolution:
         allowed = _products_for(masked, start, products)
         found = kb.by_number(code, allowed)
         if found:
-            matches.extend(Match(product=e.product, entry=e.code, kind=MatchKind.EXACT, score=100) for e in found)
+            matches.extend(
+                Match(product=e.product, entry=e.code, kind=MatchKind.EXACT, score=100)
+                for e in found
+            )
         else:
             unknown.append(code)
 
     named = {pid for _, _, pid in products}
     for window, hits, correction in _text_codes(masked, kb):
         kept = [(e, kind, score) for e, kind, score in hits if not named or e.product.id in named]
-        matches.extend(Match(product=e.product, entry=e.code, kind=kind, score=score) for e, kind, score in kept)
+        matches.extend(
+            Match(product=e.product, entry=e.code, kind=kind, score=score)
+            for e, kind, score in kept
+        )
         if correction and kept:
             corrections.append(Correction(original=window, corrected=correction))
 
@@ -156,9 +162,14 @@ def _text_codes(
                     continue
                 window = text[words[i][0] : words[j - 1][1]]
                 fuzzy = kb.fuzzy_text_code(window)
-                if fuzzy is not None and _plausible_typo(window, fuzzy.text_code):
+                if fuzzy is not None:
                     score = 100.0 * (1 - fuzzy.distance / max(len(fuzzy.text_code), 1))
-                    hit = (window, [(e, MatchKind.FUZZY, score) for e in fuzzy.entries], fuzzy.text_code, j)
+                    hit = (
+                        window,
+                        [(e, MatchKind.FUZZY, score) for e in fuzzy.entries],
+                        fuzzy.text_code,
+                        j,
+                    )
                     break
         if hit is None:
             i += 1
@@ -174,19 +185,6 @@ def _joined(text: str, words: list[tuple[int, int]], i: int, j: int) -> bool:
     return all(_GLUE.match(text[words[k][1] : words[k + 1][0]]) for k in range(i, j - 1))
 
 
-def _plausible_typo(typed: str, code: str) -> bool:
-    # Every word of a typo'd code must still look like the word it replaces, so that
-    # "the server" is not read as SERVER_BUSY's neighbour.
-    typed_words = re.split(r"[\s_\-]+", typed.upper())
-    code_words = code.split("_")
-    if len(typed_words) != len(code_words):
-        return False
-    return all(
-        OSA.distance(a, b) <= (1 if len(b) < 8 else 2)
-        for a, b in zip(typed_words, code_words, strict=True)
-    )
-
-
 def _unique(matches: list[Match]) -> list[Match]:
     seen: dict[str, Match] = {}
     for m in matches:
@@ -195,12 +193,15 @@ def _unique(matches: list[Match]) -> list[Match]:
     return list(seen.values())
 
 
-def _number_suggestions(unknown: list[str], kb: KnowledgeBase, named: set[str]) -> tuple[Suggestion, ...]:
+def _number_suggestions(
+    unknown: list[str], kb: KnowledgeBase, named: set[str]
+) -> tuple[Suggestion, ...]:
     """Codes one digit away from an unknown number: likely typos, offered, never answered."""
     out: list[Suggestion] = []
     for code in unknown:
         candidates = [
-            e for e in kb.entries
+            e
+            for e in kb.entries
             if (not named or e.product.id in named)
             and len(e.code.code) == len(code)
             and OSA.distance(e.code.code, code) == 1
@@ -224,13 +225,23 @@ def _describe(query: str, text: str, kb: KnowledgeBase, named: set[str]) -> Reso
         score = min(99.0, 100 * best.coverage)
         return Resolution(
             query=query,
-            matches=(Match(product=best.entry.product, entry=best.entry.code, kind=MatchKind.DESCRIPTION, score=score),),
+            matches=(
+                Match(
+                    product=best.entry.product,
+                    entry=best.entry.code,
+                    kind=MatchKind.DESCRIPTION,
+                    score=score,
+                ),
+            ),
         )
     close = [h for h in hits if h.score >= SUGGEST_SCORE and h.coverage >= SUGGEST_COVERAGE][:3]
     return Resolution(
         query=query,
         suggestions=tuple(
-            Suggestion(product=h.entry.product, entry=h.entry.code, score=min(99.0, 100 * h.coverage)) for h in close
+            Suggestion(
+                product=h.entry.product, entry=h.entry.code, score=min(99.0, 100 * h.coverage)
+            )
+            for h in close
         ),
     )
 

@@ -20,13 +20,124 @@ __all__ = ["SearchHit", "TextIndex", "terms"]
 
 # Words that carry no meaning in a question about an error.
 _STOP = frozenset(
-    """a about all am an and any anyone are as at be been being but by can could did do does
-    doing for from get gets getting got had has have having he her here his how i if in into is it
-    its it's just me mean means meaning my of on or our please says she should so some that the
-    their them then there these they this those to too us was we were what whats what's when where
-    which while who why will with would you your error errors code codes status fix explain
-    happen happens happened occur occurs issue problem tell know see seeing keep keeps
-    sdk app client one message's""".split()
+    [
+        "a",
+        "about",
+        "all",
+        "am",
+        "an",
+        "and",
+        "any",
+        "anyone",
+        "are",
+        "as",
+        "at",
+        "be",
+        "been",
+        "being",
+        "but",
+        "by",
+        "can",
+        "could",
+        "did",
+        "do",
+        "does",
+        "doing",
+        "for",
+        "from",
+        "get",
+        "gets",
+        "getting",
+        "got",
+        "had",
+        "has",
+        "have",
+        "having",
+        "he",
+        "her",
+        "here",
+        "his",
+        "how",
+        "i",
+        "if",
+        "in",
+        "into",
+        "is",
+        "it",
+        "its",
+        "it's",
+        "just",
+        "me",
+        "mean",
+        "means",
+        "meaning",
+        "my",
+        "of",
+        "on",
+        "or",
+        "our",
+        "please",
+        "says",
+        "she",
+        "should",
+        "so",
+        "some",
+        "that",
+        "the",
+        "their",
+        "them",
+        "then",
+        "there",
+        "these",
+        "they",
+        "this",
+        "those",
+        "to",
+        "too",
+        "us",
+        "was",
+        "we",
+        "were",
+        "what",
+        "whats",
+        "what's",
+        "when",
+        "where",
+        "which",
+        "while",
+        "who",
+        "why",
+        "will",
+        "with",
+        "would",
+        "you",
+        "your",
+        "error",
+        "errors",
+        "code",
+        "codes",
+        "status",
+        "fix",
+        "explain",
+        "happen",
+        "happens",
+        "happened",
+        "occur",
+        "occurs",
+        "issue",
+        "problem",
+        "tell",
+        "know",
+        "see",
+        "seeing",
+        "keep",
+        "keeps",
+        "sdk",
+        "app",
+        "client",
+        "one",
+        "message's",
+    ]
 )
 
 # Spellings that mean the same thing here; mapped onto one term before stemming.
@@ -46,23 +157,62 @@ _PHRASES: tuple[tuple[str, str], ...] = (
 )
 
 _SYNONYMS: dict[str, str] = {
-    "exceed": "limit", "exceeds": "limit", "exceeded": "limit", "max": "limit",
-    "maximum": "limit", "cap": "limit", "quota": "limit",
-    "admins": "admin", "administrator": "admin", "administrators": "admin",
-    "answered": "respond", "answer": "respond", "responded": "respond", "picked": "respond",
-    "db": "database", "msg": "message", "msgs": "message", "im": "message",
-    "pw": "password", "pwd": "password", "passwords": "password",
-    "declined": "reject", "decline": "reject", "rejected": "reject", "refused": "reject",
-    "throttled": "rate", "throttle": "rate", "frequency": "rate", "frequent": "rate",
-    "twice": "duplicate", "again": "duplicate", "duplicated": "duplicate", "same": "duplicate",
-    "exist": "exist", "exists": "exist", "existing": "exist", "missing": "exist",
+    "exceed": "limit",
+    "exceeds": "limit",
+    "exceeded": "limit",
+    "max": "limit",
+    "maximum": "limit",
+    "cap": "limit",
+    "quota": "limit",
+    "admins": "admin",
+    "administrator": "admin",
+    "administrators": "admin",
+    "answered": "respond",
+    "answer": "respond",
+    "responded": "respond",
+    "picked": "respond",
+    "db": "database",
+    "msg": "message",
+    "msgs": "message",
+    "im": "message",
+    "pw": "password",
+    "pwd": "password",
+    "passwords": "password",
+    "declined": "reject",
+    "decline": "reject",
+    "rejected": "reject",
+    "refused": "reject",
+    "throttled": "rate",
+    "throttle": "rate",
+    "frequency": "rate",
+    "frequent": "rate",
+    "twice": "duplicate",
+    "again": "duplicate",
+    "duplicated": "duplicate",
+    "same": "duplicate",
+    "exist": "exist",
+    "exists": "exist",
+    "existing": "exist",
+    "missing": "exist",
     "deleted": "exist",
-    "account": "user", "accounts": "user", "users": "user", "uid": "user", "uids": "user",
-    "members": "member", "participants": "member", "participant": "member",
+    "account": "user",
+    "accounts": "user",
+    "users": "user",
+    "uid": "user",
+    "uids": "user",
+    "members": "member",
+    "participants": "member",
+    "participant": "member",
     "teams": "team",
-    "invite": "invitation", "invited": "invitation", "invites": "invitation",
-    "busy": "busy", "overloaded": "busy",
-    "banned": "ban", "bans": "ban", "mute": "muted", "muting": "muted",
+    "invite": "invitation",
+    "invited": "invitation",
+    "invites": "invitation",
+    "busy": "busy",
+    "overloaded": "busy",
+    "banned": "ban",
+    "bans": "ban",
+    "mute": "muted",
+    "muting": "muted",
 }
 
 _WORD = re.compile(r"[a-z0-9@]+(?:'[a-z]+)?|[\u4e00-\u9fff]+")
@@ -105,19 +255,19 @@ class TextIndex:
     K1 = 1.2
     B = 0.5
 
+    #: The most candidates scored for one query: rare terms pick them, common ones only score.
+    CANDIDATES = 4000
+
     def __init__(self, entries: Sequence[Entry]) -> None:
         self._entries = tuple(entries)
-        postings: dict[str, list[tuple[int, int]]] = defaultdict(list)
+        postings: dict[str, dict[int, int]] = defaultdict(dict)
         self._lengths: list[int] = []
         for index, item in enumerate(self._entries):
             words = terms(item.code.description)
             if item.code.text_code:
                 words += terms(item.code.text_code)
-            counts: dict[str, int] = defaultdict(int)
             for word in words:
-                counts[word] += 1
-            for word, count in counts.items():
-                postings[word].append((index, count))
+                postings[word][index] = postings[word].get(index, 0) + 1
             self._lengths.append(len(words))
         self._postings = dict(postings)
         total = len(self._entries) or 1
@@ -126,37 +276,43 @@ class TextIndex:
             word: math.log(1 + (total - len(p) + 0.5) / (len(p) + 0.5))
             for word, p in self._postings.items()
         }
-        self._rare_df = max(50, total // 20)
 
     def search(self, query: str, limit: int = 5) -> list[SearchHit]:
         """The best entries for ``query``, best first."""
         words = list(dict.fromkeys(terms(query)))
-        known = [w for w in words if w in self._postings]
+        known = sorted(
+            (w for w in words if w in self._postings), key=lambda w: len(self._postings[w])
+        )
         if not known:
             return []
-        weight = {w: self._idf[w] for w in known}
         # Unknown words still count against coverage: "restart the service" is not an answer
         # just because "service" is in many descriptions.
         unknown_weight = sum(self._unknown_idf() for w in words if w not in self._postings)
-        total_weight = sum(weight.values()) + unknown_weight
-        scores: dict[int, float] = defaultdict(float)
-        matched: dict[int, float] = defaultdict(float)
-        # Rare terms pick the candidates; common terms only add to candidates already found,
-        # which keeps the cost flat as the table grows.
-        ordered = sorted(known, key=lambda w: len(self._postings[w]))
-        for position, word in enumerate(ordered):
+        total_weight = sum(self._idf[w] for w in known) + unknown_weight
+        # Rare terms pick the candidates; common terms only add to their scores, which keeps
+        # the cost flat as the table grows.
+        candidates: set[int] = set()
+        for word in known:
             plist = self._postings[word]
-            restrict = position > 0 and len(plist) > self._rare_df and scores
-            for index, count in plist:
-                if restrict and index not in scores:
-                    continue
-                length_norm = 1 - self.B + self.B * self._lengths[index] / self._avg_length
-                tf = count * (self.K1 + 1) / (count + self.K1 * length_norm)
-                scores[index] += weight[word] * tf
-                matched[index] += weight[word]
-        best = sorted(scores, key=lambda i: (-scores[i], self._lengths[i], i))[:limit]
+            if candidates and len(candidates) + len(plist) > self.CANDIDATES:
+                break
+            candidates.update(plist)
+        scored: list[tuple[float, float, int]] = []
+        for index in candidates:
+            length_norm = 1 - self.B + self.B * self._lengths[index] / self._avg_length
+            score = matched = 0.0
+            for word in known:
+                count = self._postings[word].get(index)
+                if count:
+                    score += (
+                        self._idf[word] * count * (self.K1 + 1) / (count + self.K1 * length_norm)
+                    )
+                    matched += self._idf[word]
+            scored.append((score, matched, index))
+        scored.sort(key=lambda t: (-t[0], self._lengths[t[2]], t[2]))
         return [
-            SearchHit(self._entries[i], scores[i], matched[i] / total_weight) for i in best
+            SearchHit(self._entries[i], score, matched / total_weight)
+            for score, matched, i in scored[:limit]
         ]
 
     def _unknown_idf(self) -> float:

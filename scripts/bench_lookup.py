@@ -22,44 +22,68 @@ import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bot.knowledge import load_knowledge  # noqa: E402
-from bot.knowledge_base import KnowledgeBase  # noqa: E402
-from bot.resolver import resolve  # noqa: E402
+from bot.knowledge import load_knowledge
+from bot.knowledge_base import KnowledgeBase
+from bot.resolver import resolve
 
 QUERIES = {
     "exact": ["1027", "bems 11001", "-32700", "NIM 404", "40105,40106"],
     "text code": ["WRONG_SERVER", "pc room not exist", "server_busy", "Contact-Offline"],
     "typo": ["SEVRER_BUSY", "PC_ACESS_DENIED", "methd not found", "GPS_NOT_RESPONDIG"],
-    "free text": ["user is muted", "room does not exist", "too many team admins",
-                  "peer is offline and push notifications can't be delivered"],
+    "free text": [
+        "user is muted",
+        "room does not exist",
+        "too many team admins",
+        "peer is offline and push notifications can't be delivered",
+    ],
 }
 
-WORDS = ("alpha bravo cargo delta ember falcon gamma harbor index jolly kernel lumen matrix "
-         "nectar orbit pixel quartz raven sierra tango umbra vector willow xenon yonder zephyr "
-         "session token queue member room channel upload stream socket proxy ledger cache").split()
+
+def vocabulary(rng: random.Random, kb: KnowledgeBase, size: int = 6000) -> list[str]:
+    """The bundled tables' words plus made-up ones, in a random Zipf rank order."""
+    real = {w for e in kb.entries for w in e.code.description.lower().split() if w.isalpha()}
+    syllables = ["ka", "lo", "mi", "ne", "ru", "sa", "to", "vi", "ze", "an", "er", "ol", "us", "ix"]
+    made_up = {"".join(rng.choices(syllables, k=rng.randint(2, 4))) for _ in range(size)}
+    words = sorted(real | made_up)
+    rng.shuffle(words)
+    return words
 
 
-def generate(directory: Path, total: int, seed: int = 7) -> None:
-    """Write ``total`` entries over ten products, with text codes and descriptions."""
+def generate(directory: Path, total: int, kb: KnowledgeBase, seed: int = 7) -> None:
+    """Write ``total`` entries over ten products; words drawn Zipf-like, as in real tables."""
     rng = random.Random(seed)
+    words_pool = vocabulary(rng, kb)
+    weights = [1 / (rank + 1) for rank in range(len(words_pool))]
     per_product = total // 10
+
+    def draw(k: int) -> list[str]:
+        return rng.choices(words_pool, weights=weights, k=k)
+
     for p in range(10):
         entries = []
         for i in range(per_product):
-            words = rng.sample(WORDS, rng.randint(2, 5))
-            entries.append({
-                "code": str(100000 + p * per_product + i),
-                "text_code": "_".join(w.upper() for w in words) + f"_{i}",
-                "description": " ".join(rng.choices(WORDS, k=rng.randint(5, 14))).capitalize() + ".",
-                "categories": [f"Section {i % 40}"],
-                "severity": rng.choice(["info", "warning", "error"]),
-                "retryable": rng.random() < 0.3,
-                "audience": rng.choice(["end_user", "app_developer", "server_admin"]),
-                "remediation": [f"Generated step {i} for product {p}: check setting {rng.choice(WORDS)}."],
-            })
-        table = {"product": {"id": f"gen{p}", "name": f"Generated {p}", "vendor": "Bench"},
-                 "entries": entries}
-        (directory / f"gen{p}.yaml").write_text(yaml.safe_dump(table, sort_keys=False), encoding="utf-8")
+            words = draw(rng.randint(2, 5))
+            entries.append(
+                {
+                    "code": str(100000 + p * per_product + i),
+                    "text_code": "_".join(w.upper() for w in words) + f"_{i}",
+                    "description": " ".join(draw(rng.randint(5, 14))).capitalize() + ".",
+                    "categories": [f"Section {i % 40}"],
+                    "severity": rng.choice(["info", "warning", "error"]),
+                    "retryable": rng.random() < 0.3,
+                    "audience": rng.choice(["end_user", "app_developer", "server_admin"]),
+                    "remediation": [
+                        f"Generated step {i} for product {p}: check setting {draw(1)[0]}."
+                    ],
+                }
+            )
+        table = {
+            "product": {"id": f"gen{p}", "name": f"Generated {p}", "vendor": "Bench"},
+            "entries": entries,
+        }
+        (directory / f"gen{p}.yaml").write_text(
+            yaml.safe_dump(table, sort_keys=False), encoding="utf-8"
+        )
 
 
 def rss_mib() -> float:
@@ -87,7 +111,9 @@ def cold_cli(runs: int) -> list[float]:
     times = []
     for _ in range(runs):
         start = time.perf_counter()
-        subprocess.run([sys.executable, "-m", "bot", "lookup", "1027"], capture_output=True, check=True)
+        subprocess.run(
+            [sys.executable, "-m", "bot", "lookup", "1027"], capture_output=True, check=True
+        )
         times.append(time.perf_counter() - start)
     return sorted(times)
 
@@ -102,7 +128,7 @@ def main() -> None:
     bundled = load_knowledge(extra_dir="")
     rows = [("bundled", len(bundled), measure(bundled, args.repeat))]
     with tempfile.TemporaryDirectory() as tmp:
-        generate(Path(tmp), args.entries)
+        generate(Path(tmp), args.entries, bundled)
         before = rss_mib()
         start = time.perf_counter()
         large = load_knowledge(extra_dir=tmp)
@@ -115,9 +141,13 @@ def main() -> None:
         for kind, (median, p99) in results.items():
             print(f"{name:8} {size:8d} {kind:10} {median:10.1f} {p99:10.1f}")
     print(f"large table: load {load_s:.2f} s, memory +{memory:.0f} MiB (RSS)")
+    if args.cli_runs < 1:
+        return
     times = cold_cli(args.cli_runs)
-    print(f"cold `errcode lookup 1027`: median {statistics.median(times):.3f} s, "
-          f"max {times[-1]:.3f} s over {len(times)} runs")
+    print(
+        f"cold `errcode lookup 1027`: median {statistics.median(times):.3f} s, "
+        f"max {times[-1]:.3f} s over {len(times)} runs"
+    )
 
 
 if __name__ == "__main__":

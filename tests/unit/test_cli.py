@@ -23,8 +23,13 @@ def runner() -> CliRunner:
 def errcode(*args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
     """Run the real entry point, as a user would."""
     return subprocess.run(
-        [sys.executable, "-m", "bot", *args], input=stdin, capture_output=True, text=True,
-        cwd=ROOT, timeout=60, check=False,
+        [sys.executable, "-m", "bot", *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=60,
+        check=False,
     )
 
 
@@ -63,8 +68,21 @@ def test_knowledge_dump_has_every_entry_and_field(runner: CliRunner) -> None:
     entries = json.loads(result.output)
     assert len(entries) == 169
     for entry in entries:
-        assert {"product", "code", "text_code", "description", "categories", "severity", "retryable",
-                "audience", "remediation", "see_also", "note", "aliases", "source"} <= set(entry)
+        assert {
+            "product",
+            "code",
+            "text_code",
+            "description",
+            "categories",
+            "severity",
+            "retryable",
+            "audience",
+            "remediation",
+            "see_also",
+            "note",
+            "aliases",
+            "source",
+        } <= set(entry)
         assert "match" not in entry and entry["source"]["sections"] == entry["categories"]
 
 
@@ -98,8 +116,13 @@ def test_blank_query_is_a_usage_error() -> None:
 def test_broken_extra_knowledge_dir_is_a_clear_error(tmp_path: Path) -> None:
     (tmp_path / "x.yaml").write_text("entries: [", encoding="utf-8")
     result = subprocess.run(
-        [sys.executable, "-m", "bot", "lookup", "1027"], capture_output=True, text=True, cwd=ROOT,
-        env={"PATH": "/usr/bin:/bin", "ERRCODE_KNOWLEDGE_DIR": str(tmp_path)}, timeout=60, check=False,
+        [sys.executable, "-m", "bot", "lookup", "1027"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env={"PATH": "/usr/bin:/bin", "ERRCODE_KNOWLEDGE_DIR": str(tmp_path)},
+        timeout=60,
+        check=False,
     )
     assert result.returncode == 1
     assert "x.yaml: file: is not valid YAML" in result.stderr and "Traceback" not in result.stderr

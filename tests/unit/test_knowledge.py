@@ -33,7 +33,8 @@ VALID_ENTRY = """
 def write_table(directory: Path, name: str, product: str, *entries: str) -> Path:
     path = directory / name
     path.write_text(
-        f"product: {{id: {product}, name: {product.title()}, vendor: V}}\nentries:" + "".join(entries),
+        f"product: {{id: {product}, name: {product.title()}, vendor: V}}\nentries:"
+        + "".join(entries),
         encoding="utf-8",
     )
     return path
@@ -145,8 +146,17 @@ def test_schema_file_is_current() -> None:
 
 @pytest.mark.parametrize(
     ("typed", "expected"),
-    [("1027", "1027"), ("+01027", "1027"), ("-32700", "-32700"), ("007", "7"), ("0", "0"),
-     ("-0", "0"), ("12a", None), ("", None), ("١٢", None)],
+    [
+        ("1027", "1027"),
+        ("+01027", "1027"),
+        ("-32700", "-32700"),
+        ("007", "7"),
+        ("0", "0"),
+        ("-0", "0"),
+        ("12a", None),
+        ("", None),
+        ("١٢", None),
+    ],
 )
 def test_canonical_number(typed: str, expected: str | None) -> None:
     assert canonical_number(typed) == expected
@@ -180,7 +190,11 @@ def test_product_id_clash_names_both_files(tmp_path: Path) -> None:
     [
         ((entry("5"), entry("5")), "entry #2 (code 5)", "duplicate code"),
         ((entry("5", severity="fatal"),), "entry #1 (code 5)", "severity"),
-        ((entry("5").replace("    audience: end_user\n", ""),), "entry #1 (code 5)", "audience: Field required"),
+        (
+            (entry("5").replace("    audience: end_user\n", ""),),
+            "entry #1 (code 5)",
+            "audience: Field required",
+        ),
         ((entry("5").replace('"5"', '"five"'),), "entry #1 (code five)", "code"),
     ],
 )

@@ -64,7 +64,9 @@ def test_text_codes(query: str, expected: list[str], kb: KnowledgeBase) -> None:
         ("PC_FILE_UPLAOD_FAILURE", "bems:40114", "PC_FILE_UPLOAD_FAILURE"),
     ],
 )
-def test_typos_are_corrected_and_said(query: str, expected: str, corrected: str, kb: KnowledgeBase) -> None:
+def test_typos_are_corrected_and_said(
+    query: str, expected: str, corrected: str, kb: KnowledgeBase
+) -> None:
     resolution = resolve(query, kb)
     assert [m.key for m in resolution.matches] == [expected]
     assert resolution.matches[0].kind is MatchKind.FUZZY
@@ -126,7 +128,9 @@ def test_questions_around_codes(query: str, expected: list[str], kb: KnowledgeBa
         ("packaging error", "commsease:999"),
     ],
 )
-def test_descriptions_answer_when_one_entry_clearly_wins(query: str, expected: str, kb: KnowledgeBase) -> None:
+def test_descriptions_answer_when_one_entry_clearly_wins(
+    query: str, expected: str, kb: KnowledgeBase
+) -> None:
     resolution = resolve(query, kb)
     assert [m.key for m in resolution.matches] == [expected]
     assert resolution.matches[0].kind is MatchKind.DESCRIPTION
@@ -142,8 +146,22 @@ def test_an_unclear_description_gives_suggestions_not_an_answer(kb: KnowledgeBas
 
 
 @pytest.mark.parametrize(
-    "query", ["1010", "99999", "4007", "hello", "thanks!", "qwertyuiop", "what's for lunch",
-              "how do I restart the bems service?", "0x80070005", "", "   ", "-", "0x"]
+    "query",
+    [
+        "1010",
+        "99999",
+        "4007",
+        "hello",
+        "thanks!",
+        "qwertyuiop",
+        "what's for lunch",
+        "how do I restart the bems service?",
+        "0x80070005",
+        "",
+        "   ",
+        "-",
+        "0x",
+    ],
 )
 def test_unknown_codes_and_nonsense_are_not_found(query: str, kb: KnowledgeBase) -> None:
     resolution = resolve(query, kb)
@@ -163,7 +181,19 @@ def test_to_dict_has_the_public_shape(kb: KnowledgeBase) -> None:
     assert data["corrections"] == [{"original": "SEVRER_BUSY", "corrected": "SERVER_BUSY"}]
     (match,) = data["matches"]
     assert set(match) == {
-        "product", "product_name", "code", "text_code", "description", "categories", "severity",
-        "retryable", "audience", "remediation", "see_also", "note", "match", "score",
+        "product",
+        "product_name",
+        "code",
+        "text_code",
+        "description",
+        "categories",
+        "severity",
+        "retryable",
+        "audience",
+        "remediation",
+        "see_also",
+        "note",
+        "match",
+        "score",
     }
     assert match["match"] == "fuzzy" and isinstance(match["remediation"], list)

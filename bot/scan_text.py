@@ -1,0 +1,105 @@
+"""Slack mrkdwn as the channel scanner sees it: where a code may be written, and where never.
+
+Slack delivers a message's ``text`` with ``&lt; &gt; &amp;`` escaped, references in
+angle brackets (``<@U024BE7LH>``, ``<#C024BE7LR|support>``, ``<!here>``,
+``<https://host/path|label>``), emoji as ``:name:`` and code as ```inline``` or
+triple-backtick blocks. :func:`parse` returns a *masked* copy of the text in which
+references, URLs and emoji are blanked and escapes are decoded. The copy has the same
+length as the text, so every offset found in it is an offset in the original message:
+spans need no mapping back.
+
+Every pattern here is linear: character classes under a single quantifier, bounded
+repeats, and no nested quantifiers, so no input can make them backtrack
+catastrophically. Code spans are found by ``str.find``, not by a lazy ``.*?``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+__all__ = ["SlackText", "parse"]
+
+# What never holds a code, each pattern opening on a literal character so the engine
+# skips ahead to candidates, and each run only when that character occurs at all:
+#: Slack references, the whole ``<...>`` (labels repeat the ticket or page a link names).
+_REFERENCE = re.compile(r"<[^<>\n]*>")
+_ESCAPE = re.compile(r"&(?:lt|gt|amp);")
+#: Bare URLs (code blocks keep them unwrapped).
+_URL = re.compile(r"(?:https?|ftp|file)://[^\s<>`\"']*", re.ASCII)
+#: Emoji names between colons with no word character outside either colon, which keeps
+#: times (12:44:09) and ports (host:4000) out.
+_EMOJI = re.compile(r":(?<!\w:)[a-z0-9_+'\-]{1,100}:(?!\w)", re.ASCII)
+
+_ESCAPES = {"&lt;": "<", "&gt;": ">", "&amp;": "&"}
+
+
+@dataclass(frozen=True, slots=True)
+class SlackText:
+    """A message text and the views of it the scanner works on."""
+
+    #: The text as Slack delivered it.
+    text: str
+    #: Same length as ``text``: references, URLs and emoji blanked, escapes decoded.
+    masked: str
+    #: (start, end) of the content of each ```inline code``` span, backticks excluded.
+    inline_code: tuple[tuple[int, int], ...]
+    #: (start, end) of the content of each triple-backtick block.
+    blocks: tuple[tuple[int, int], ...]
+
+
+def _blank(match: re.Match[str]) -> str:
+    return " " * (match.end() - match.start())
+
+
+def _decode(match: re.Match[str]) -> str:
+    # Keep the decoded character so "-&gt; 422" still reads as an arrow.
+    token = match.group(0)
+    return _ESCAPES[token].ljust(len(token))
+
+
+def _code_spans(text: str) -> tuple[tuple[tuple[int, int], ...], tuple[tuple[int, int], ...]]:
+    """Inline code and block contents, found in one left-to-right pass."""
+    inline: list[tuple[int, int]] = []
+    blocks: list[tuple[int, int]] = []
+    blocks_possible = True  # once a ``` has no closing fence, none later has one either
+    i = text.find("`")
+    while i != -1:
+        if blocks_possible and text.startswith("```", i):
+            close = text.find("```", i + 3)
+            if close != -1:
+                blocks.append((i + 3, close))
+                i = text.find("`", close + 3)
+                continue
+            blocks_possible = False
+        if text.startswith("```", i):
+            # An unclosed fence is literal text: step over the whole run of backticks.
+            while text.startswith("`", i):
+                i += 1
+            i = text.find("`", i)
+            continue
+        close = text.find("`", i + 1)
+        if close == -1:
+            break
+        if close > i + 1 and text.find("\n", i + 1, close) == -1:
+            inline.append((i + 1, close))
+            i = text.find("`", close + 1)
+        else:
+            # An unmatched backtick on this line: the next one may open a span.
+            i = close
+    return tuple(inline), tuple(blocks)
+
+
+def parse(text: str) -> SlackText:
+    """Mask what cannot hold a code and locate the code spans of ``text``."""
+    masked = text
+    if "<" in masked:
+        masked = _REFERENCE.sub(_blank, masked)
+    if "://" in masked:
+        masked = _URL.sub(_blank, masked)
+    if ":" in masked:
+        masked = _EMOJI.sub(_blank, masked)
+    if "&" in masked:  # last: a URL's "&amp;" goes with the URL
+        masked = _ESCAPE.sub(_decode, masked)
+    inline, blocks = _code_spans(text) if "`" in text else ((), ())
+    return SlackText(text=text, masked=masked, inline_code=inline, blocks=blocks)

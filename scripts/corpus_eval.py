@@ -1,0 +1,119 @@
+"""Score the scanner and the resolver on a labeled corpus, and list every miss.
+
+Usage: ``uv run python scripts/corpus_eval.py [PATH]`` (default: ../shared/corpus/dev.jsonl,
+relative to the repository root). Each line is ``{"id", "mode", "text", "expect", ...}``,
+labeled to ../shared/corpus/RULES.md.
+
+Channel mode (``explain_message``): precision and recall over expected entries, and the
+quiet rate: the share of lines expecting nothing on which the bot says nothing (the
+issue asks for at least 0.97). Direct mode (``explain_query``): exact-line accuracy,
+the share of lines whose set of answered entries is exactly the expected set.
+
+This is a report, not a gate: it always exits 0.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bot.explain import explain_message, explain_query  # noqa: E402
+from bot.knowledge import load_knowledge  # noqa: E402
+from bot.knowledge_base import KnowledgeBase  # noqa: E402
+
+DEFAULT_CORPUS = ROOT.parent / "shared" / "corpus" / "dev.jsonl"
+
+
+@dataclass
+class Miss:
+    id: str
+    text: str
+    expected: list[str]
+    got: list[str]
+
+
+@dataclass
+class Tally:
+    lines: int = 0
+    exact: int = 0
+    true_pos: int = 0
+    false_pos: int = 0
+    false_neg: int = 0
+    silent_lines: int = 0  # lines expecting nothing
+    quiet: int = 0  # ... on which nothing was answered
+    misses: list[Miss] = field(default_factory=list)
+
+    def add(self, row: dict, got: set[str]) -> None:
+        expected = set(row["expect"])
+        self.lines += 1
+        self.true_pos += len(got & expected)
+        self.false_pos += len(got - expected)
+        self.false_neg += len(expected - got)
+        if not expected:
+            self.silent_lines += 1
+            self.quiet += not got
+        if got == expected:
+            self.exact += 1
+        else:
+            self.misses.append(Miss(row["id"], row["text"], sorted(expected), sorted(got)))
+
+
+def _ratio(num: int, den: int) -> float:
+    return num / den if den else 1.0
+
+
+def channel_keys(text: str, kb: KnowledgeBase) -> set[str]:
+    return {m.key for mention in explain_message(text, kb) for m in mention.matches}
+
+
+def direct_keys(text: str, kb: KnowledgeBase) -> set[str]:
+    return {m.key for m in explain_query(text, kb).matches}
+
+
+def _print_misses(misses: list[Miss]) -> None:
+    for miss in misses:
+        print(f"  {miss.id}: {json.dumps(miss.text, ensure_ascii=False)}")
+        print(f"      expected {miss.expected}  got {miss.got}")
+
+
+def main(argv: list[str]) -> int:
+    path = Path(argv[1]) if len(argv) > 1 else DEFAULT_CORPUS
+    kb = load_knowledge()
+    channel, direct = Tally(), Tally()
+    with path.open(encoding="utf-8") as lines:
+        for raw in lines:
+            if not raw.strip():
+                continue
+            row = json.loads(raw)
+            if row["mode"] == "channel":
+                channel.add(row, channel_keys(row["text"], kb))
+            else:
+                direct.add(row, direct_keys(row["text"], kb))
+
+    precision = _ratio(channel.true_pos, channel.true_pos + channel.false_pos)
+    recall = _ratio(channel.true_pos, channel.true_pos + channel.false_neg)
+    quiet = _ratio(channel.quiet, channel.silent_lines)
+    print(f"corpus: {path}")
+    print(
+        f"channel ({channel.lines} lines): precision {precision:.3f}  recall {recall:.3f}  "
+        f"quiet {quiet:.3f} ({channel.quiet}/{channel.silent_lines})  "
+        f"exact lines {channel.exact}/{channel.lines}"
+    )
+    print("  targets: precision >= 0.98, recall >= 0.95, quiet >= 0.97")
+    _print_misses(channel.misses)
+    accuracy = _ratio(direct.exact, direct.lines)
+    print(
+        f"direct ({direct.lines} lines): exact-line accuracy {accuracy:.3f} "
+        f"({direct.exact}/{direct.lines})  target >= 0.97"
+    )
+    _print_misses(direct.misses)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv))

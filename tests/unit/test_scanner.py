@@ -1,0 +1,372 @@
+"""Channel scanning: each rule of ../shared/corpus/RULES.md (channel mode), as message -> entries.
+
+The examples are written for these tests, one rule at a time, traps included; none is a
+corpus line.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.knowledge_base import KnowledgeBase
+from bot.models import MatchKind
+from bot.scan_text import parse
+from bot.scanner import scan
+
+
+def keys(text: str, kb: KnowledgeBase) -> list[str]:
+    """Entries in mention order, then in match order within a mention."""
+    return [m.key for mention in scan(text, kb) for m in mention.matches]
+
+
+def check(text: str, expected: list[str], kb: KnowledgeBase) -> None:
+    assert sorted(keys(text, kb)) == sorted(expected), text
+
+
+# -- rule 1: a number counts only where the message treats it as a code ----------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # context words before the number, in the forms people write them
+        ("getting error code 1027 from the connect server", ["bems:1027"]),
+        ("Error: 1028", ["bems:1028"]),
+        ("err 40105 on join", ["bems:40105"]),
+        ("errno 1017 after resume", ["bems:1017"]),
+        ("status 503 from nim", ["commsease:503"]),
+        ("the error was 1027", ["bems:1027"]),
+        ("*error 40104* in the admin tool", ["bems:40104"]),
+        ("_error 1027_ again", ["bems:1027"]),
+        ("&gt; error 1028\nthat is the pool being full", ["bems:1028"]),
+        ("HTTP 500 from the nim server api", ["commsease:500"]),
+        # verbs: what something returned, gave, threw...
+        ("the sdk returned a 414", ["commsease:414"]),
+        ("login fails with error 302", ["commsease:302"]),
+        ("it failed with 1019 twice", ["bems:1019"]),
+        ("Got -32601 from the rpc", ["bems:-32601"]),
+        ("team invite came back 809", ["commsease:809"]),
+        ("anyone seen 1027 before?", ["bems:1027"]),
+        # the context word after the number
+        ("500 errors on the history api since the deploy", ["commsease:500"]),
+        ("getting 500s from nim since the deploy", ["commsease:500"]),
+        ("404 Not Found from the nim server api", ["commsease:404"]),
+        ("a 403 from nim when we call it", ["commsease:403"]),
+        ("403 from NIM again", ["commsease:403"]),
+    ],
+)
+def test_context_words(text: str, expected: list[str], kb: KnowledgeBase) -> None:
+    check(text, expected, kb)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # key=value, JSON, NSError, exceptions, SDK callbacks
+        ('{"code": 806, "desc": "team not found"}', ["commsease:806"]),
+        ('```resp={"errorCode":40117}```', ["bems:40117"]),
+        ("statusCode=500 on history", ["commsease:500"]),
+        ("error_code=1026", ["bems:1026"]),
+        ("rc=1017 after resume", ["bems:1017"]),
+        ("errno=13002", ["commsease:13002"]),
+        ("ErrorCode: 40103", ["bems:40103"]),
+        ("NSError Domain=NIMLocalErrorDomain Code=408", ["commsease:408"]),
+        ("onError(415) in the chat room listener", ["commsease:415"]),
+        ("callback onFailed: code 416", ["commsease:416"]),
+        ("cb.onFailed(int code) -&gt; 13003", ["commsease:13003"]),
+        ("code == 801 in the debugger", ["commsease:801"]),
+        ("BemsRpcError(1027) raised in sync", ["bems:1027"]),
+        ("java.lang.IllegalStateException: 1028", ["bems:1028"]),
+        # an access-log line: the status after the request, not the byte count
+        ('10.0.0.1 - - "GET /nimserver/msg HTTP/1.1" 503 1027', ["commsease:503"]),
+        ("HTTP/2 404 from the nim api", ["commsease:404"]),
+        # a log of repeated lines names its code once
+        (
+            "```\n2024-06-01 12:00:01 ERROR Rpc - call failed code=1027\n"
+            "2024-06-01 12:00:02 ERROR Rpc - call failed code=1027\n```",
+            ["bems:1027"],
+        ),
+    ],
+)
+def test_structure(text: str, expected: list[str], kb: KnowledgeBase) -> None:
+    check(text, expected, kb)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # code formatting: the number alone in inline code or a block
+        ("`1024` on the batch call", ["bems:1024"]),
+        ("`-32602` again", ["bems:-32602"]),
+        ("```1027```", ["bems:1027"]),
+        ("`code: 1019`", ["bems:1019"]),
+        ("`maxMembers: 500` in the team config", []),  # a config value
+        # explicit questions about a number
+        ("what is 4006?", ["bems:4006"]),
+        ("whats 7002? the docs are vague", ["bems:7002"]),
+        ("what does 12001 mean?", ["bems:12001"]),
+        ("does 1025 mean the batch is still running?", ["bems:1025"]),
+        ("is 813 a team permission thing?", ["commsease:813"]),
+        ("meaning of 4003?", ["bems:4003"]),
+        ("any idea what 809 means?", ["commsease:809"]),
+        ("what about 1027?", ["bems:1027"]),
+        ("1027 - what does that mean?", ["bems:1027"]),  # asked after the number
+        ("<@U123> 4005?", ["bems:4005"]),  # the number alone, asked
+        ("is 500 enough for the pilot?", []),  # asks about a quantity
+        ("1027 users?", []),
+        ("is it 404?", []),
+        ("we shipped 1027 - what a week", []),
+        ("what does 12001 mean", []),  # no question mark: not asked
+    ],
+)
+def test_formatting_and_questions(text: str, expected: list[str], kb: KnowledgeBase) -> None:
+    check(text, expected, kb)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # lists: the items after a code word or a heading that names codes
+        ("error 1027 and 1028 on the pool", ["bems:1027", "bems:1028"]),
+        ("codes 416, 417 and 419 in the log", ["commsease:416", "commsease:417", "commsease:419"]),
+        ("errors like 1027 and 1028", ["bems:1027", "bems:1028"]),
+        ("error 1010, 1027", ["bems:1027"]),  # the list goes on past an unknown code
+        ("got 2 errors: 1027 and 1028", ["bems:1027", "bems:1028"]),
+        ("error counts: 1028 x 10, 1027 x 3", ["bems:1028", "bems:1027"]),  # x N are counts
+        ("1028 x 10, 1027 x 3", []),  # the same tally without a heading
+        ("errors since the deploy:\n- 1027 x 12\n- 1028 x 3", ["bems:1027", "bems:1028"]),
+        ("errors last hour\n```\n1027  12\n40105  3\n```", ["bems:1027", "bems:40105"]),
+        ("users per region:\n500 emea\n404 apac", []),  # a heading that names no codes
+        ("status: 3 of 500 done", []),  # progress, not a list of codes
+        ("12 errors, 1027 warnings", []),
+        ("errors: WRONG_SERVER=12 SERVER_BUSY=404", ["bems:1027", "bems:1028"]),  # =N counts
+    ],
+)
+def test_lists(text: str, expected: list[str], kb: KnowledgeBase) -> None:
+    check(text, expected, kb)
+
+
+# -- rule 2: quantities, times, ids, versions... are not codes ----------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # quantities, even next to a context word
+        "we have 500 seats",
+        "500 people joined the town hall",
+        "13001 devices enrolled",
+        "the limit is 10000 per tenant",
+        "we had 801 signups",
+        "got 300 ppl in the room",
+        "the error happened 500 times",
+        "we're at 1027 users",
+        "I'll be there in 404 seconds",
+        "status update: 500 tickets closed",
+        "error rate 500 per second",
+        "returned 404 results",
+        "code review for 1027 lines",
+        "retry after 1005 ms",
+        "returned 200 rows",
+        "hit 10000 concurrent sessions",
+        "team of 813",
+        # durations, sizes, percentages, money
+        "took 1005 ms",
+        "p99 is 404ms lol",
+        "upload is 1024 KB max",
+        "error rate is 5% and disk at 90%",
+        "costs $403 per month",
+        # times, dates, years
+        "meeting at 14:05",
+        "cutover at 1005 tomorrow",
+        "on 2024-08-13 we upgraded",
+        "freeze from 12/15",
+        "the 1990s were fun",
+        # versions, builds, tickets, PRs
+        "version 10.4.1 out",
+        "v1027 tag",
+        "build 40105 is green",
+        "ticket 1027 closed",
+        "see PR #416",
+        "PR 403 merged",
+        "ERROR-1027 is the jira ticket",
+        # ports, hosts, addresses, phones, ids, line numbers
+        "port 1027 is open",
+        "listening on 0.0.0.0:1028",
+        "host bems02:4000 down",
+        "in the lab it listens on :1028",
+        "Foo.java:1027 threw",
+        "192.168.1.1027",
+        "room 1019 is booked",
+        "call me at 555-0404",
+        "uid=1027 logged in",
+        '"id": 1028',
+        "pid 1027 crashed",
+        "E/NIM  ( 1027): something",
+        "bems-connect[1027]: started",
+        "line 1028 in main.py",
+        "x 1028",
+        "user1027@corp.example.com can't log in",
+        "case 0001027 opened",
+        "device 0x1027 is fine",
+        "10,000 users",
+        "error 1,027",  # a grouped number is a quantity
+    ],
+)
+def test_not_codes(text: str, kb: KnowledgeBase) -> None:
+    assert keys(text, kb) == [], text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "thanks <@U1027ABC> :+1:",
+        "moving to <#C0404XYZ|ops-1027>",
+        "<!here> status page updated",
+        "<https://jira.example.com/browse/BEMS-1027|error 1027 ticket>",
+        "see https://docs.example.com/errors/1027 for details",
+        ":404: lol",
+        "`curl https://host/api/1027` works",
+        "<https://wiki.example.com/WRONG_SERVER|runbook> updated",
+    ],
+)
+def test_references_urls_and_emoji_hold_no_code(text: str, kb: KnowledgeBase) -> None:
+    assert keys(text, kb) == [], text
+
+
+# -- rules 3 and 4: text codes, as identifiers, with small typos ---------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("`SERVER_BUSY` on every call", ["bems:1028"]),
+        ("server_busy", ["bems:1028"]),
+        ("Server_Busy in the log", ["bems:1028"]),
+        ("```WARN Rpc - result=wrong_chat_id```", ["bems:31032"]),
+        ("PARSE_ERROR from the endpoint", ["bems:-32700", "bems:1004"]),  # one code, two entries
+        ("AC_INVALID_PARAMS on accept", ["bems:7002"]),  # not INVALID_PARAMS
+        ("INVALID_PARAMS", ["bems:-32602"]),
+        ("PC_RT_EXCEPTION", ["bems:40019"]),  # the whole identifier: not RT_EXCEPTION
+        ("UNBLOCK_ALREADY_FAILURE", ["bems:15001"]),  # not BLOCK_ALREADY_FAILURE
+        ("PC_DUPLICATE_ROOM_NAME_UPDATE_UNKNOWN_SERVER_ERROR", ["bems:40129"]),
+        ("ErrorCodes.PC_ROOM_NOT_EXIST", ["bems:40105"]),
+        # typos
+        ("PC_ROM_NOT_EXIST", ["bems:40105"]),
+        ("CLIENT_SESION_TIMEOUT", ["bems:1017"]),
+        ("got SEVRER_BUSY", ["bems:1028"]),
+        # plain English never counts in channels
+        ("the server is busy", []),
+        ("pointed at the wrong server again", []),
+        ('{"message": "Parse error"}', []),
+        ("my_var_name = 3", []),
+        ("AUTH_ERROR INVALID_TOKEN SERVER_ERROR USER_NOT_FOUND NOT_FOUND MSG_FAILURE", []),
+        ("ERR_WRONG_SERVER_X", []),  # an identifier that only contains a code
+        (":thinking_face: :face_palm:", []),
+    ],
+)
+def test_text_codes(text: str, expected: list[str], kb: KnowledgeBase) -> None:
+    check(text, expected, kb)
+
+
+def test_a_typo_is_a_fuzzy_match(kb: KnowledgeBase) -> None:
+    (mention,) = scan("PC_ROM_NOT_EXIST on join", kb)
+    assert mention.reason == "text code"
+    assert [m.kind for m in mention.matches] == [MatchKind.FUZZY]
+    assert 0 < mention.matches[0].score < 100
+
+
+# -- rule 5: products ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("error 11001", ["bems:11001", "commsease:11001"]),  # no product: both
+        ("nim: error 11001", ["commsease:11001"]),
+        ("bems error 11001", ["bems:11001"]),
+        ("云信 error 414", ["commsease:414"]),
+        ("Connect service returned 11001", ["bems:11001"]),
+        ("BEMS error 803", []),  # the named product lacks it
+        ("yunxin error 1027", []),
+        ("BEMS returned 404 on autodiscover", []),
+        ("seeing commsease:404 a lot", ["commsease:404"]),  # entries are named product:code
+        ("NIM: 503 on history", ["commsease:503"]),
+        ("BEMS: 4000 users", []),
+        ("nim sdk error 1028", []),
+        ("GPS error 1006", ["bems:1006"]),
+        # two products: each number goes with its own
+        ("NIM error 404, BEMS error 1027", ["commsease:404", "bems:1027"]),
+        (
+            "BEMS and NIM both flaky: BEMS returned 1027 while NIM returned 404",
+            ["bems:1027", "commsease:404"],
+        ),
+        ("BEMS logs SERVER_BUSY and NIM throws 503", ["bems:1028", "commsease:503"]),
+        ("NIM gives WRONG_SERVER", ["bems:1027"]),  # text codes are bems-only anyway
+    ],
+)
+def test_products(text: str, expected: list[str], kb: KnowledgeBase) -> None:
+    check(text, expected, kb)
+
+
+# -- rules 6 to 8: success codes, unknown codes, one entry once ---------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "returned 808, approved",
+        "error 200 ok",
+        "callback gave 810 so we're good",
+        "signalling returned 10410",
+        "error 1010 on the client",  # not in the tables
+        "error 4007 from bems",
+        "code 1022 from the batch endpoint",
+    ],
+)
+def test_success_and_unknown_codes_give_nothing(text: str, kb: KnowledgeBase) -> None:
+    assert keys(text, kb) == [], text
+
+
+def test_each_entry_once_in_order(kb: KnowledgeBase) -> None:
+    text = "error 1028, then WRONG_SERVER, then code=1027 and error 1028 again"
+    mentions = scan(text, kb)
+    assert [m.key for mention in mentions for m in mention.matches] == ["bems:1028", "bems:1027"]
+    assert [text[slice(*mention.span)] for mention in mentions] == ["1028", "WRONG_SERVER"]
+    assert [mention.reason for mention in mentions] == ["context word", "text code"]
+
+
+def test_spans_and_reasons(kb: KnowledgeBase) -> None:
+    text = 'got `-32602`, then {"code": 1021}, what\'s 1023? and error 1024'
+    found = {text[slice(*m.span)]: m.reason for m in scan(text, kb)}
+    assert found == {
+        "-32602": "code formatting",
+        "1021": "structure",
+        "1023": "question",
+        "1024": "context word",
+    }
+
+
+def test_chatter_is_quiet(kb: KnowledgeBase) -> None:
+    assert scan("", kb) == []
+    assert scan("lunch?", kb) == []
+    assert scan("standup moved to 10:05, room 404", kb) == []
+
+
+# -- the mrkdwn view ----------------------------------------------------------------------
+
+
+def test_masking_keeps_offsets() -> None:
+    text = "a <@U1> &lt;b&gt; <https://x/1|y> :fire: `c` ```d``` &amp;"
+    view = parse(text)
+    assert len(view.masked) == len(text)
+    assert "U1" not in view.masked and "fire" not in view.masked and "x/1" not in view.masked
+    assert "<   b>   " in view.masked and view.masked.endswith("&    ")
+    assert [text[a:b] for a, b in view.inline_code] == ["c"]
+    assert [text[a:b] for a, b in view.blocks] == ["d"]
+
+
+def test_unclosed_code_is_text() -> None:
+    view = parse("```never closed `1027` here")
+    assert view.blocks == ()
+    assert [view.text[a:b] for a, b in view.inline_code] == ["1027"]
