@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import sys
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -28,7 +28,7 @@ knowledge_app = typer.Typer(help="Inspect and check the knowledge tables.", no_a
 app.add_typer(knowledge_app, name="knowledge")
 
 
-class ScanMode(str, Enum):
+class ScanMode(StrEnum):
     channel = "channel"
     direct = "direct"
 

@@ -34,7 +34,7 @@ def _loose(text: str) -> str:
 
 
 def normalize_text_code(text: str) -> str:
-    """``"wrong server"``, ``"Wrong-Server"`` and ``"WRONG__SERVER"`` all become ``WRONG_SERVER``."""
+    """The one spelling of a text code: ``"wrong server"`` and ``"Wrong-Server"`` -> ``WRONG_SERVER``."""
     return _SEPARATORS.sub("_", text.strip()).strip("_").upper()
 
 
