@@ -34,7 +34,7 @@ def _loose(text: str) -> str:
 
 
 def normalize_text_code(text: str) -> str:
-    """The one spelling of a text code: ``"wrong server"`` and ``"Wrong-Server"`` -> ``WRONG_SERVER``."""
+    """One spelling per text code: ``"wrong server"``, ``"Wrong-Server"`` -> ``WRONG_SERVER``."""
     return _SEPARATORS.sub("_", text.strip()).strip("_").upper()
 
 
