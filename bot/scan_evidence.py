@@ -56,7 +56,7 @@ AFTER_WINDOW = 48
 #: "error was 1027", "fails with 302", "came back 810").
 MAX_FILLERS = 3
 
-_TOKEN = re.compile(r"[A-Za-z][A-Za-z0-9_'’]*|\d+|==|=>|->|[^\sA-Za-z0-9]", re.ASCII)
+_TOKEN = re.compile(r"[A-Za-z][A-Za-z0-9_'’]*|\d+|===|==|=>|->|[^\sA-Za-z0-9]", re.ASCII)
 _KEY_PARTS = re.compile(r"[a-z]+|[A-Z][a-z]*", re.ASCII)
 _AFTER_WORD = re.compile(r"[ \t]*([A-Za-z%][A-Za-z]*)", re.ASCII)
 _HTTP_REASON = re.compile(
@@ -82,7 +82,9 @@ MAX_TABLE_ROWS = 20
 _ROW_START = re.compile(r"[ \t\-*•`>]*-?\d", re.ASCII)
 _TRANSPARENT = vocab.of("( ) [ ] { } ` * _ ~ \" ' -> => > - | ==")
 _FORMAT = vocab.of("` * _ ~ \" ' ( [ {")
-_SEPARATORS = frozenset(("=", "==", ":"))
+_SEPARATORS = frozenset(("=", "==", "===", ":"))
+#: Words that ask about the number right after them even without a "?" ("whats 416").
+_ASKING = vocab.of("what's whats what’s explain")
 
 
 def _is_word(token: str) -> bool:
@@ -132,7 +134,7 @@ def _walk_back(masked: str, start: int, line_start: int, product_words: frozense
         if i < 0 or not _is_word(toks[i]):
             return _NONE
         key = toks[i]
-        if _code_key(key):
+        if _code_key(key) or _callback(key.lower()):  # code === 803, onFailed: 802
             return Evidence(Verdict.STRONG, "structure")
         if sep == ":" and key.lower() in product_words:
             return Evidence(Verdict.STRONG, "context word")  # "bems:1027", as entries are named
@@ -275,10 +277,20 @@ def assess(
     if evidence.verdict is Verdict.WEAK and _plural(next_word):
         return _VETO  # "got 300 ppl", "returned 200 rows"
     if evidence.reason == "question":
-        if not _QUESTION_AHEAD.match(masked, end):
-            return _NONE
         toks = [t.lower() for t in _TOKEN.findall(masked, max(line_start, start - 12), start)]
         opener = toks[-2] if len(toks) >= 2 else ""
+        if not _QUESTION_AHEAD.match(masked, end):
+            # Chat questions often drop the "?": "what is 1027", "whats 416", "what does
+            # 1019 mean". Only a question word right before the number (or "is"/"does"
+            # after one) counts then.
+            asked = toks[-1:] and (
+                toks[-1] in _ASKING
+                or (toks[-1] in ("is", "does") and opener.startswith("what"))
+                or (toks[-1] == "of" and opener == "meaning")
+            )
+            if not asked or (toks[-1] == "does" and next_word not in ("mean", "means")):
+                return _NONE
+            return evidence
         if (
             toks[-1:] == ["is"]
             and opener not in vocab.QUESTION_WORDS

@@ -74,6 +74,8 @@ def test_context_words(text: str, expected: list[str], kb: KnowledgeBase) -> Non
         ("onError(415) in the chat room listener", ["commsease:415"]),
         ("callback onFailed: code 416", ["commsease:416"]),
         ("cb.onFailed(int code) -&gt; 13003", ["commsease:13003"]),
+        ("onFailed: 802 when adding the member", ["commsease:802"]),
+        ("if (res.code === 803) showTeamGone()", ["commsease:803"]),
         ("code == 801 in the debugger", ["commsease:801"]),
         ("BemsRpcError(1027) raised in sync", ["bems:1027"]),
         ("java.lang.IllegalStateException: 1028", ["bems:1028"]),
@@ -116,7 +118,11 @@ def test_structure(text: str, expected: list[str], kb: KnowledgeBase) -> None:
         ("1027 users?", []),
         ("is it 404?", []),
         ("we shipped 1027 - what a week", []),
-        ("what does 12001 mean", []),  # no question mark: not asked
+        ("what does 12001 mean", ["bems:12001"]),  # chat drops the "?"; still asked
+        ("what is 13000 again", ["bems:13000"]),
+        ("explain 4004 pls", ["bems:4004"]),
+        ("what about 1027 tomorrow", []),  # "what about" proposes, it does not ask
+        ("so what 500", []),
     ],
 )
 def test_formatting_and_questions(text: str, expected: list[str], kb: KnowledgeBase) -> None:
