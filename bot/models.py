@@ -138,14 +138,13 @@ class ProductTable(BaseModel):
         return self
 
 
-class Match(BaseModel):
-    """An entry that answers a query or a mention, and how it was reached."""
+class _Found(BaseModel):
+    """An entry of a product, with how well it fits what was asked."""
 
     model_config = _FROZEN
 
     product: Product
     entry: ErrorCode
-    kind: MatchKind
     #: 0-100: 100 for exact matches, lower for fuzzy and description matches.
     score: float
 
@@ -153,6 +152,12 @@ class Match(BaseModel):
     def key(self) -> str:
         """``product:code``, as the corpus names entries."""
         return f"{self.product.id}:{self.entry.code}"
+
+
+class Match(_Found):
+    """An entry that answers a query or a mention, and how it was reached."""
+
+    kind: MatchKind
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -162,18 +167,8 @@ class Match(BaseModel):
         }
 
 
-class Suggestion(BaseModel):
+class Suggestion(_Found):
     """A close entry offered when nothing matched well enough."""
-
-    model_config = _FROZEN
-
-    product: Product
-    entry: ErrorCode
-    score: float
-
-    @property
-    def key(self) -> str:
-        return f"{self.product.id}:{self.entry.code}"
 
     def to_dict(self) -> dict[str, Any]:
         return {
