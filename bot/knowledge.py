@@ -18,6 +18,7 @@ from pydantic import ValidationError
 
 from .errors import KnowledgeError, Problem
 from .knowledge_base import KnowledgeBase
+from .knowledge_cache import load_cached, save_cached
 from .models import ProductTable
 
 __all__ = ["bundled_dir", "load_dir", "load_knowledge", "table_schema"]
@@ -97,7 +98,11 @@ def _load_tables(dirs: Iterable[Path]) -> list[ProductTable]:
 def _load_file(path: Path, problems: list[Problem]) -> ProductTable | None:
     name = str(path)
     try:
-        raw = yaml.load(path.read_text(encoding="utf-8"), Loader=_Loader)
+        data = path.read_bytes()
+        cached = load_cached(data)
+        if cached is not None:
+            return cached
+        raw = yaml.load(data.decode("utf-8"), Loader=_Loader)
     except (OSError, UnicodeDecodeError) as exc:
         problems.append(Problem(name, "file", f"cannot be read: {exc}"))
         return None
@@ -119,7 +124,10 @@ def _load_file(path: Path, problems: list[Problem]) -> ProductTable | None:
         # The table-level duplicate check repeats what _duplicate_codes said per entry.
         problems.extend(p for p in found if not (duplicates and "duplicate code" in p.reason))
         return None
-    return None if duplicates else table
+    if duplicates:
+        return None
+    save_cached(data, table)
+    return table
 
 
 def _duplicate_codes(name: str, entries: object) -> list[Problem]:

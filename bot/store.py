@@ -16,7 +16,7 @@ from collections.abc import Callable
 from datetime import date, timedelta
 from typing import Protocol, runtime_checkable
 
-__all__ = ["MemoryStore", "StateStore", "days_back"]
+__all__ = ["MemoryStore", "StateStore", "days_back", "top_counts"]
 
 
 @runtime_checkable
@@ -53,15 +53,25 @@ def days_back(today: date, count: int) -> list[date]:
     return [today - timedelta(days=offset) for offset in range(count)]
 
 
+def top_counts(counts: Counter[str], limit: int) -> list[tuple[str, int]]:
+    """The ``limit`` largest counts, most first; ties by name so every backend agrees."""
+    return sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[: max(0, limit)]
+
+
 class MemoryStore:
     """Per-process state; expired claims are dropped, so memory stays bounded.
 
     :param max_claims: the most live claims kept; the oldest go first beyond it.
     :param clock: monotonic seconds, replaceable in tests.
+    :param retention_days: usage counts older than this many days before the
+        newest day recorded are dropped, as Redis expires them.
     """
 
     def __init__(
-        self, max_claims: int = 100_000, clock: Callable[[], float] = time.monotonic
+        self,
+        max_claims: int = 100_000,
+        clock: Callable[[], float] = time.monotonic,
+        retention_days: int = 9,
     ) -> None:
         self._lock = threading.Lock()
         self._claims: OrderedDict[str, float] = OrderedDict()
@@ -70,6 +80,7 @@ class MemoryStore:
         self._muted: set[str] = set()
         self._lookups: dict[tuple[str, date], Counter[str]] = {}
         self._unknown: dict[tuple[str, date], Counter[str]] = {}
+        self._retention = timedelta(days=retention_days)
 
     def claim(self, key: str, ttl_seconds: int) -> bool:
         now = self._clock()
@@ -86,6 +97,8 @@ class MemoryStore:
 
     def _expire(self, now: float) -> None:
         # Claims are appended in time order per TTL; drop expired ones from the front.
+        # With mixed TTLs an expired claim can wait behind a longer one: harmless,
+        # since claim() compares the key's own expiry, and max_claims bounds it.
         while self._claims:
             key, expires = next(iter(self._claims.items()))
             if expires > now:
@@ -101,12 +114,29 @@ class MemoryStore:
             return channel in self._muted
 
     def record_lookup(self, team: str, key: str, day: date) -> None:
-        with self._lock:
-            self._lookups.setdefault((team, day), Counter())[key] += 1
+        self._count(self._lookups, team, key, day)
 
     def record_unknown(self, team: str, query: str, day: date) -> None:
+        self._count(self._unknown, team, query, day)
+
+    def _count(
+        self, table: dict[tuple[str, date], Counter[str]], team: str, name: str, day: date
+    ) -> None:
         with self._lock:
-            self._unknown.setdefault((team, day), Counter())[query] += 1
+            counts = table.get((team, day))
+            if counts is None:
+                # A new day is rare: the moment to forget days Redis would have expired,
+                # so a long-running process does not grow a counter per day forever.
+                cutoff = day - self._retention
+                for stale in [k for k in table if k[1] < cutoff]:
+                    del table[stale]
+                counts = table[(team, day)] = Counter()
+            counts[name] += 1
+
+    def teams(self) -> list[str]:
+        """The workspaces with usage counts, sorted (for ``errcode stats``)."""
+        with self._lock:
+            return sorted({team for team, _ in [*self._lookups, *self._unknown]})
 
     def top_lookups(self, team: str, days: list[date], limit: int) -> list[tuple[str, int]]:
         return self._top(self._lookups, team, days, limit)
@@ -121,4 +151,4 @@ class MemoryStore:
         with self._lock:
             for day in days:
                 total.update(table.get((team, day), Counter()))
-        return sorted(total.items(), key=lambda kv: (-kv[1], kv[0]))[:limit]
+        return top_counts(total, limit)

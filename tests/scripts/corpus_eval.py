@@ -1,6 +1,6 @@
 """Score the scanner and the resolver on a labeled corpus, and list every miss.
 
-Usage: ``uv run python scripts/corpus_eval.py [PATH]`` (default: ../shared/corpus/dev.jsonl,
+Usage: ``uv run python tests/scripts/corpus_eval.py [PATH]`` (default: ../shared/corpus/dev.jsonl,
 relative to the repository root). Each line is ``{"id", "mode", "text", "expect", ...}``,
 labeled to ../shared/corpus/RULES.md.
 
@@ -19,7 +19,7 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
 from bot.explain import explain_message, explain_query  # noqa: E402

@@ -1,6 +1,6 @@
 """Channel-scan throughput against a one-regex baseline, and the cost of a 40,000-char message.
 
-Run: ``uv run python scripts/bench_scan.py [--messages 100000] [--seed 11] [--repeat 50]``
+Run: ``uv run python tests/scripts/bench_scan.py [--messages 100000] [--seed 11] [--repeat 50]``
 
 The corpus is generated here with a fixed seed, shaped like a real channel: mostly
 chatter without codes (some with times, counts, versions, links, emoji), some messages
@@ -22,7 +22,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from bot.knowledge import load_knowledge
 from bot.knowledge_base import KnowledgeBase

@@ -1,0 +1,175 @@
+"""The bot's settings, read from the environment or a ``.env`` file by pydantic-settings.
+
+Slack's own names (``SLACK_BOT_TOKEN``, ``SLACK_SIGNING_SECRET``, ``SLACK_APP_TOKEN``,
+``SLACK_API_URL``) are kept as Slack's tools spell them; errcode's own settings
+carry the ``ERRCODE_`` prefix. Tokens are :class:`~pydantic.SecretStr`, so no
+``repr``, log line or error message can show them: :func:`load_settings` names a
+bad setting and says what is wrong with it, never what its value was.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Annotated, Any, Literal
+from urllib.parse import urlsplit
+
+from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_validator
+from pydantic_core import PydanticCustomError
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+from .errors import ConfigError
+
+__all__ = ["DEFAULT_SLACK_API_URL", "Settings", "load_settings"]
+
+#: Slack's Web API; GovSlack and the tests point ``SLACK_API_URL`` elsewhere.
+DEFAULT_SLACK_API_URL = "https://slack.com/api/"
+
+_LEVELS = ("CRITICAL", "ERROR", "WARNING", "INFO", "DEBUG")
+
+ChannelList = Annotated[tuple[str, ...], NoDecode]
+
+
+def _slack(name: str) -> Any:
+    """A field read from Slack's unprefixed variable, still settable by field name."""
+    return AliasChoices(name, name.lower())
+
+
+class Settings(BaseSettings):
+    """Everything ``errcode serve`` needs; build with explicit values in tests."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="ERRCODE_",
+        env_file=".env",
+        env_file_encoding="utf-8",
+        extra="ignore",
+        frozen=True,
+        populate_by_name=True,
+    )
+
+    #: Bot token (``xoxb-``): every Web API call.
+    slack_bot_token: SecretStr = Field(validation_alias=_slack("SLACK_BOT_TOKEN"))
+    #: Verifies that HTTP requests come from Slack; unused in Socket Mode.
+    slack_signing_secret: SecretStr | None = Field(
+        default=None, validation_alias=_slack("SLACK_SIGNING_SECRET")
+    )
+    #: App-level token (``xapp-``); when set, ``serve`` uses Socket Mode.
+    slack_app_token: SecretStr | None = Field(
+        default=None, validation_alias=_slack("SLACK_APP_TOKEN")
+    )
+    #: The Web API base URL, ending in ``/``.
+    slack_api_url: str = Field(
+        default=DEFAULT_SLACK_API_URL, validation_alias=_slack("SLACK_API_URL")
+    )
+    host: str = "0.0.0.0"
+    port: int = Field(default=3000, ge=0, le=65535)
+    #: Explain codes found in channel messages (in a thread reply).
+    auto_reply: bool = True
+    #: Only these channel ids get auto-replies (empty: every channel the bot is in).
+    channels: ChannelList = ()
+    #: Never auto-reply in these channel ids.
+    channels_deny: ChannelList = ()
+    #: How long one code stays explained in one thread before it may be explained again.
+    cooldown_seconds: int = Field(default=600, ge=0)
+    #: Shared state for several replicas; unset means per-process memory.
+    redis_url: str | None = None
+    log_level: str = "INFO"
+    #: ``auto``: JSON lines unless stderr is a terminal.
+    log_format: Literal["json", "text", "auto"] = "auto"
+
+    @field_validator("slack_bot_token")
+    @classmethod
+    def _bot_token_shape(cls, value: SecretStr) -> SecretStr:
+        if not value.get_secret_value().strip():
+            raise PydanticCustomError("missing", "is empty")
+        if not value.get_secret_value().startswith("xox"):
+            raise PydanticCustomError("token_shape", "must be a bot token starting with 'xoxb-'")
+        return value
+
+    @field_validator("slack_app_token")
+    @classmethod
+    def _app_token_shape(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is None or not value.get_secret_value().strip():
+            return None  # an empty variable means "not set": use HTTP mode
+        if not value.get_secret_value().startswith("xapp-"):
+            raise PydanticCustomError("token_shape", "must be an app-level token starting 'xapp-'")
+        return value
+
+    @field_validator("slack_signing_secret")
+    @classmethod
+    def _blank_secret_is_unset(cls, value: SecretStr | None) -> SecretStr | None:
+        return value if value is not None and value.get_secret_value().strip() else None
+
+    @field_validator("slack_api_url")
+    @classmethod
+    def _api_url_shape(cls, value: str) -> str:
+        if not value.startswith(("https://", "http://")):
+            raise PydanticCustomError("url_shape", "must be an http(s) URL")
+        # slack_sdk joins method names onto the base URL, so it must end in "/".
+        return value if value.endswith("/") else value + "/"
+
+    @field_validator("channels", "channels_deny", mode="before")
+    @classmethod
+    def _split_channels(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            return tuple(part.strip() for part in value.split(",") if part.strip())
+        return value
+
+    @field_validator("log_level", mode="before")
+    @classmethod
+    def _known_level(cls, value: Any) -> Any:
+        if isinstance(value, str) and value.strip().upper() in _LEVELS:
+            return value.strip().upper()
+        raise PydanticCustomError("log_level", "must be one of " + ", ".join(_LEVELS))
+
+    @property
+    def socket_mode(self) -> bool:
+        """Socket Mode when an app-level token is set, else HTTP."""
+        return self.slack_app_token is not None
+
+    @property
+    def log_level_number(self) -> int:
+        return logging.getLevelNamesMapping()[self.log_level]
+
+    def secrets(self) -> list[str]:
+        """The secret values, for the log filter that keeps them out of every line."""
+        fields = (self.slack_bot_token, self.slack_signing_secret, self.slack_app_token)
+        found = [f.get_secret_value() for f in fields if f is not None]
+        if self.redis_url:  # a Redis URL may carry a password
+            password = urlsplit(self.redis_url).password
+            if password:
+                found.append(password)
+        return found
+
+
+def _env_name(field: str) -> str:
+    info = Settings.model_fields.get(field)
+    if info is not None and isinstance(info.validation_alias, AliasChoices):
+        first = info.validation_alias.choices[0]
+        return str(first)
+    if field.isupper():  # pydantic reports the alias it looked up
+        return field
+    return "ERRCODE_" + field.upper()
+
+
+def load_settings(**overrides: Any) -> Settings:
+    """Read the settings, or raise :class:`ConfigError` naming every bad one (never its value).
+
+    :param overrides: values that take precedence over the environment (tests, CLI flags).
+    """
+    try:
+        settings = Settings(**overrides)
+    except ValidationError as exc:
+        problems = []
+        for err in exc.errors(include_input=False, include_url=False):
+            name = _env_name(str(err["loc"][0])) if err["loc"] else "settings"
+            reason = "is missing" if err["type"] == "missing" else err["msg"]
+            if err["type"] not in ("missing",) and not reason.startswith(("is ", "must ")):
+                reason = "is malformed: " + reason[:1].lower() + reason[1:]
+            problems.append(f"{name} {reason}")
+        raise ConfigError("bad setting: " + "; ".join(problems)) from None
+    if not settings.socket_mode and settings.slack_signing_secret is None:
+        raise ConfigError(
+            "bad setting: SLACK_SIGNING_SECRET is missing "
+            "(HTTP mode needs it; set SLACK_APP_TOKEN for Socket Mode instead)"
+        )
+    return settings

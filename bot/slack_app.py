@@ -1,0 +1,48 @@
+"""Build the Bolt app: settings, knowledge and state in, an :class:`AsyncApp` out.
+
+The app is transport-free: :mod:`bot.transports.http` serves it over HTTP and
+:mod:`bot.transports.socket_mode` over Slack's WebSocket, and tests dispatch
+requests to it directly (``mode="socket_mode"`` skips the signature check).
+"""
+
+from __future__ import annotations
+
+import logging
+
+from slack_bolt.async_app import AsyncApp
+from slack_sdk.web.async_client import AsyncWebClient
+
+from .conversation import Conversation
+from .knowledge_base import KnowledgeBase
+from .listeners import register
+from .settings import Settings
+from .slack_client import make_client
+from .store import StateStore
+
+__all__ = ["build_app"]
+
+
+def build_app(
+    settings: Settings,
+    kb: KnowledgeBase,
+    store: StateStore,
+    client: AsyncWebClient | None = None,
+) -> AsyncApp:
+    """The errcode Slack app.
+
+    :param client: the Web API client; by default one for ``settings`` (its token,
+        ``SLACK_API_URL`` and the retry handlers of :mod:`bot.slack_client`).
+    """
+    secret = settings.slack_signing_secret
+    app = AsyncApp(
+        name="errcode",
+        logger=logging.getLogger("errcode.bolt"),
+        client=client if client is not None else make_client(settings),
+        # Socket Mode has no signing secret; its requests skip verification anyway.
+        signing_secret=secret.get_secret_value() if secret is not None else "",
+        request_verification_enabled=secret is not None,
+        # Listeners acknowledge first and then work: never hold Slack's response.
+        process_before_response=False,
+    )
+    register(app, Conversation(settings, kb, store))
+    return app

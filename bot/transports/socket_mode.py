@@ -1,0 +1,42 @@
+"""Serve a Bolt :class:`AsyncApp` over Socket Mode: a WebSocket to Slack, no public URL.
+
+Slack hands out the WebSocket URL through ``apps.connections.open`` (called with
+the app-level token on the app's own Web API client, so ``SLACK_API_URL``
+applies). The handler reconnects on its own when Slack rotates the connection.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import signal
+
+from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
+from slack_bolt.async_app import AsyncApp
+
+__all__ = ["run_socket_mode", "serve_socket_mode"]
+
+log = logging.getLogger("errcode.socket_mode")
+
+
+async def run_socket_mode(app: AsyncApp, app_token: str) -> None:
+    """Connect and serve until SIGINT or SIGTERM, then close the WebSocket."""
+    handler = AsyncSocketModeHandler(app, app_token)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        with contextlib.suppress(NotImplementedError, RuntimeError):  # not on Windows
+            loop.add_signal_handler(sig, stop.set)
+    await handler.connect_async()
+    log.info("connected to Slack over Socket Mode")
+    try:
+        await stop.wait()
+    finally:
+        await handler.close_async()
+        log.info("Socket Mode connection closed")
+
+
+def serve_socket_mode(app: AsyncApp, app_token: str) -> None:
+    """Blocking form of :func:`run_socket_mode`."""
+    asyncio.run(run_socket_mode(app, app_token))

@@ -1,0 +1,156 @@
+"""Slack request bodies for tests, built from real payload shapes (tests/fixtures/events/).
+
+Each builder loads a captured payload and changes only the fields a test is
+about (text, channel, ts, user, ids), so the rest stays as Slack sends it.
+"""
+
+from __future__ import annotations
+
+import copy
+import itertools
+import json
+from functools import cache
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
+
+__all__ = [
+    "EVENTS",
+    "block_action",
+    "event",
+    "fixture",
+    "mention",
+    "message",
+    "slash_command",
+    "slash_form",
+]
+
+EVENTS = Path(__file__).resolve().parents[1] / "fixtures" / "events"
+TEAM = "T111"
+_seq = itertools.count(1)
+
+
+@cache
+def _load(name: str) -> dict[str, Any]:
+    return json.loads((EVENTS / name).read_text(encoding="utf-8"))
+
+
+def fixture(name: str) -> dict[str, Any]:
+    """A fresh copy of ``tests/fixtures/events/<name>``, with a unique event_id and TEAM."""
+    body = copy.deepcopy(_load(name))
+    if "event_id" in body:
+        body["event_id"] = f"Ev{next(_seq):08d}"
+    if "team_id" in body:
+        body["team_id"] = TEAM
+    return body
+
+
+def _ts() -> str:
+    return f"1700001000.{next(_seq):06d}"
+
+
+def message(
+    text: str,
+    *,
+    channel: str = "C111",
+    user: str = "U222",
+    ts: str | None = None,
+    thread_ts: str | None = None,
+    channel_type: str = "channel",
+    event_id: str | None = None,
+) -> dict[str, Any]:
+    """A user's message event (a modern client's shape, blocks matching the text)."""
+    body = fixture("event_callback_message_with_blocks_rich_text.json")
+    ev = body["event"]
+    ev.update(text=text, channel=channel, user=user, channel_type=channel_type, team=TEAM)
+    ev["ts"] = ev["event_ts"] = ts or _ts()
+    ev["blocks"][0]["elements"][0]["elements"] = [{"type": "text", "text": text}]
+    if thread_ts:
+        ev["thread_ts"] = thread_ts
+    if event_id:
+        body["event_id"] = event_id
+    return body
+
+
+def mention(
+    text: str,
+    *,
+    bot_user: str = "UBOT",
+    channel: str = "C111",
+    user: str = "U222",
+    ts: str | None = None,
+    thread_ts: str | None = None,
+) -> dict[str, Any]:
+    """An app_mention event for ``<@bot_user> text``."""
+    body = fixture("event_callback_app_mention.json")
+    ev = body["event"]
+    ev.update(text=f"<@{bot_user}> {text}", channel=channel, user=user, team=TEAM)
+    ev["ts"] = ev["event_ts"] = ts or _ts()
+    ev["blocks"][0]["elements"][0]["elements"] = [
+        {"type": "user", "user_id": bot_user},
+        {"type": "text", "text": f" {text}"},
+    ]
+    if thread_ts:
+        ev["thread_ts"] = thread_ts
+    return body
+
+
+def event(name: str, **changes: Any) -> dict[str, Any]:
+    """Another captured event (bot message, edit, deletion...) with ``changes`` to its event."""
+    body = fixture(name)
+    body["event"].update(changes)
+    return body
+
+
+def slash_command(
+    text: str,
+    *,
+    response_url: str,
+    user: str = "U222",
+    channel: str = "C111",
+    command: str = "/errcode",
+) -> dict[str, str]:
+    """The fields of a slash command (as Slack form-encodes them)."""
+    fields = dict(_load("slash_command.json"))
+    fields.update(
+        text=text,
+        user_id=user,
+        channel_id=channel,
+        command=command,
+        response_url=response_url,
+        team_id=TEAM,
+        trigger_id=f"{next(_seq)}.222.xxx",
+    )
+    return fields
+
+
+def slash_form(fields: dict[str, str]) -> bytes:
+    return urlencode(fields).encode()
+
+
+def block_action(
+    action_id: str,
+    value: str,
+    *,
+    user: str,
+    response_url: str,
+    channel: str = "C111",
+    message_ts: str | None = None,
+) -> dict[str, Any]:
+    """A button click; with ``message_ts`` it came from a normal (not ephemeral) message."""
+    body = fixture("block_actions.json")
+    body["user"]["id"] = user
+    body["channel"]["id"] = body["container"]["channel_id"] = channel
+    body["response_url"] = response_url
+    body["actions"][0].update(action_id=action_id, value=value, block_id="errcode")
+    if message_ts is not None:
+        body["container"].update(message_ts=message_ts, is_ephemeral=False)
+        body["message"] = {
+            "type": "message",
+            "ts": message_ts,
+            "user": "UBOT",
+            "bot_id": "BBOT",
+            "text": "Explained: ...",
+            "blocks": [],
+        }
+    return body

@@ -1,0 +1,376 @@
+"""``errcode serve`` in HTTP mode, as a subprocess, driven as Slack drives it."""
+
+from __future__ import annotations
+
+import json
+import time
+
+import pytest
+from e2e import payloads as P
+from e2e.fake_slack import BOT_USER, FakeSlack
+from e2e.harness import BOT_TOKEN, SIGNING_SECRET, ServeProcess, SlackSender, http
+
+pytestmark = pytest.mark.e2e
+
+
+def _texts(blocks: list[dict]) -> str:
+    """All the text of some blocks, for asserting on what a user would read."""
+    return json.dumps(blocks, ensure_ascii=False)
+
+
+def _button(blocks: list[dict], action_id: str) -> dict:
+    for block in blocks:
+        for element in block.get("elements", []):
+            if element.get("action_id") == action_id:
+                return element
+    raise AssertionError(f"no {action_id} button")
+
+
+# -- the server -----------------------------------------------------------------------
+
+
+def test_healthz_and_metrics(server: ServeProcess, slack: SlackSender, fake: FakeSlack) -> None:
+    assert http(server.url + "/healthz").status == 200
+    slack.event(P.message("error 1027 again"))
+    fake.wait_for("chat.postMessage")
+    deadline = time.monotonic() + 3
+    text = ""
+    while "errcode_handler_seconds_bucket" not in text and time.monotonic() < deadline:
+        metrics = http(server.url + "/metrics")  # the listener observes after its last call
+        assert metrics.status == 200
+        text = metrics.body.decode()
+    for name in (
+        "errcode_requests_total",
+        "errcode_replies_total",
+        "errcode_lookups_total",
+        "errcode_scanner_hits_total",
+        "errcode_handler_seconds_bucket",
+    ):
+        assert name in text
+
+
+def test_url_verification(slack: SlackSender) -> None:
+    body = P.fixture("url_verification.json")
+    reply = slack.event(body)
+    assert reply.status == 200 and body["challenge"] in reply.body.decode()
+
+
+@pytest.mark.parametrize("how", ["invalid", "missing", "empty", "stale"])
+def test_bad_signatures_get_401_and_reach_no_handler(
+    how: str, slack: SlackSender, fake: FakeSlack
+) -> None:
+    body = json.dumps(P.message("1027 in bems")).encode()
+    if how == "invalid":
+        reply = SlackSender(slack.endpoint.removesuffix("/slack/events"), "wrong-secret").post(
+            body, "application/json"
+        )
+    elif how == "missing":
+        reply = http(slack.endpoint, body, {"Content-Type": "application/json"})
+    elif how == "empty":
+        reply = slack.post(
+            body,
+            "application/json",
+            headers={"X-Slack-Signature": "", "X-Slack-Request-Timestamp": ""},
+        )
+    else:
+        reply = slack.post(body, "application/json", timestamp=int(time.time()) - 6 * 60)
+    assert reply.status == 401
+    time.sleep(0.3)
+    assert fake.calls_to("chat.postMessage") == []
+
+
+# -- /errcode -------------------------------------------------------------------------
+
+
+def test_slash_command_answers_ephemerally_with_share_button(
+    slack: SlackSender, fake: FakeSlack
+) -> None:
+    form = P.slash_form(P.slash_command("1027", response_url=fake.response_url("q1")))
+    reply = slack.command(form)
+    assert reply.status == 200 and reply.seconds < 3
+    (posted,) = fake.wait_for("response_url:q1")
+    params = posted.params
+    assert params["response_type"] == "ephemeral"
+    assert "WRONG_SERVER" in params["text"]
+    assert params["blocks"][0]["type"] == "header"
+    assert _button(params["blocks"], "errcode_share")
+
+
+@pytest.mark.parametrize("text", ["", "help"])
+def test_slash_command_usage(text: str, slack: SlackSender, fake: FakeSlack) -> None:
+    slack.command(P.slash_form(P.slash_command(text, response_url=fake.response_url("u"))))
+    (posted,) = fake.wait_for("response_url:u")
+    assert "/errcode bems 1027" in posted.params["text"]
+
+
+def test_share_posts_publicly_for_the_asker_only(slack: SlackSender, fake: FakeSlack) -> None:
+    slack.command(
+        P.slash_form(
+            P.slash_command("SERVER_BUSY", user="U222", response_url=fake.response_url("ask"))
+        )
+    )
+    (asked,) = fake.wait_for("response_url:ask")
+    value = _button(asked.params["blocks"], "errcode_share")["value"]
+
+    slack.action(
+        P.block_action(
+            "errcode_share", value, user="U999", response_url=fake.response_url("intruder")
+        )
+    )
+    (denied,) = fake.wait_for("response_url:intruder")
+    assert denied.params["response_type"] == "ephemeral"
+    assert "Only the person who asked" in denied.params["text"]
+
+    slack.action(
+        P.block_action("errcode_share", value, user="U222", response_url=fake.response_url("share"))
+    )
+    shared, deleted = fake.wait_for("response_url:share", count=2)
+    assert shared.params["response_type"] == "in_channel"
+    assert "<@U222>" in _texts(shared.params["blocks"])
+    assert "SERVER_BUSY" in shared.params["text"]
+    assert deleted.params == {"delete_original": True}
+
+
+def test_mute_and_unmute_the_channel(slack: SlackSender, fake: FakeSlack) -> None:
+    slack.command(
+        P.slash_form(P.slash_command("mute", channel="CMUTE", response_url=fake.response_url("m")))
+    )
+    assert "off" in fake.wait_for("response_url:m")[0].params["text"]
+    slack.event(P.message("got 1027", channel="CMUTE"))
+    time.sleep(0.5)
+    assert fake.calls_to("chat.postMessage") == []
+    slack.command(
+        P.slash_form(
+            P.slash_command("unmute", channel="CMUTE", response_url=fake.response_url("um"))
+        )
+    )
+    fake.wait_for("response_url:um")
+    slack.event(P.message("got 1027", channel="CMUTE"))
+    assert fake.wait_for("chat.postMessage")
+
+
+def test_stats_subcommand(slack: SlackSender, fake: FakeSlack) -> None:
+    slack.command(P.slash_form(P.slash_command("1028", response_url=fake.response_url("s0"))))
+    fake.wait_for("response_url:s0")
+    slack.command(P.slash_form(P.slash_command("stats", response_url=fake.response_url("s"))))
+    (posted,) = fake.wait_for("response_url:s")
+    assert posted.params["response_type"] == "ephemeral" and posted.params["text"]
+
+
+def test_hostile_query_pings_nobody(slack: SlackSender, fake: FakeSlack) -> None:
+    query = "<!channel> <!here> <!subteam^S123|@oncall> <@U777> 99999"
+    slack.command(P.slash_form(P.slash_command(query, response_url=fake.response_url("h"))))
+    (posted,) = fake.wait_for("response_url:h")
+    everything = posted.params["text"] + _texts(posted.params["blocks"])
+    for ping in ("<!channel>", "<!here>", "<!subteam", "<@U777>"):
+        assert ping not in everything
+    assert "&lt;!channel&gt;" in everything
+
+
+def test_ack_is_fast_when_the_web_api_is_slow(slack: SlackSender, fake: FakeSlack) -> None:
+    fake.delay("response_url:slow", 2.0)
+    start = time.perf_counter()
+    reply = slack.command(
+        P.slash_form(P.slash_command("1027", response_url=fake.response_url("slow")))
+    )
+    assert reply.status == 200 and time.perf_counter() - start < 1.0
+    assert fake.wait_for("response_url:slow", timeout=5)
+
+
+# -- channel auto-replies --------------------------------------------------------------
+
+
+def test_auto_reply_in_the_thread_with_remove_button(slack: SlackSender, fake: FakeSlack) -> None:
+    body = P.message("deploy failed with SERVER_BUSY again", user="U333")
+    slack.event(body)
+    (posted,) = fake.wait_for("chat.postMessage")
+    assert posted.params["channel"] == "C111"
+    assert posted.params["thread_ts"] == body["event"]["ts"]
+    assert posted.headers["authorization"] == f"Bearer {BOT_TOKEN}"
+    remove = _button(posted.params["blocks"], "errcode_remove")
+    assert remove["value"] == "U333"
+
+    reply_ts = "1700000000.999999"
+
+    def click(clicker: str, name: str) -> None:
+        url = fake.response_url(name)
+        slack.action(
+            P.block_action(
+                remove["action_id"],
+                remove["value"],
+                user=clicker,
+                message_ts=reply_ts,
+                response_url=url,
+            )
+        )
+
+    click("U444", "rm-denied")
+    assert "Only the author" in fake.wait_for("response_url:rm-denied")[0].params["text"]
+    click("U333", "rm")
+    (deleted,) = fake.wait_for("chat.delete")
+    assert (deleted.params["channel"], deleted.params["ts"]) == ("C111", reply_ts)
+
+
+def test_reply_to_a_thread_message_stays_in_that_thread(
+    slack: SlackSender, fake: FakeSlack
+) -> None:
+    slack.event(P.message("still error 1027 here", thread_ts="1700000000.000100"))
+    (posted,) = fake.wait_for("chat.postMessage")
+    assert posted.params["thread_ts"] == "1700000000.000100"
+
+
+def test_at_most_five_explained_then_the_rest_listed(slack: SlackSender, fake: FakeSlack) -> None:
+    codes = "1027 1028 1026 SERVER_BUSY 4005 4006 40129 -32700"
+    slack.event(P.message(f"errors: {codes} in bems"))
+    (posted,) = fake.wait_for("chat.postMessage")
+    blocks = posted.params["blocks"]
+    assert len(blocks) <= 50
+    assert sum(b["type"] == "header" for b in blocks) <= 6
+    assert "more:" in _texts(blocks)
+
+
+def test_cooldown_per_thread_and_code(slack: SlackSender, fake: FakeSlack) -> None:
+    thread = "1700000000.000200"
+    slack.event(P.message("error 1027 broke", thread_ts=thread))
+    fake.wait_for("chat.postMessage")
+    slack.event(P.message("error 1027 broke again", thread_ts=thread))
+    time.sleep(0.5)
+    assert len(fake.calls_to("chat.postMessage")) == 1
+    slack.event(P.message("error 1027 broke elsewhere", thread_ts="1700000000.000300"))
+    assert len(fake.wait_for("chat.postMessage", count=2)) == 2
+
+
+def test_retried_event_is_answered_once(slack: SlackSender, fake: FakeSlack) -> None:
+    body = P.message("we got error 1026")
+    for retry in (None, 1, 2):
+        assert slack.event(body, retry_num=retry).status == 200
+    time.sleep(0.5)
+    assert len(fake.calls_to("chat.postMessage")) == 1
+
+
+def test_denied_channel_gets_no_auto_reply(slack: SlackSender, fake: FakeSlack) -> None:
+    slack.event(P.message("error 1027", channel="CDENY"))
+    time.sleep(0.4)
+    assert fake.calls_to("chat.postMessage") == []
+
+
+@pytest.mark.parametrize(
+    "name, changes",
+    [
+        ("event_callback_bot_message.json", {"text": "1027 from a classic bot"}),
+        ("event_callback_message_from_app_bot.json", {"text": "1027 from another app"}),
+        (
+            "event_callback_message_from_app_bot.json",
+            {"text": "1027 from ourselves", "bot_id": "BBOT", "user": BOT_USER},
+        ),
+        ("event_callback_message_changed.json", {}),
+        ("event_callback_message_deleted.json", {}),
+        ("event_callback_file_share.json", {"text": "1027 in a file"}),
+        ("event_callback_message_replied.json", {}),
+    ],
+)
+def test_ignored_messages_are_acked_and_not_answered(
+    name: str, changes: dict, slack: SlackSender, fake: FakeSlack
+) -> None:
+    assert slack.event(P.event(name, **changes)).status == 200
+    time.sleep(0.3)
+    assert fake.calls_to("chat.postMessage") == []
+
+
+def test_join_and_unknown_events_are_acked(slack: SlackSender, fake: FakeSlack) -> None:
+    join = P.event(
+        "event_callback_message_channels.json",
+        subtype="channel_join",
+        text="<@U9> has joined the channel 1027",
+    )
+    other = P.fixture("event_callback_message_channels.json")
+    other["event"] = {
+        "type": "reaction_added",
+        "user": "U1",
+        "reaction": "eyes",
+        "item": {"type": "message", "channel": "C1", "ts": "1.2"},
+        "event_ts": "1.3",
+    }
+    assert slack.event(join).status == 200
+    assert slack.event(other).status == 200
+    unknown_action = P.block_action(
+        "somebody_elses_button", "x", user="U1", response_url=fake.response_url("x")
+    )
+    assert slack.action(unknown_action).status == 200
+
+
+# -- DMs and mentions ------------------------------------------------------------------
+
+
+def test_dm_is_a_query(slack: SlackSender, fake: FakeSlack) -> None:
+    slack.event(P.message("what does 11001 mean?", channel="D024BE91L", channel_type="im"))
+    (posted,) = fake.wait_for("chat.postMessage")
+    assert posted.params["channel"] == "D024BE91L" and "thread_ts" not in posted.params
+    blocks = _texts(posted.params["blocks"])
+    assert "is a code in 2 products" in blocks  # ambiguous number: each product labelled
+
+
+def test_dm_without_a_code_gets_help(slack: SlackSender, fake: FakeSlack) -> None:
+    slack.event(P.message("hello there", channel="D024BE91L", channel_type="im"))
+    (posted,) = fake.wait_for("chat.postMessage")
+    assert "I explain error codes" in posted.params["text"]
+
+
+def test_dm_typo_is_corrected_openly(slack: SlackSender, fake: FakeSlack) -> None:
+    slack.event(P.message("SEVRER_BUSY", channel="D024BE91L", channel_type="im"))
+    (posted,) = fake.wait_for("chat.postMessage")
+    assert "No exact `SEVRER_BUSY`; showing `SERVER_BUSY`" in posted.params["text"]
+
+
+def test_mention_answers_once_in_its_thread(slack: SlackSender, fake: FakeSlack) -> None:
+    body = P.mention("why do I get 1027?")
+    ts = body["event"]["ts"]
+    as_message = P.message(f"<@{BOT_USER}> why do I get 1027?", ts=ts)
+    slack.event(as_message)
+    slack.event(body)
+    slack.event(body, retry_num=1)
+    (posted,) = fake.wait_for("chat.postMessage")
+    time.sleep(0.4)
+    assert len(fake.calls_to("chat.postMessage")) == 1
+    assert posted.params["thread_ts"] == ts
+    assert "WRONG_SERVER" in posted.params["text"]
+
+
+def test_no_secret_in_the_logs(server: ServeProcess, slack: SlackSender, fake: FakeSlack) -> None:
+    slack.event(P.message("error 1027 for the log"))
+    fake.wait_for("chat.postMessage")
+    logs = server.logs()
+    assert "chat.postMessage" in logs  # debug logging was on
+    assert BOT_TOKEN not in logs and SIGNING_SECRET not in logs
+
+
+# -- Web API faults --------------------------------------------------------------------
+
+
+def test_rate_limited_post_is_retried_after_retry_after(
+    slack: SlackSender, fake: FakeSlack
+) -> None:
+    fake.fail("chat.postMessage", 429, times=1, retry_after=1)
+    slack.event(P.message("error 4005 under load"))
+    first, second = fake.wait_for("chat.postMessage", count=2, timeout=6)
+    assert second.at - first.at >= 1.0  # Retry-After honoured
+    time.sleep(0.3)
+    assert len(fake.calls_to("chat.postMessage")) == 2  # one failure, one delivery
+
+
+@pytest.mark.parametrize("status", [500, 503])
+def test_server_errors_are_retried(status: int, slack: SlackSender, fake: FakeSlack) -> None:
+    fake.fail("chat.postMessage", status, times=2)
+    slack.event(P.message(f"error 4006 while Slack says {status}"))
+    assert len(fake.wait_for("chat.postMessage", count=3, timeout=6)) == 3
+
+
+def test_retries_are_bounded(server: ServeProcess, slack: SlackSender, fake: FakeSlack) -> None:
+    fake.fail("chat.postMessage", 500, times=100)
+    slack.event(P.message("error 40129 during an outage"))
+    gave_up = 'errcode_slack_api_errors_total{method="chat.postMessage"}'
+    deadline = time.monotonic() + 8
+    while gave_up not in http(server.url + "/metrics").body.decode():
+        assert time.monotonic() < deadline, "the bot never gave up"
+        time.sleep(0.1)
+    assert len(fake.calls_to("chat.postMessage")) == 4  # the first attempt and 3 retries

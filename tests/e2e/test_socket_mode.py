@@ -1,0 +1,39 @@
+"""``errcode serve`` in Socket Mode against a local WebSocket server standing in for Slack's."""
+
+from __future__ import annotations
+
+import pytest
+from e2e import payloads as P
+from e2e.fake_slack import FakeSlack
+from e2e.fake_socket import FakeSocketMode
+from e2e.harness import ServeProcess
+
+pytestmark = pytest.mark.e2e
+
+APP_TOKEN = "xapp-1-A111-222-e2eAppTokenValue"
+
+
+def test_socket_mode_events_and_commands() -> None:
+    with FakeSocketMode() as ws, FakeSlack(ws_url=ws.url) as fake:
+        # No signing secret: Socket Mode does not need one.
+        proc = ServeProcess(fake.api_url, SLACK_APP_TOKEN=APP_TOKEN, SLACK_SIGNING_SECRET="")
+        try:
+            proc.start(wait_healthz=False)
+            assert ws.wait_connected(), proc.logs()
+            (opened,) = fake.wait_for("apps.connections.open")
+            assert opened.headers["authorization"] == f"Bearer {APP_TOKEN}"
+
+            body = P.message("we hit error 1027 in prod", channel="C222")
+            envelope = ws.send("events_api", body)
+            assert ws.wait_ack(envelope) is not None
+            (posted,) = fake.wait_for("chat.postMessage")
+            assert posted.params["thread_ts"] == body["event"]["ts"]
+
+            command = P.slash_command("SERVER_BUSY", response_url=fake.response_url("sm"))
+            envelope = ws.send("slash_commands", command)
+            assert ws.wait_ack(envelope) is not None
+            (answer,) = fake.wait_for("response_url:sm")
+            assert "SERVER_BUSY" in answer.params["text"]
+        finally:
+            assert proc.stop() == 0  # SIGTERM closes the WebSocket and exits cleanly
+        assert APP_TOKEN not in proc.logs()

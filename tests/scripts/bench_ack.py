@@ -1,0 +1,171 @@
+"""Slash-command acknowledgement latency and throughput of ``errcode serve`` over HTTP.
+
+Measured in one run against two servers, both on the same transport
+(:mod:`bot.transports.http`, uvicorn): ``errcode serve`` itself, and a baseline
+Bolt app whose only listener acks. Slack needs the ack within 3 seconds; the
+ratio shows what errcode adds before it acks. Both talk to a fake Slack
+(tests/e2e/fake_slack.py) on loopback; requests are signed as Slack signs them.
+
+    uv run python tests/scripts/bench_ack.py [--requests 600] [--concurrency 8]
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client as httpclient
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+from urllib.parse import urlsplit
+
+REPO = Path(__file__).resolve().parents[2]
+sys.path[:0] = [str(REPO), str(REPO / "tests")]
+
+from e2e import payloads as P  # noqa: E402
+from e2e.fake_slack import FakeSlack, signed_headers  # noqa: E402
+from e2e.harness import BOT_TOKEN, SIGNING_SECRET, ServeProcess, free_port, http  # noqa: E402
+
+
+def _serve_ack_only(port: int) -> None:
+    """The baseline: the same HTTP transport, a Bolt app that only acks commands."""
+    import re
+
+    from slack_bolt.async_app import AsyncAck, AsyncApp
+    from slack_sdk.web.async_client import AsyncWebClient
+
+    from bot.transports.http import serve_http
+
+    client = AsyncWebClient(token=BOT_TOKEN, base_url=os.environ["SLACK_API_URL"])
+    app = AsyncApp(client=client, signing_secret=SIGNING_SECRET)
+
+    @app.command(re.compile(".*"))
+    async def ack_only(ack: AsyncAck) -> None:
+        await ack()
+
+    serve_http(app, "127.0.0.1", port)
+
+
+def _start_ack_only(api_url: str) -> tuple[subprocess.Popen[bytes], str]:
+    port = free_port()
+    env = {**os.environ, "SLACK_API_URL": api_url}
+    code = f"import runpy, sys; sys.argv = ['bench_ack', '--serve-ack-only', '{port}']; "
+    code += f"runpy.run_path({str(Path(__file__))!r}, run_name='__main__')"
+    proc = subprocess.Popen([sys.executable, "-c", code], env=env, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        try:
+            if http(url + "/healthz").status == 200:
+                return proc, url
+        except OSError:
+            time.sleep(0.05)
+    proc.kill()
+    raise SystemExit("the ack-only server did not start")
+
+
+def _worker(url: str, bodies: list[bytes], latencies: list[float], errors: list[int]) -> None:
+    """Send ``bodies`` one after another on one keep-alive connection."""
+    parts = urlsplit(url)
+    conn = httpclient.HTTPConnection(parts.hostname, parts.port, timeout=10)
+    conn.connect()
+    # http.client writes headers and body separately: without this, Nagle's algorithm and
+    # delayed ACKs add milliseconds that belong to neither server.
+    conn.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+    for body in bodies:
+        headers = {
+            "Content-Type": "application/x-www-form-urlencoded",
+            **signed_headers(SIGNING_SECRET, body),
+        }
+        start = time.perf_counter()
+        conn.request("POST", "/slack/events", body, headers)
+        response = conn.getresponse()
+        response.read()
+        latencies.append(time.perf_counter() - start)
+        if response.status != 200:
+            errors.append(response.status)
+    conn.close()
+
+
+def _run(url: str, fake: FakeSlack, count: int, concurrency: int) -> dict[str, float]:
+    queries = ["1027", "bems 11001", "SERVER_BUSY", "what does 404 mean", "SEVRER_BUSY"]
+    bodies = [
+        P.slash_form(
+            P.slash_command(queries[i % len(queries)], response_url=fake.response_url(f"b{i}"))
+        )
+        for i in range(count)
+    ]
+    latencies: list[float] = []
+    errors: list[int] = []
+    _worker(url, bodies[:50], [], [])  # warm up: imports, auth.test, caches
+    chunks = [bodies[i::concurrency] for i in range(concurrency)]
+    threads = [threading.Thread(target=_worker, args=(url, c, latencies, errors)) for c in chunks]
+    start = time.perf_counter()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    wall = time.perf_counter() - start
+    ordered = sorted(latencies)
+    return {
+        "median_ms": statistics.median(ordered) * 1000,
+        "p99_ms": ordered[int(len(ordered) * 0.99) - 1] * 1000,
+        "max_ms": ordered[-1] * 1000,
+        "rps": len(ordered) / wall,
+        "errors": float(len(errors)),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--requests", type=int, default=600)
+    parser.add_argument("--concurrency", type=int, default=8)
+    parser.add_argument("--serve-ack-only", type=int, metavar="PORT", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.serve_ack_only:
+        _serve_ack_only(args.serve_ack_only)
+        return
+
+    with FakeSlack() as fake:
+        baseline, baseline_url = _start_ack_only(fake.api_url)
+        try:
+            with ServeProcess(fake.api_url, ERRCODE_LOG_LEVEL="WARNING") as errcode:
+                results = {}
+                for name, url in (("ack-only Bolt app", baseline_url), ("errcode", errcode.url)):
+                    for concurrency in (1, args.concurrency):
+                        results[(name, concurrency)] = _run(url, fake, args.requests, concurrency)
+                sent = 2 * (args.requests + 50)  # two rows of errcode requests, with warm-ups
+                # Answers go out after the ack: wait for the last ones before counting.
+                fake.wait_for("response_url:*", count=sent, timeout=30)
+        finally:
+            baseline.terminate()
+            baseline.wait(10)
+        answered = len([c for c in fake.calls if c.method.startswith("response_url:")])
+
+    print(f"slash-command ack over HTTP, {args.requests} requests per row, loopback")
+    print(
+        f"{'server':<18} {'conc':>4} {'median ms':>10} {'p99 ms':>8} {'max ms':>8} "
+        f"{'req/s':>8} {'errors':>6}"
+    )
+    for (name, concurrency), r in results.items():
+        print(
+            f"{name:<18} {concurrency:>4} {r['median_ms']:>10.2f} {r['p99_ms']:>8.2f} "
+            f"{r['max_ms']:>8.2f} {r['rps']:>8.0f} {int(r['errors']):>6}"
+        )
+    for concurrency in (1, args.concurrency):
+        base, ours = results[("ack-only Bolt app", concurrency)], results[("errcode", concurrency)]
+        print(
+            f"ratio errcode/ack-only at concurrency {concurrency}: "
+            f"median {ours['median_ms'] / base['median_ms']:.2f}x, "
+            f"p99 {ours['p99_ms'] / base['p99_ms']:.2f}x, "
+            f"throughput {ours['rps'] / base['rps']:.2f}x"
+        )
+    print(f"answers errcode posted to response_urls after the ack: {answered} of {sent}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,73 @@
+"""Large tables are read back from the cache; the cache never changes what loads."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot import knowledge_cache
+from bot.errors import KnowledgeError
+from bot.knowledge import load_dir
+
+ENTRY = """
+  - code: "{code}"
+    description: Generated entry {code} for the cache test, long enough to matter.
+    categories: [General]
+    severity: error
+    retryable: false
+    audience: end_user
+    remediation:
+      - Check the widget configuration for entry {code} and correct it.
+"""
+
+
+def big_table(directory: Path, count: int) -> Path:
+    path = directory / "big.yaml"
+    body = "".join(ENTRY.format(code=i) for i in range(count))
+    path.write_text("product: {id: big, name: Big, vendor: V}\nentries:" + body, encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    directory = tmp_path / "cache"
+    monkeypatch.setenv("ERRCODE_CACHE_DIR", str(directory))
+    monkeypatch.setattr(knowledge_cache, "MIN_BYTES", 1024)
+    return directory
+
+
+def test_a_large_table_is_cached_and_read_back(tmp_path: Path, cache: Path) -> None:
+    tables = tmp_path / "tables"
+    tables.mkdir()
+    big_table(tables, 50)
+    first = load_dir(tables)
+    assert len(list(cache.glob("*.json"))) == 1
+    second = load_dir(tables)
+    assert [e.code for e in second.entries] == [e.code for e in first.entries]
+
+
+def test_an_edited_table_is_not_served_from_the_cache(tmp_path: Path, cache: Path) -> None:
+    tables = tmp_path / "tables"
+    tables.mkdir()
+    path = big_table(tables, 50)
+    load_dir(tables)
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("severity: error", "severity: nope", 1), encoding="utf-8")
+    with pytest.raises(KnowledgeError, match="severity"):
+        load_dir(tables)
+
+
+def test_a_corrupt_cache_file_is_ignored(tmp_path: Path, cache: Path) -> None:
+    tables = tmp_path / "tables"
+    tables.mkdir()
+    big_table(tables, 50)
+    load_dir(tables)
+    for cached in cache.glob("*.json"):
+        cached.write_text("{not json", encoding="utf-8")
+    assert len(load_dir(tables)) == 50
+
+
+def test_the_cache_can_be_turned_off(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ERRCODE_CACHE_DIR", "off")
+    assert knowledge_cache.cache_dir() is None

@@ -1,0 +1,130 @@
+"""Rendering answers: Block Kit within Slack's limits, escaped user text, a text fallback."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from bot import render
+from bot.explain import explain_message, explain_query
+from bot.knowledge_base import KnowledgeBase
+from bot.models import Resolution
+
+
+def _all_text(reply: render.Reply) -> str:
+    return reply.text + json.dumps(list(reply.blocks), ensure_ascii=False)
+
+
+def _check_limits(reply: render.Reply) -> None:
+    assert reply.text and len(reply.text) <= render.MAX_FALLBACK
+    assert len(reply.blocks) <= render.MAX_BLOCKS
+    for block in reply.blocks:
+        if block["type"] == "header":
+            assert len(block["text"]["text"]) <= render.MAX_HEADER
+        if block["type"] == "section" and "text" in block:
+            assert len(block["text"]["text"]) <= render.MAX_SECTION
+
+
+def test_match_has_every_part(kb: KnowledgeBase) -> None:
+    reply = render.answer(explain_query("1027", kb), share_value="v")
+    kinds = [b["type"] for b in reply.blocks]
+    assert kinds[0] == "header" and "context" in kinds and kinds[-1] == "actions"
+    text = _all_text(reply)
+    for part in (
+        "1027 WRONG_SERVER",
+        "BlackBerry BEMS-Connect",
+        "*Category*",
+        "*Severity*",
+        "*Retry helps?*",
+        "*Who acts*",
+        "*What to do*",
+        "*See also:*",
+        "Source:",
+    ):
+        assert part in text
+    assert reply.blocks[-1]["elements"][0]["action_id"] == render.SHARE_ACTION
+    _check_limits(reply)
+
+
+def test_note_shown_where_the_vendor_table_is_wrong(kb: KnowledgeBase) -> None:
+    assert "vendor table is wrong" in _all_text(render.answer(explain_query("bems 10000", kb)))
+
+
+def test_ambiguous_number_labels_each_product(kb: KnowledgeBase) -> None:
+    reply = render.answer(explain_query("11001", kb))
+    text = _all_text(reply)
+    assert "is a code in 2 products" in text
+    headers = [b["text"]["text"] for b in reply.blocks if b["type"] == "header"]
+    assert (
+        len(headers) == 2
+        and any("BEMS" in h for h in headers)
+        and any("CommsEase" in h for h in headers)
+    )
+
+
+def test_correction_is_stated(kb: KnowledgeBase) -> None:
+    assert (
+        "No exact `SEVRER_BUSY`; showing `SERVER_BUSY`."
+        in render.answer(explain_query("SEVRER_BUSY", kb)).text
+    )
+
+
+def test_not_found_with_hint_and_no_share_button(kb: KnowledgeBase) -> None:
+    reply = render.answer(Resolution(query="zz 99999"), share_value="v")
+    assert "No entry for" in reply.text
+    assert all(b["type"] != "actions" for b in reply.blocks)
+
+
+@pytest.mark.parametrize(
+    "ping", ["<!channel>", "<!here>", "<!subteam^S1|@team>", "<@U123>", "<!everyone>"]
+)
+def test_user_text_is_escaped(ping: str) -> None:
+    reply = render.answer(Resolution(query=f"{ping} & 99999"))
+    text = _all_text(reply)
+    assert ping not in text and "&amp;" in text and "&lt;" in text
+
+
+def test_shared_answer_credits_a_valid_user_only(kb: KnowledgeBase) -> None:
+    resolution = explain_query("1027", kb)
+    assert "<@U222> asked" in _all_text(render.answer(resolution, asked_by="U222"))
+    assert "<!channel>" not in _all_text(render.answer(resolution, asked_by="<!channel>"))
+
+
+def test_many_codes_stay_within_limits(kb: KnowledgeBase) -> None:
+    codes = " ".join(e.code.code for e in kb.entries[:80])
+    reply = render.answer(explain_query(codes, kb), share_value="v")
+    _check_limits(reply)
+    assert "more:" in _all_text(reply)
+    assert reply.blocks[-1]["type"] == "actions"
+
+
+def test_long_user_text_is_cut(kb: KnowledgeBase) -> None:
+    _check_limits(render.answer(Resolution(query="x" * 40_000)))
+    _check_limits(render.answer(explain_query("1027", kb), asked_by="U1"))
+
+
+def test_auto_reply_explains_five_then_lists_the_rest(kb: KnowledgeBase) -> None:
+    mentions = explain_message("errors: 1027 1028 1026 4005 4006 40129 -32700 in bems", kb)
+    assert len(mentions) > 5
+    reply = render.auto_reply(mentions, remove_value="U333")
+    _check_limits(reply)
+    assert sum(b["type"] == "header" for b in reply.blocks) == 5
+    assert f"and {len(mentions) - 5} more" in reply.text
+    assert "more:" in _all_text(reply)
+    remove = reply.blocks[-1]["elements"][0]
+    assert (remove["action_id"], remove["value"]) == (render.REMOVE_ACTION, "U333")
+
+
+def test_usage_and_help() -> None:
+    usage = render.usage("/errcode")
+    assert "/errcode bems 1027" in usage.text and "mute" in usage.text and "stats" in usage.text
+    assert "I explain error codes" in render.help_reply().text
+
+
+def test_to_text_is_plain(kb: KnowledgeBase) -> None:
+    text = render.to_text(explain_query("11001", kb))
+    assert "11001 is a code in 2 products" in text and "&lt;" not in text and "*" not in text
+    assert render.to_text(Resolution(query="<!here> 99999")).startswith(
+        "No entry for “<!here> 99999”"
+    )
