@@ -255,6 +255,8 @@ class TextIndex:
     K1 = 1.2
     B = 0.5
 
+    #: Weight of an entry whose every description term the question contains.
+    WHOLE_DESCRIPTION = 1.3
     #: The most candidates scored for one query: rare terms pick them, common ones only score.
     CANDIDATES = 4000
 
@@ -262,8 +264,11 @@ class TextIndex:
         self._entries = tuple(entries)
         postings: dict[str, dict[int, int]] = defaultdict(dict)
         self._lengths: list[int] = []
+        # The description's own terms, to see how much of an entry a question covers.
+        self._described: list[frozenset[str]] = []
         for index, item in enumerate(self._entries):
             words = terms(item.code.description)
+            self._described.append(frozenset(words))
             if item.code.text_code:
                 words += terms(item.code.text_code)
             for word in words:
@@ -308,6 +313,11 @@ class TextIndex:
                         self._idf[word] * count * (self.K1 + 1) / (count + self.K1 * length_norm)
                     )
                     matched += self._idf[word]
+            # An entry whose whole description the question says ("room does not exist" is
+            # 10404's description) beats one that shares only some of its words.
+            described = self._described[index]
+            if len(described) >= 2 and described.issubset(known):
+                score *= self.WHOLE_DESCRIPTION
             scored.append((score, matched, index))
         scored.sort(key=lambda t: (-t[0], self._lengths[t[2]], t[2]))
         return [

@@ -126,6 +126,9 @@ def test_questions_around_codes(query: str, expected: list[str], kb: KnowledgeBa
         ("sip address of the contact not found", "bems:26001"),
         ("the message is too long", "bems:40025"),
         ("packaging error", "commsease:999"),
+        # the question says 10404's whole description; bems 40105 only shares words with it
+        ("room does not exist", "commsease:10404"),
+        ("the team is muted", "commsease:812"),
     ],
 )
 def test_descriptions_answer_when_one_entry_clearly_wins(
