@@ -14,7 +14,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from .models import Match, Mention, Resolution
+from .models import Match, Mention, Resolution, source_of
 
 __all__ = [
     "MAX_BLOCKS",
@@ -199,8 +199,9 @@ def _not_found(resolution: Resolution) -> list[str]:
     if resolution.suggestions:
         lines.append("Did you mean:")
         lines += [
-            f"• `{s.product.id} {s.entry.code}` {s.entry.text_code or ''} "
-            f"{escape(s.entry.description)}"
+            f"• `{s.product.id} {s.entry.code}`"
+            + (f" {s.entry.text_code}" if s.entry.text_code else "")
+            + f": {escape(s.entry.description)}"
             for s in resolution.suggestions
         ]
     else:
@@ -304,9 +305,12 @@ def to_text(resolution: Resolution) -> str:
     """The answer as plain terminal text (``errcode chat``): no markup, nothing escaped."""
     if not resolution.found:
         lines = [f"No entry for “{resolution.query}”."]
+        if resolution.suggestions:
+            lines.append("Did you mean:")
         lines += [
-            f"  did you mean {s.product.id} {s.entry.code} {s.entry.text_code or ''}: "
-            f"{s.entry.description}"
+            f"  {s.product.id} {s.entry.code}"
+            + (f" {s.entry.text_code}" if s.entry.text_code else "")
+            + f": {s.entry.description}"
             for s in resolution.suggestions
         ] or ["  " + _hint().replace("`", "")]
         return "\n".join(lines)
@@ -327,5 +331,8 @@ def to_text(resolution: Resolution) -> str:
             if entry.see_also:
                 lines.append("  see also: " + ", ".join(entry.see_also))
             if entry.note:
-                lines.append(f"  note: {entry.note}")
+                lines.append(f"  note on the vendor table: {entry.note}")
+            if match.kind.value == "description":
+                lines.append(f"  (matched by description: {match.score:.0f}% of your words)")
+            lines.append(f"  source: {source_of(match.product, entry)}")
     return "\n".join(lines)

@@ -36,8 +36,9 @@ def errcode(*args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
 def test_lookup_prints_the_answer_plain_when_piped(runner: CliRunner) -> None:
     result = runner.invoke(app, ["lookup", "1027"])
     assert result.exit_code == 0
-    assert "bems:1027 WRONG_SERVER (BlackBerry BEMS-Connect)" in result.output
-    assert "What to do:" in result.output and "\x1b[" not in result.output
+    assert "1027 WRONG_SERVER · BlackBerry BEMS-Connect" in result.output
+    assert "  1. " in result.output and "source: 000_4e9fb936f26b688c.txt" in result.output
+    assert "\x1b[" not in result.output
 
 
 def test_lookup_json_shape(runner: CliRunner) -> None:
