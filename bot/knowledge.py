@@ -103,7 +103,12 @@ def _load_file(path: Path, problems: list[Problem]) -> ProductTable | None:
         if cached is not None:
             return cached
         raw = yaml.load(data.decode("utf-8"), Loader=_Loader)
-    except (OSError, UnicodeDecodeError) as exc:
+    except UnicodeDecodeError as exc:
+        line = exc.object[: exc.start].count(b"\n") + 1
+        byte = exc.object[exc.start]
+        problems.append(Problem(name, "file", f"is not UTF-8: byte 0x{byte:02x} on line {line}"))
+        return None
+    except OSError as exc:
         problems.append(Problem(name, "file", f"cannot be read: {exc}"))
         return None
     except yaml.YAMLError as exc:
@@ -113,18 +118,29 @@ def _load_file(path: Path, problems: list[Problem]) -> ProductTable | None:
         problems.append(Problem(name, "file", f"is not valid YAML{line}: {reason}"))
         return None
     if not isinstance(raw, dict):
-        problems.append(Problem(name, "file", "must be a mapping with 'product' and 'entries'"))
+        # An empty file loads as None: say so, rather than name a type the author never wrote.
+        found = "it is empty" if raw is None else f"not a {type(raw).__name__}"
+        reason = f"must be a mapping with 'product' and 'entries' ({found})"
+        problems.append(Problem(name, "file", reason))
         return None
     duplicates = _duplicate_codes(name, raw.get("entries"))
     problems.extend(duplicates)
+    dangling = _dangling_see_also(name, raw.get("entries"))
+    problems.extend(dangling)
     try:
         table = ProductTable.model_validate(raw)
     except ValidationError as exc:
         found = _explain(name, raw, exc)
-        # The table-level duplicate check repeats what _duplicate_codes said per entry.
-        problems.extend(p for p in found if not (duplicates and "duplicate code" in p.reason))
+        # The table-level checks repeat what _duplicate_codes and _dangling_see_also
+        # said per entry.
+        problems.extend(
+            p
+            for p in found
+            if not (duplicates and "duplicate code" in p.reason)
+            and not (dangling and "see_also names" in p.reason)
+        )
         return None
-    if duplicates:
+    if duplicates or dangling:
         return None
     save_cached(data, table)
     return table
@@ -153,6 +169,23 @@ def _duplicate_codes(name: str, entries: object) -> list[Problem]:
     return out
 
 
+def _dangling_see_also(name: str, entries: object) -> list[Problem]:
+    """Name the entry whose see_also points at a code the product lacks."""
+    if not isinstance(entries, list):
+        return []
+    codes = {str(e["code"]) for e in entries if isinstance(e, dict) and "code" in e}
+    out: list[Problem] = []
+    for index, entry in enumerate(entries):
+        if not isinstance(entry, dict) or not isinstance(entry.get("see_also"), list):
+            continue
+        for target in entry["see_also"]:
+            if str(target) not in codes:
+                where = f"entry #{index + 1} (code {entry.get('code')})"
+                reason = f"see_also: code {target} is not in this table"
+                out.append(Problem(name, where, reason))
+    return out
+
+
 def _explain(name: str, raw: dict[str, Any], exc: ValidationError) -> list[Problem]:
     """Turn pydantic's errors into (file, entry, reason) the author can find."""
     entries = raw.get("entries")
@@ -174,5 +207,8 @@ def _explain(name: str, raw: dict[str, Any], exc: ValidationError) -> list[Probl
             entry, field = "product", ".".join(str(part) for part in loc[1:]) or "product"
         else:
             entry, field = "file", ".".join(str(part) for part in loc) or "table"
-        out.append(Problem(name, entry, f"{field}: {err['msg']}"))
+        message = err["msg"].removeprefix("Value error, ")
+        if field == "text_code" and err["type"] == "string_pattern_mismatch":
+            message = "must be UPPER_SNAKE_CASE, like QUEUE_FULL"
+        out.append(Problem(name, entry, f"{field}: {message}"))
     return out

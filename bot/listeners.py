@@ -22,7 +22,7 @@ from . import render
 from .conversation import Conversation, Outcome
 from .logs import event_context
 from .metrics import REPLIES, REQUESTS, SLACK_API_ERRORS, timed
-from .slack_client import post_to_response_url
+from .slack_client import post_message_once, post_to_response_url
 
 __all__ = ["register"]
 
@@ -40,22 +40,42 @@ def _request_kind(body: dict[str, Any]) -> str:
     return {"event_callback": "event", "block_actions": "action"}.get(str(kind), "other")
 
 
-def _message_fields(event: dict[str, Any], body: dict[str, Any]) -> dict[str, Any]:
-    """What :class:`Conversation` needs to know of a message event."""
+def _str(mapping: Any, *path: str) -> str:
+    """``mapping[path[0]][path[1]]...`` if every step is a mapping and the end a string, else "".
+
+    Slack's payloads are trusted only once signed, and even then a field may be
+    missing or of another type (a payload shape Slack adds, a hand-made request);
+    a listener must not fail on that after it has acknowledged.
+    """
+    for key in path:
+        mapping = mapping.get(key) if isinstance(mapping, dict) else None
+    return mapping if isinstance(mapping, str) else ""
+
+
+def _message_fields(event: dict[str, Any], body: dict[str, Any]) -> dict[str, Any] | None:
+    """What :class:`Conversation` needs to know of a message event; None if it lacks some."""
+    channel, ts = _str(event, "channel"), _str(event, "ts")
+    if not channel or not ts:
+        return None
     return {
-        "text": event.get("text", ""),
-        "team": body.get("team_id", ""),
-        "channel": event["channel"],
-        "ts": event["ts"],
-        "event_id": body.get("event_id"),
+        "text": _str(event, "text"),
+        "team": _str(body, "team_id"),
+        "channel": channel,
+        "ts": ts,
+        "event_id": _str(body, "event_id") or None,
     }
 
 
 async def _post(client: AsyncWebClient, outcome: Outcome, channel: str, thread: str | None) -> None:
     """chat.postMessage, counting the reply, or the error once retries are spent."""
     try:
-        await client.chat_postMessage(
-            channel=channel, thread_ts=thread, unfurl_links=False, **outcome.reply.as_kwargs()
+        # Exactly once, even when the connection drops mid-call (see slack_client).
+        await post_message_once(
+            client,
+            channel=channel,
+            thread_ts=thread,
+            unfurl_links=False,
+            **outcome.reply.as_kwargs(),
         )
     except SlackApiError as exc:
         SLACK_API_ERRORS.labels(method="chat.postMessage").inc()
@@ -91,7 +111,7 @@ def register(app: AsyncApp, conversation: Conversation) -> None:
     async def count_requests(body: dict[str, Any], next: Any) -> Any:
         REQUESTS.labels(kind=_request_kind(body)).inc()
         # Listener tasks and worker threads copy this context: their logs carry the event id.
-        with event_context(body.get("event_id")):
+        with event_context(_str(body, "event_id") or None):
             return await next()
 
     @app.command(re.compile(r"^/"))  # the app's one command, whatever name it was installed as
@@ -117,9 +137,9 @@ def register(app: AsyncApp, conversation: Conversation) -> None:
         await ack()
         with timed("share"):
             outcome = await asyncio.to_thread(
-                conversation.shared, action.get("value", ""), body["user"]["id"]
+                conversation.shared, _str(action, "value"), _str(body, "user", "id")
             )
-            url = body.get("response_url")
+            url = _str(body, "response_url")
             if outcome.kind != "share":
                 await _respond(url, outcome, replace_original=False)
                 return
@@ -134,12 +154,16 @@ def register(app: AsyncApp, conversation: Conversation) -> None:
         await ack()
         with timed("remove"):
             # Only the author of the message the bot explained may remove the explanation.
-            if body["user"]["id"] != action.get("value"):
+            clicker = _str(body, "user", "id")
+            if not clicker or clicker != _str(action, "value"):
                 denied = Outcome(render.notice("remove_denied"), "notice")
-                await _respond(body.get("response_url"), denied, replace_original=False)
+                await _respond(_str(body, "response_url"), denied, replace_original=False)
                 return
+            channel, ts = _str(body, "channel", "id"), _str(body, "message", "ts")
+            if not channel or not ts:
+                return  # not a click on a message the bot posted: nothing to delete
             try:
-                await client.chat_delete(channel=body["channel"]["id"], ts=body["message"]["ts"])
+                await client.chat_delete(channel=channel, ts=ts)
             except SlackApiError as exc:
                 SLACK_API_ERRORS.labels(method="chat.delete").inc()
                 log.error("chat.delete failed: %s", exc.response.get("error"))
@@ -148,8 +172,11 @@ def register(app: AsyncApp, conversation: Conversation) -> None:
     async def on_mention(
         event: dict[str, Any], body: dict[str, Any], client: AsyncWebClient
     ) -> None:
+        if event.get("subtype") or event.get("bot_id"):
+            return  # another bot mentioning us: answering could start two bots talking forever
         with timed("mention"):
-            await _answer_question(event, body, client, event.get("thread_ts") or event["ts"])
+            thread = _str(event, "thread_ts") or _str(event, "ts")
+            await _answer_question(event, body, client, thread)
 
     @app.event("message")
     async def on_message(
@@ -158,38 +185,40 @@ def register(app: AsyncApp, conversation: Conversation) -> None:
         context: AsyncBoltContext,
         client: AsyncWebClient,
     ) -> None:
-        if event.get("subtype") or event.get("bot_id") or not event.get("user"):
+        if event.get("subtype") or event.get("bot_id") or not _str(event, "user"):
             return  # edits, deletions, joins, bots (ours or others): acknowledged, ignored
         if event.get("channel_type") == "im":
             with timed("dm"):
-                await _answer_question(event, body, client, event.get("thread_ts"))
+                await _answer_question(event, body, client, _str(event, "thread_ts") or None)
             return
         if event.get("channel_type") not in _CHANNEL_TYPES:
             return
-        if context.bot_user_id and f"<@{context.bot_user_id}>" in event.get("text", ""):
+        fields = _message_fields(event, body)
+        if fields is None:
+            return
+        if context.bot_user_id and f"<@{context.bot_user_id}>" in fields["text"]:
             return  # the app_mention event for this message answers it
+        thread = _str(event, "thread_ts") or None
         with timed("auto_reply"):
             outcome = await asyncio.to_thread(
-                conversation.channel_message,
-                **_message_fields(event, body),
-                thread_ts=event.get("thread_ts"),
-                user=event["user"],
+                conversation.channel_message, **fields, thread_ts=thread, user=event["user"]
             )
             if outcome is not None:  # always in the thread, never at the channel's top level
-                await _post(
-                    client, outcome, event["channel"], event.get("thread_ts") or event["ts"]
-                )
+                await _post(client, outcome, fields["channel"], thread or fields["ts"])
 
     async def _answer_question(
         event: dict[str, Any], body: dict[str, Any], client: AsyncWebClient, thread: str | None
     ) -> None:
+        fields = _message_fields(event, body)
+        if fields is None:
+            return
         try:
-            outcome = await asyncio.to_thread(conversation.question, **_message_fields(event, body))
+            outcome = await asyncio.to_thread(conversation.question, **fields)
         except Exception:
             log.exception("answering a question failed")
             outcome = _FAILURE
         if outcome is not None:
-            await _post(client, outcome, event["channel"], thread)
+            await _post(client, outcome, fields["channel"], thread)
 
     # Everything else Slack may send is acknowledged and dropped, never a 404.
     @app.event(_ANY)

@@ -58,4 +58,5 @@ def main(kb: KnowledgeBase) -> None:
         log.info(
             "serving HTTP on %s:%d with %d knowledge entries", settings.host, settings.port, len(kb)
         )
-        serve_http(app, settings.host, settings.port)
+        secret = settings.slack_signing_secret
+        serve_http(app, settings.host, settings.port, secret.get_secret_value() if secret else None)

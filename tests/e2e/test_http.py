@@ -79,6 +79,19 @@ def test_bad_signatures_get_401_and_reach_no_handler(
     assert fake.calls_to("chat.postMessage") == []
 
 
+@pytest.mark.parametrize(
+    ("body", "content_type"),
+    [(b"{not json", "application/json"), (b"\xff\xfe", "application/json"), (b"x", "text/plain")],
+)
+def test_a_forged_request_is_401_whatever_its_body(
+    body: bytes, content_type: str, slack: SlackSender
+) -> None:
+    forger = SlackSender(slack.endpoint.removesuffix("/slack/events"), "wrong-secret")
+    assert forger.post(body, content_type).status == 401
+    # The same bodies, correctly signed, are the sender's error instead.
+    assert 400 <= slack.post(body, content_type).status < 500
+
+
 # -- /errcode -------------------------------------------------------------------------
 
 

@@ -232,3 +232,82 @@ def test_every_problem_is_reported_at_once_and_nothing_half_loads(tmp_path: Path
 def test_missing_extra_directory_is_an_error(tmp_path: Path) -> None:
     with pytest.raises(KnowledgeError, match="is not a directory"):
         load_knowledge(extra_dir=tmp_path / "nope")
+
+
+# -- every kind of broken file: a precise message, and nothing loaded ------------------------
+
+
+def _see_also(code: str, target: str) -> str:
+    return entry(code).replace("    remediation:", f"    see_also: ['{target}']\n    remediation:")
+
+
+_STEP = "      - Restart widget service number {n} on every node of the cluster.\n"
+
+
+_PRODUCT = b"product: {id: acme, name: Acme, vendor: V}\n"
+
+
+@pytest.mark.parametrize(
+    ("content", "where", "reason"),
+    [
+        (b"", "file", "(it is empty)"),
+        (b"- code: 1\n- code: 2\n", "file", "with 'product' and 'entries' (not a list)"),
+        (b"product: {id: acme, name: Acme\xff}\n", "file", "is not UTF-8: byte 0xff on line 1"),
+        (_PRODUCT, "file", "entries: Field required"),
+        (_PRODUCT + b"entries: []\n", "file", "table: a table needs at least one entry"),
+    ],
+    ids=["empty file", "a list", "not UTF-8", "only a product", "no entries"],
+)
+def test_broken_files_say_what_is_wrong(
+    tmp_path: Path, content: bytes, where: str, reason: str
+) -> None:
+    (tmp_path / "broken.yaml").write_bytes(content)
+    with pytest.raises(KnowledgeError) as caught:
+        load_dir(tmp_path)
+    (problem,) = caught.value.problems
+    assert Path(problem.file).name == "broken.yaml"
+    assert problem.entry == where and reason in problem.reason, problem
+
+
+@pytest.mark.parametrize(
+    ("entries", "where", "reason"),
+    [
+        ((entry("1"), _see_also("5", "77")), "entry #2 (code 5)", "see_also: code 77 is not in"),
+        (
+            (
+                entry("5").replace(
+                    "    description:", "    text_code: queue_full\n    description:"
+                ),
+            ),
+            "entry #1 (code 5)",
+            "text_code: must be UPPER_SNAKE_CASE",
+        ),
+        (
+            (entry("5") + "".join(_STEP.format(n=n) for n in range(2, 6)),),
+            "entry #1 (code 5)",
+            "remediation: Tuple should have at most 4 items",
+        ),
+    ],
+    ids=["see_also to a missing code", "lower-case text code", "five remediation steps"],
+)
+def test_broken_entries_are_named_precisely(
+    tmp_path: Path, entries: tuple[str, ...], where: str, reason: str
+) -> None:
+    write_table(tmp_path, "broken.yaml", "acme", *entries)
+    with pytest.raises(KnowledgeError) as caught:
+        load_dir(tmp_path)
+    (problem,) = caught.value.problems  # one problem, said once (not again at table level)
+    assert (Path(problem.file).name, problem.entry) == ("broken.yaml", where)
+    assert reason in problem.reason, problem
+
+
+def test_good_and_bad_extra_tables_load_nothing(tmp_path: Path) -> None:
+    """A bad file beside good ones, and beside the bundled tables: an error, never a part."""
+    write_table(tmp_path, "good.yaml", "acme", entry("1"))
+    (tmp_path / "bad.yaml").write_bytes(b"- not a table\n")
+    write_table(tmp_path, "worse.yaml", "beta", _see_also("1", "2"))
+    result = None
+    with pytest.raises(KnowledgeError) as caught:
+        result = load_knowledge(extra_dir=tmp_path)
+    assert result is None
+    assert {Path(p.file).name for p in caught.value.problems} == {"bad.yaml", "worse.yaml"}
