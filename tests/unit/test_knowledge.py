@@ -105,9 +105,14 @@ def test_success_codes_are_exactly_the_vendors_success_statuses(kb: KnowledgeBas
 def test_remediation_is_written_per_code(kb: KnowledgeBase) -> None:
     steps = Counter(step for e in kb.entries for step in e.code.remediation)
     assert [s for s, n in steps.items() if n > 1] == []
+    # Our value is the steps themselves: none hands the reader over to a vendor's support desk.
+    deferral = re.compile(
+        r"(?i)\b(contact|ask|open|raise|file|send|escalate)\b[^.;]*(?<!not )\bsupport\b"
+        r"|support case"
+    )
     for item in kb.entries:
         for step in item.code.remediation:
-            assert not re.fullmatch(r"(?i)\W*contact (the )?(vendor )?support\W*", step)
+            assert not deferral.search(step), (item.key, step)
 
 
 @pytest.mark.parametrize(
