@@ -1,9 +1,12 @@
 """A fake Slack for end-to-end tests: the Web API, response_urls, and request signing.
 
 :class:`FakeSlack` is a stdlib HTTP server on a free loopback port (port 0, never a
-fixed one) that records every call, answers as Slack does, and can be told to fail
-(429 with Retry-After, 5xx) or to be slow. :func:`signed_headers` signs a request
-body exactly as Slack does (v0 HMAC-SHA256 over ``v0:{timestamp}:{body}``).
+fixed one) that records every call, answers as Slack does, and can be scripted to
+misbehave per method: fail (429 with Retry-After, 5xx), drop the connection without
+an answer (before or after carrying the call out), or answer slowly. It keeps the
+messages it posted, so ``conversations.replies`` and ``conversations.history``
+answer from them, metadata included. :func:`signed_headers` signs a request body
+exactly as Slack does (v0 HMAC-SHA256 over ``v0:{timestamp}:{body}``).
 """
 
 from __future__ import annotations
@@ -12,6 +15,8 @@ import hashlib
 import hmac
 import itertools
 import json
+import socket
+import struct
 import sys
 import threading
 import time
@@ -54,13 +59,39 @@ class Call:
     params: dict[str, Any]
     headers: dict[str, str]
     at: float = field(default_factory=time.monotonic)
+    #: When the fake answered it (or dropped it): later than ``at`` when it was slow.
+    answered: float = 0.0
+    #: The HTTP status answered; ``None`` when the connection was dropped instead.
+    status: int | None = 200
+    #: Whether the fake carried the call out (posted the message): what a user would see.
+    delivered: bool = True
 
 
 @dataclass
 class _Fault:
-    status: int
+    """One scripted misbehaviour, for the next ``times`` calls of a method."""
+
+    #: ``status`` (answer ``status``), ``drop`` (close without answering) or ``slow``.
+    kind: str
     times: int
+    status: int = 200
     retry_after: int | None = None
+    #: ``drop`` only: carry the call out before dropping (the client cannot know it did).
+    after_posting: bool = False
+    #: ``drop`` only: abort with a TCP reset rather than close.
+    reset: bool = False
+    #: ``slow`` only: how long to wait before answering.
+    seconds: float = 0.0
+    #: Only calls this accepts (one thread's posts, say); ``None``: every call.
+    where: Callable[[Call], bool] | None = None
+
+
+@dataclass
+class _Answer:
+    status: int | None  # None: drop the connection
+    body: dict[str, Any]
+    headers: dict[str, str]
+    reset: bool = False
 
 
 class FakeSlack:
@@ -72,6 +103,8 @@ class FakeSlack:
     def __init__(self, ws_url: str | None = None) -> None:
         self.ws_url = ws_url
         self.calls: list[Call] = []
+        #: What chat.postMessage posted (channel, ts, thread_ts, text, metadata), oldest first.
+        self.messages: list[dict[str, Any]] = []
         self._faults: dict[str, list[_Fault]] = {}
         self._delays: dict[str, float] = {}
         self._lock = threading.Condition()
@@ -105,12 +138,56 @@ class FakeSlack:
 
     # -- steering -----------------------------------------------------------------
 
+    # Each of fail, drop and slow queues a fault for ``method``; with ``where``, it
+    # applies only to the calls ``where`` accepts, so that tests running at the same
+    # time (one thread each) do not take each other's faults.
+
     def fail(
-        self, method: str, status: int, times: int = 1, retry_after: int | None = None
+        self,
+        method: str,
+        status: int,
+        times: int = 1,
+        retry_after: int | None = None,
+        *,
+        where: Callable[[Call], bool] | None = None,
     ) -> None:
         """Answer the next ``times`` calls of ``method`` with ``status`` (recorded all the same)."""
+        fault = _Fault("status", times, status=status, retry_after=retry_after, where=where)
+        self._script(method, fault)
+
+    def drop(
+        self,
+        method: str,
+        times: int = 1,
+        *,
+        after_posting: bool,
+        reset: bool = False,
+        where: Callable[[Call], bool] | None = None,
+    ) -> None:
+        """Close the connection of the next ``times`` calls of ``method`` without an answer.
+
+        :param after_posting: carry the call out first (the message is posted, only the
+            answer is lost), or drop it before anything happened. The client sees the same
+            disconnect either way, which is the point: it cannot tell which one it was.
+        :param reset: close with a TCP reset instead of an orderly close.
+        """
+        fault = _Fault("drop", times, after_posting=after_posting, reset=reset, where=where)
+        self._script(method, fault)
+
+    def slow(
+        self,
+        method: str,
+        seconds: float,
+        times: int = 1,
+        *,
+        where: Callable[[Call], bool] | None = None,
+    ) -> None:
+        """Answer the next ``times`` calls of ``method`` after ``seconds`` (then normally)."""
+        self._script(method, _Fault("slow", times, seconds=seconds, where=where))
+
+    def _script(self, method: str, fault: _Fault) -> None:
         with self._lock:
-            self._faults.setdefault(method, []).append(_Fault(status, times, retry_after))
+            self._faults.setdefault(method, []).append(fault)
 
     def delay(self, method: str, seconds: float) -> None:
         """Make every call of ``method`` take ``seconds`` before it answers."""
@@ -119,6 +196,7 @@ class FakeSlack:
     def reset(self) -> None:
         with self._lock:
             self.calls.clear()
+            self.messages.clear()
             self._faults.clear()
             self._delays.clear()
 
@@ -147,30 +225,51 @@ class FakeSlack:
                     return found
                 self._lock.wait(timeout=max(0.0, min(0.05, deadline - time.monotonic())))
 
+    def delivered(self, method: str, where: Callable[[Call], bool] | None = None) -> list[Call]:
+        """The calls of ``method`` the fake carried out (what users saw), not failed attempts."""
+        return self.calls_to(method, lambda c: c.delivered and (where is None or where(c)))
+
     # -- the server ---------------------------------------------------------------
 
-    def _record(self, call: Call) -> tuple[int, dict[str, Any], dict[str, str]]:
+    def _next_fault(self, call: Call) -> _Fault | None:
+        """The first fault scripted for this call, used up once per call."""
+        with self._lock:
+            faults = self._faults.get(call.method, [])
+            for n, fault in enumerate(faults):
+                if fault.where is None or fault.where(call):
+                    fault.times -= 1
+                    if fault.times <= 0:
+                        del faults[n]
+                    return fault
+            return None
+
+    def _record(self, call: Call) -> _Answer:
         delay = self._delays.get(call.method, 0.0)
+        fault = self._next_fault(call)
+        if fault is not None and fault.kind == "slow":
+            delay += fault.seconds
         if delay:
             time.sleep(delay)
         with self._lock:
-            self.calls.append(call)
-            self._lock.notify_all()
-            faults = self._faults.get(call.method, [])
-            if faults:
-                fault = faults[0]
-                fault.times -= 1
-                if fault.times <= 0:
-                    faults.pop(0)
-                headers = (
+            call.answered = time.monotonic()
+            answer = _Answer(200, {}, {})
+            if fault is not None and fault.kind == "status":
+                call.status, call.delivered = fault.status, False
+                error = "ratelimited" if fault.status == 429 else "fatal_error"
+                retry = (
                     {"Retry-After": str(fault.retry_after)} if fault.retry_after is not None else {}
                 )
-                return (
-                    fault.status,
-                    {"ok": False, "error": "ratelimited" if fault.status == 429 else "fatal_error"},
-                    headers,
-                )
-        return 200, self._answer(call), {}
+                answer = _Answer(fault.status, {"ok": False, "error": error}, retry)
+            elif fault is not None and fault.kind == "drop":
+                call.status, call.delivered = None, fault.after_posting
+                answer = _Answer(None, {}, {}, reset=fault.reset)
+            # The call is carried out (a message posted) before it is visible in ``calls``,
+            # so a test that sees a delivered call also sees its message.
+            if call.delivered:
+                answer.body = self._answer(call)
+            self.calls.append(call)
+            self._lock.notify_all()
+            return answer
 
     def _answer(self, call: Call) -> dict[str, Any]:
         p = call.params
@@ -187,8 +286,22 @@ class FakeSlack:
             }
         if call.method == "apps.connections.open":
             return {"ok": True, "url": self.ws_url}
+        if call.method in ("conversations.replies", "conversations.history"):
+            return self._conversation(call.method, p)
         ts = f"1700000000.{next(self._ts):06d}"
         if call.method == "chat.postMessage":
+            self.messages.append(
+                {
+                    "type": "message",
+                    "channel": p.get("channel"),
+                    "ts": ts,
+                    "thread_ts": p.get("thread_ts"),
+                    "text": p.get("text"),
+                    "bot_id": BOT_ID,
+                    "user": BOT_USER,
+                    "metadata": p.get("metadata"),
+                }
+            )
             return {
                 "ok": True,
                 "channel": p.get("channel"),
@@ -208,6 +321,29 @@ class FakeSlack:
         if call.method.startswith("response_url:"):
             return {"ok": True}
         return {"ok": False, "error": "unknown_method"}
+
+    def _conversation(self, method: str, p: dict[str, Any]) -> dict[str, Any]:
+        """A thread (``replies``: the parent ts and its replies) or a channel, newest first.
+
+        Only the bot's own posts exist here; ``oldest``/``latest`` are not applied, as
+        the fake's timestamps are not wall-clock times.
+        """
+        channel = p.get("channel")
+        if method == "conversations.replies":
+            thread = p.get("ts")
+            found = [
+                m
+                for m in self.messages
+                if m["channel"] == channel and thread in (m["ts"], m["thread_ts"])
+            ]
+        else:
+            found = [m for m in reversed(self.messages) if m["channel"] == channel]
+        with_metadata = str(p.get("include_all_metadata", "")).lower() in ("1", "true")
+        hidden = {"channel"} if with_metadata else {"channel", "metadata"}
+        messages = [
+            {k: v for k, v in m.items() if k not in hidden and v is not None} for m in found
+        ]
+        return {"ok": True, "messages": messages, "has_more": False}
 
     def _handler_class(self) -> type[BaseHTTPRequestHandler]:
         fake = self
@@ -231,20 +367,30 @@ class FakeSlack:
                 else:
                     method = path
                 call = Call(method, params, {k.lower(): v for k, v in self.headers.items()})
-                status, body, headers = fake._record(call)
+                answer = fake._record(call)
+                if answer.status is None:
+                    self._drop(answer.reset)
+                    return
                 # response_urls answer plain "ok", as hooks.slack.com does.
                 data = (
                     b"ok"
-                    if method.startswith("response_url:") and status == 200
-                    else json.dumps(body).encode()
+                    if method.startswith("response_url:") and answer.status == 200
+                    else json.dumps(answer.body).encode()
                 )
-                self.send_response(status)
+                self.send_response(answer.status)
                 self.send_header("Content-Type", "application/json; charset=utf-8")
                 self.send_header("Content-Length", str(len(data)))
-                for name, value in headers.items():
+                for name, value in answer.headers.items():
                     self.send_header(name, value)
                 self.end_headers()
                 self.wfile.write(data)
+
+            def _drop(self, reset: bool) -> None:
+                """Close without a byte of answer (a reset sends RST instead of FIN)."""
+                self.close_connection = True
+                if reset:  # SO_LINGER 0: close() aborts the connection with a reset
+                    linger = struct.pack("ii", 1, 0)
+                    self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, linger)
 
             do_GET = do_POST
 
@@ -266,7 +412,8 @@ def _parse(raw: str, content_type: str) -> dict[str, Any]:
     if "json" in content_type:
         return json.loads(raw)
     params: dict[str, Any] = dict(parse_qsl(raw, keep_blank_values=True))
-    for key in ("blocks", "attachments"):  # form-encoded calls carry these as JSON strings
+    # Form-encoded calls carry these as JSON strings.
+    for key in ("blocks", "attachments", "metadata"):
         if isinstance(params.get(key), str):
             params[key] = json.loads(params[key])
     return params
