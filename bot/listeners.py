@@ -1,10 +1,14 @@
 """Bolt listeners: acknowledge, hand the plain fields to :class:`Conversation`, send the reply.
 
-Listeners stay thin. Each acknowledges first (events are acknowledged by Bolt
-itself), so Slack gets its answer within 3 seconds however slow the Web API
-is; the decision runs in a worker thread (the store may be Redis) and the reply
-goes out afterwards. Every request gets a listener, so none ends in Bolt's
-"unhandled request" 404, which Slack would retry.
+Listeners stay thin, and nothing in them holds up Slack's 3-second ack. Events
+are acknowledged by Bolt itself and answered afterwards with chat.postMessage.
+A slash command is answered *in* its ack: Slack shows the ack's body as the
+ephemeral answer, so it arrives exactly once, with no Web API call that could be
+lost or doubled on a dropped connection. Only when the decision is slow (the
+store may be a hanging Redis) does the ack go out empty and the answer follow on
+the command's response_url. Decisions run in a worker thread, never on the event
+loop. Every request gets a listener, so none ends in Bolt's "unhandled request"
+404, which Slack would retry.
 """
 
 from __future__ import annotations
@@ -12,6 +16,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
+import time
 from typing import Any
 
 from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncBoltContext
@@ -24,11 +29,23 @@ from .logs import event_context
 from .metrics import REPLIES, REQUESTS, SLACK_API_ERRORS, timed
 from .slack_client import post_message_once, post_to_response_url
 
-__all__ = ["register"]
+__all__ = ["ANSWER_IN_ACK_SECONDS", "RECEIVED_AT", "register"]
 
 log = logging.getLogger("errcode.slack")
 
 _ANY = re.compile(".*")
+#: How long a slash command's answer may take and still go in the ack. Resolving a
+#: query takes well under a millisecond; only the state store (usage counts, mutes,
+#: stats, on Redis) can be slow. Slack drops an ack later than 3 s (the user sees
+#: "operation_timeout"), and Bolt, the network and Slack's clock need part of that, so
+#: 2 s leaves a second of margin. Past it, the ack goes out empty and the answer
+#: follows on the response_url when ready (at most once there: see slack_client).
+ANSWER_IN_ACK_SECONDS = 2.0
+#: Context key for when the transport received the request (``time.monotonic()``). The
+#: wait above counts from then, as Slack's 3 s do: time spent before the listener runs
+#: (Bolt's authorization calls auth.test on the first request) comes out of it.
+#: Without it (Socket Mode), the wait counts from the listener's start.
+RECEIVED_AT = "errcode_received_at"
 #: Subtypes are edits, deletions, joins, bot posts, ...: never a question to answer.
 _CHANNEL_TYPES = ("channel", "group", "mpim")
 
@@ -93,7 +110,12 @@ async def _respond(url: str | None, outcome: Outcome, **options: Any) -> None:
     if not url:
         return
     payload = {"response_type": "ephemeral", **options, **outcome.reply.as_kwargs()}
-    status = await post_to_response_url(url, payload)
+    try:
+        status = await post_to_response_url(url, payload)
+    except Exception as exc:  # connection errors and timeouts, once retries are spent
+        SLACK_API_ERRORS.labels(method="response_url").inc()
+        log.error("response_url post failed: %r", exc)
+        return
     if status >= 400:
         SLACK_API_ERRORS.labels(method="response_url").inc()
         log.error("response_url post failed with HTTP %s", status)
@@ -102,6 +124,15 @@ async def _respond(url: str | None, outcome: Outcome, **options: Any) -> None:
 
 
 _FAILURE = Outcome(render.notice("failure"), "error")
+
+
+def _outcome(work: asyncio.Future[Outcome]) -> Outcome:
+    """The finished decision, or the failure notice (logged) if it raised."""
+    try:
+        return work.result()
+    except Exception:
+        log.exception("slash command failed")
+        return _FAILURE
 
 
 def register(app: AsyncApp, conversation: Conversation) -> None:
@@ -115,11 +146,14 @@ def register(app: AsyncApp, conversation: Conversation) -> None:
             return await next()
 
     @app.command(re.compile(r"^/"))  # the app's one command, whatever name it was installed as
-    async def on_command(ack: AsyncAck, command: dict[str, Any]) -> None:
-        await ack()
+    async def on_command(ack: AsyncAck, command: dict[str, Any], context: AsyncBoltContext) -> None:
+        received = context.get(RECEIVED_AT)
+        waited = time.monotonic() - received if isinstance(received, float) else 0.0
         with timed("command"):
-            try:
-                outcome = await asyncio.to_thread(
+            # In a worker thread: the store may be Redis, and the event loop serves
+            # every other request meanwhile.
+            work = asyncio.ensure_future(
+                asyncio.to_thread(
                     conversation.command,
                     text=command.get("text", ""),
                     command=command.get("command", "/errcode"),
@@ -127,10 +161,22 @@ def register(app: AsyncApp, conversation: Conversation) -> None:
                     channel=command.get("channel_id", ""),
                     user=command.get("user_id", ""),
                 )
-            except Exception:
-                log.exception("slash command failed")
-                outcome = _FAILURE
-            await _respond(command.get("response_url"), outcome)
+            )
+            done, _ = await asyncio.wait({work}, timeout=max(0.0, ANSWER_IN_ACK_SECONDS - waited))
+            if done:
+                # The answer is the ack's body: exactly once, no Web API call at all.
+                outcome = _outcome(work)
+                await ack(response_type="ephemeral", **outcome.reply.as_kwargs())
+                REPLIES.labels(kind=outcome.kind).inc()
+                return
+            # Too slow for the ack: acknowledge now, answer on the response_url when ready.
+            await ack()
+            log.warning(
+                "slash command not decided within %.1f s; answering on the response_url",
+                ANSWER_IN_ACK_SECONDS,
+            )
+            await asyncio.wait({work})
+            await _respond(command.get("response_url"), _outcome(work))
 
     @app.action(render.SHARE_ACTION)
     async def on_share(ack: AsyncAck, body: dict[str, Any], action: dict[str, Any]) -> None:

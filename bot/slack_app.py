@@ -41,7 +41,9 @@ def build_app(
         # Socket Mode has no signing secret; its requests skip verification anyway.
         signing_secret=secret.get_secret_value() if secret is not None else "",
         request_verification_enabled=secret is not None,
-        # Listeners acknowledge first and then work: never hold Slack's response.
+        # Slack's response goes out as soon as a listener acks (a slash command's
+        # with its answer, within listeners.ANSWER_IN_ACK_SECONDS); work after the
+        # ack (posting replies) never holds it.
         process_before_response=False,
     )
     register(app, Conversation(settings, kb, store))

@@ -9,7 +9,8 @@ since it could appear twice. :func:`post_message_once` instead tags each
 chat.postMessage with message metadata and, after an ambiguous failure, looks
 for the tag in the thread before posting again, so a reply appears exactly once.
 A response_url cannot be searched, so its posts are never repeated after an
-ambiguous failure (at most once). Each retry is counted in
+ambiguous failure (at most once); that is why slash commands answer in their ack
+and use a response_url only when the answer misses it. Each retry is counted in
 :data:`bot.metrics.SLACK_API_RETRIES`.
 """
 

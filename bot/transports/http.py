@@ -26,6 +26,7 @@ from slack_bolt.request import payload_utils
 from slack_bolt.request.async_internals import build_async_context
 from slack_bolt.response import BoltResponse
 
+from ..listeners import RECEIVED_AT
 from ..metrics import CONTENT_TYPE, exposition
 
 __all__ = ["EVENTS_PATH", "MAX_BODY", "MAX_DEPTH", "SlackASGI", "serve_http"]
@@ -262,6 +263,8 @@ class SlackASGI:
         non-numeric timestamp with a 500, though it is a bad request from someone who is
         not Slack. Only an oversized body is refused (413) before its signature can be read.
         """
+        # Slack's 3 s run from here: a slash command's wait for its answer counts from it too.
+        received = time.monotonic()
         try:
             if not _signature_headers_present(scope):
                 await _drain(receive)
@@ -272,6 +275,7 @@ class SlackASGI:
             content_type = dict(scope.get("headers") or []).get(b"content-type", b"")
             text, payload = _payload(body, content_type.decode("latin-1"))
             request = _bolt_request(scope, text, payload)
+            request.context[RECEIVED_AT] = received
         except _Rejected as rejected:
             log.debug("rejected a request to %s: %s", self.path, rejected.reason)
             await _respond(send, AsgiHttpResponse(rejected.status, body=rejected.reason))

@@ -43,6 +43,10 @@ def signed_headers(secret: str, body: bytes, timestamp: int | None = None) -> di
 
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
+    # The fault matrix and the load test open dozens of connections at once. With the
+    # default backlog (5) the kernel drops the surplus SYNs and clients retry a second
+    # later: a delay of the fake's making that would show up as the bot's.
+    request_queue_size = 128
 
     def handle_error(self, request: Any, client_address: Any) -> None:
         # Clients (aiohttp) drop keep-alive connections when their loop closes: not a failure.

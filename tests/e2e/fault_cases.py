@@ -2,11 +2,16 @@
 
 Each :class:`FaultCase` scripts one misbehaviour of the fake Slack for one reply —
 a channel auto-reply (chat.postMessage in a thread), a DM's answer (chat.postMessage,
-no thread) or a slash command's answer (its response_url) — and says how many
-posting attempts the bot should make and how many replies must land.
-:func:`run_matrix` runs every case at once against one ``errcode serve`` (each case
-has its own thread, DM or response_url, and its faults apply only to it), so the
-whole matrix takes as long as its slowest case.
+no thread) or a slash command's answer — and says how many posting attempts the bot
+should make and how many replies must land. A slash command is answered in its ack,
+so Web API and response_url faults cannot touch it: its cases make every such call
+fail and expect the answer in the ack, with no attempt at all. Only when the state
+store is too slow for the ack (``command-late`` cases, run against a server whose
+store writes take :data:`LATE_STORE_DELAY`, see ``slow_store.py``) does the answer go
+to the response_url, with that path's retries.
+:func:`run_matrix` runs every case at once (each case has its own thread, DM,
+channel or response_url, and its faults apply only to it), so the whole matrix takes
+as long as its slowest case.
 ``tests/e2e/test_faults.py`` asserts on the results; ``tests/scripts/reliability.py``
 prints them as a table.
 """
@@ -22,12 +27,26 @@ from e2e import payloads as P
 from e2e.fake_slack import Call, FakeSlack
 from e2e.harness import Response, SlackSender
 
-__all__ = ["ACK_LIMIT", "CASES", "FaultCase", "FaultResult", "run_case", "run_matrix"]
+__all__ = [
+    "ACK_LIMIT",
+    "CASES",
+    "LATE_STORE_DELAY",
+    "FaultCase",
+    "FaultResult",
+    "run_case",
+    "run_matrix",
+]
 
 #: Slack's limit for acknowledging a request.
 ACK_LIMIT = 3.0
-#: How long a case may take to deliver (the slowest: a 5 s answer, or 4 backed-off attempts).
+#: How long a case may take to deliver (the slowest: a slow store then a 5 s answer, or
+#: 4 backed-off attempts).
 DEADLINE = 12.0
+#: Seconds each store write takes on the server of the ``command-late`` cases: longer
+#: than the bot waits for an answer to put in the ack (2 s).
+LATE_STORE_DELAY = 2.5
+#: What a slash command of the matrix asks, and a word its answer must hold.
+_QUERY, _ANSWER = "1027", "WRONG_SERVER"
 
 Where = Callable[[Call], bool] | None
 #: Scripts the fault on the fake: (fake, method, which calls) -> None.
@@ -62,7 +81,9 @@ class FaultCase:
 
     name: str
     #: ``reply`` (a channel auto-reply: chat.postMessage in a thread), ``dm`` (an answer in
-    #: a DM: chat.postMessage, no thread) or ``command`` (a slash command: its response_url).
+    #: a DM: chat.postMessage, no thread), ``command`` (a slash command: answered in its
+    #: ack; the fault hits its response_url and chat.postMessage in its channel) or
+    #: ``command-late`` (a slash command on a slow store: answered on its response_url).
     target: str
     #: What Slack does, as the report says it.
     fault: str
@@ -78,9 +99,22 @@ class FaultCase:
 
     @property
     def method(self) -> str:
-        if self.target == "command":
+        """The call that carries the reply when it is not in the ack."""
+        if self.target.startswith("command"):
             return f"response_url:fault-{self.name}"
         return "chat.postMessage"
+
+    @property
+    def methods(self) -> tuple[str, ...]:
+        """Every call the fault is scripted on (and posting attempts are counted on)."""
+        if self.target == "command":  # whatever a command could post through: all failing
+            return (self.method, "chat.postMessage")
+        return (self.method,)
+
+    @property
+    def late(self) -> bool:
+        """Whether the case needs the server with the slow store."""
+        return self.target == "command-late"
 
 
 CASES: tuple[FaultCase, ...] = (
@@ -128,29 +162,74 @@ CASES: tuple[FaultCase, ...] = (
     FaultCase(
         "dm-drop-after", "dm", "connection closed after posting", _drop(after_posting=True), 1
     ),
+    # A slash command's answer is its ack: faults of every call that could post it
+    # change nothing, and no call is made at all.
     FaultCase(
-        "command-429", "command", "429, Retry-After: 1", _fail(429, 1, 1), 2, min_seconds=1.0
-    ),
-    FaultCase("command-500", "command", "500 twice", _fail(500, 2), 3),
-    FaultCase("command-503", "command", "503 twice", _fail(503, 2), 3),
-    FaultCase("command-slow", "command", "answers after 5 s", _slow(5.0), 1, min_seconds=5.0),
-    FaultCase(
-        "command-drop-after",
+        "command-503",
         "command",
+        "503 on every response_url and chat.postMessage",
+        _fail(503, 50),
+        0,
+    ),
+    FaultCase(
+        "command-429",
+        "command",
+        "429 (Retry-After: 30) on every response_url and chat.postMessage",
+        _fail(429, 50, 30),
+        0,
+    ),
+    FaultCase(
+        "command-drop",
+        "command",
+        "every response_url and chat.postMessage connection closed before posting",
+        lambda fake, method, where: fake.drop(method, 50, after_posting=False, where=where),
+        0,
+    ),
+    FaultCase(
+        "command-slow",
+        "command",
+        "every response_url and chat.postMessage answers after 5 s",
+        lambda fake, method, where: fake.slow(method, 5.0, 50, where=where),
+        0,
+    ),
+    # The store slower than the ack allows: the ack goes out empty and the answer to the
+    # response_url, with that path's retries.
+    FaultCase(
+        "command-late",
+        "command-late",
+        "no fault (the answer goes to the response_url)",
+        lambda fake, method, where: None,
+        1,
+        min_seconds=LATE_STORE_DELAY,
+    ),
+    FaultCase(
+        "command-late-503",
+        "command-late",
+        "503 twice",
+        _fail(503, 2),
+        3,
+        min_seconds=LATE_STORE_DELAY,
+    ),
+    FaultCase(
+        "command-late-drop-after",
+        "command-late",
         "connection closed after posting",
         _drop(after_posting=True),
         1,
+        min_seconds=LATE_STORE_DELAY,
     ),
     FaultCase(
-        "command-drop-before",
-        "command",
+        "command-late-drop-before",
+        "command-late",
         "connection closed before posting",
         _drop(after_posting=False),
         1,
         expect=0,
         note=(
-            "at most once: a response_url cannot be searched for a post that landed, "
-            "so an ambiguous drop is not repeated"
+            "at most once: a response_url cannot be searched for a post that landed, so an "
+            "ambiguous drop is not repeated. Only an answer that missed the ack (the state "
+            "store slower than 2 s) takes this path; the failure is logged and counted in "
+            "errcode_slack_api_errors_total"
         ),
     ),
 )
@@ -169,12 +248,16 @@ class FaultResult:
     deliver_seconds: float | None
     #: conversations.replies/history calls: the bot checking whether a dropped post landed.
     lookups: int
+    #: Whether the ack's body carried the answer (slash commands answered in time).
+    in_ack: bool = False
 
     def problems(self) -> list[str]:
         """Every way this result breaks the case's contract (empty: it holds)."""
         case, found = self.case, []
         if self.ack_status != 200 or self.ack_seconds >= ACK_LIMIT:
             found.append(f"ack {self.ack_status} in {self.ack_seconds:.2f}s")
+        if self.in_ack != (case.target == "command"):
+            found.append("answer in the ack" if self.in_ack else "no answer in the ack")
         if self.delivered != case.expect:
             found.append(f"{self.delivered} replies landed, expected {case.expect}")
         if self.attempts != case.attempts:
@@ -188,10 +271,15 @@ def _request(
     case: FaultCase, fake: FakeSlack, sender: SlackSender
 ) -> tuple[Where, Where, Callable[[], Response]]:
     """The calls that are this case's (posts, and checks for a post), and how to send it."""
-    if case.target == "command":
+    if case.target.startswith("command"):
         url = fake.response_url(case.method.removeprefix("response_url:"))
-        form = P.slash_form(P.slash_command("1027", response_url=url))
-        return None, None, lambda: sender.command(form)
+        channel = "C" + case.name.upper().replace("-", "")
+        form = P.slash_form(P.slash_command(_QUERY, response_url=url, channel=channel))
+
+        def ours(call: Call) -> bool:  # its response_url, or a post in its channel
+            return call.method == case.method or call.params.get("channel") == channel
+
+        return ours, None, lambda: sender.command(form)
     if case.target == "reply":
         body = P.message(f"deploy failed with error 1027 ({case.name})", channel="CFAULTS")
         ts = body["event"]["ts"]
@@ -215,6 +303,17 @@ def _request(
     return mine, check, lambda: sender.event(body)
 
 
+def _answered_in(ack: Response) -> bool:
+    """Whether an ack's body is the command's answer (an empty ack is not)."""
+    if ack.status != 200 or not ack.body:
+        return False
+    try:
+        answer = ack.json()
+    except ValueError:
+        return False
+    return isinstance(answer, dict) and _ANSWER in str(answer.get("text"))
+
+
 def run_case(
     case: FaultCase, fake: FakeSlack, sender: SlackSender, settle: float = 0.8
 ) -> FaultResult:
@@ -224,19 +323,21 @@ def run_case(
         duplicate or an extra attempt, if any, is counted.
     """
     where, lookup, send = _request(case, fake, sender)
-    case.script(fake, case.method, where)
+    for method in case.methods:
+        case.script(fake, method, where)
     start = time.monotonic()
     ack = send()
+    in_ack = _answered_in(ack)
 
     def landed(call: Call) -> bool:
         return call.delivered and (where is None or where(call))
 
-    if case.expect:
+    if case.expect and not in_ack:
         fake.wait_for(case.method, count=case.expect, timeout=DEADLINE, where=landed)
-    else:  # nothing must land: wait for the bot to make all its attempts
+    elif case.attempts:  # nothing (more) must land: wait for the bot to make all its attempts
         fake.wait_for(case.method, count=case.attempts, timeout=DEADLINE, where=where)
     time.sleep(settle)
-    calls = fake.calls_to(case.method, where)
+    calls = [call for method in case.methods for call in fake.calls_to(method, where)]
     delivered = [c for c in calls if c.delivered]
     lookups = fake.calls_to("conversations.*", lookup) if lookup is not None else []
     return FaultResult(
@@ -244,15 +345,31 @@ def run_case(
         ack_status=ack.status,
         ack_seconds=ack.seconds,
         attempts=len(calls),
-        delivered=len(delivered),
-        deliver_seconds=delivered[0].answered - start if delivered else None,
+        delivered=len(delivered) + int(in_ack),
+        deliver_seconds=ack.seconds
+        if in_ack
+        else (delivered[0].answered - start if delivered else None),
         lookups=len(lookups),
+        in_ack=in_ack,
     )
 
 
 def run_matrix(
-    fake: FakeSlack, sender: SlackSender, cases: tuple[FaultCase, ...] = CASES
+    fake: FakeSlack,
+    sender: SlackSender,
+    cases: tuple[FaultCase, ...] = CASES,
+    late_sender: SlackSender | None = None,
 ) -> list[FaultResult]:
-    """Every case at once (each in its own thread), in the order of ``cases``."""
+    """Every case at once (each in its own thread), in the order of ``cases``.
+
+    :param late_sender: the server with the slow store, for the ``command-late`` cases
+        (left out without one).
+    """
+    if late_sender is None:
+        cases = tuple(case for case in cases if not case.late)
+
+    def run(case: FaultCase) -> FaultResult:
+        return run_case(case, fake, late_sender if case.late and late_sender else sender)
+
     with ThreadPoolExecutor(len(cases)) as pool:
-        return list(pool.map(lambda case: run_case(case, fake, sender), cases))
+        return list(pool.map(run, cases))

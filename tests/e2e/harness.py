@@ -68,7 +68,9 @@ def http(url: str, data: bytes | None = None, headers: dict[str, str] | None = N
 class ServeProcess:
     """``errcode serve`` in HTTP mode, its stderr kept in a file for log assertions."""
 
-    def __init__(self, api_url: str, **env: str) -> None:
+    def __init__(self, api_url: str, *, command: list[str] | None = None, **env: str) -> None:
+        """:param command: what to run instead of ``python -m bot serve`` (a test launcher)."""
+        self.command = command or _serve_command()
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.env = {
@@ -91,7 +93,7 @@ class ServeProcess:
     def start(self, timeout: float = 20.0, *, wait_healthz: bool = True) -> ServeProcess:
         """Start; unless told otherwise, wait until /healthz answers (Socket Mode has no HTTP)."""
         self.proc = subprocess.Popen(
-            _serve_command(), cwd=REPO, env=self.env, stdout=self.log, stderr=subprocess.STDOUT
+            self.command, cwd=REPO, env=self.env, stdout=self.log, stderr=subprocess.STDOUT
         )
         if not wait_healthz:
             return self

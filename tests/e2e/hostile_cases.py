@@ -3,8 +3,10 @@
 Plain data and small helpers, shared by ``tests/e2e/test_hostile.py`` and the
 reliability report script: each :class:`Case` says what to send (body, content
 type, how it is signed) and what must come back (a 4xx, or a 200 with a reply
-that pings nobody and fits Block Kit, or no reply at all). :func:`run_matrix`
-sends them all to a running server and returns one :class:`Result` per case.
+that pings nobody and fits Block Kit, or no reply at all). A slash command's reply
+is the body of its ack; other replies are the posts the fake Slack records.
+:func:`run_matrix` sends them all to a running server and returns one
+:class:`Result` per case.
 
 Every case that could be answered gets its own channel or response_url, so the
 calls the fake Slack records are told apart without waiting case by case.
@@ -45,8 +47,9 @@ MAX_BLOCKS, MAX_SECTION, MAX_HEADER, MAX_FIELD, MAX_FIELDS = 50, 3000, 150, 2000
 SETTLE_SECONDS = 1.5
 
 Signing = Literal["valid", "invalid", "missing", "stale", "future", "replayed"]
-#: Which Slack call would carry a reply to the case: none, chat.postMessage, a response_url.
-ReplyVia = Literal["none", "post", "response_url"]
+#: What would carry a reply to the case: nothing, chat.postMessage, or the ack itself (a
+#: slash command's answer is its HTTP response body; a response_url only if it was slow).
+ReplyVia = Literal["none", "post", "ack"]
 
 
 @dataclass(frozen=True)
@@ -89,6 +92,8 @@ class Result:
     status: int | None
     seconds: float
     replies: int = 0
+    #: The response body: a slash command's answer, when it has one.
+    body: bytes = b""
     #: Everything wrong with the outcome; empty when the case passed.
     problems: list[str] = field(default_factory=list)
 
@@ -277,14 +282,15 @@ def _cases() -> Iterator[Case]:
             FORM,
             200,
         ),
-        Case("command without text", "fields", _raw(b"command=%2Ferrcode"), FORM, 200),
+        # No response_url and no text: the usage, in the ack.
+        Case("command without text", "fields", _raw(b"command=%2Ferrcode"), FORM, 200, reply="ack"),
         Case(
             "command says payload",
             "fields",
             _command("invalid payload 1027"),
             FORM,
             200,
-            reply="response_url",
+            reply="ack",
             reply_required=True,
         ),
         Case(
@@ -310,7 +316,7 @@ def _cases() -> Iterator[Case]:
             _command(("4005 " * 9000)[:_SLACK_MAX]),
             FORM,
             200,
-            reply="response_url",
+            reply="ack",
             reply_required=True,
         ),
         Case("40,000 digits", "size", _dm("1" * _SLACK_MAX), JSON, 200, reply="post"),
@@ -338,7 +344,7 @@ def _cases() -> Iterator[Case]:
             _command("10\x0027 SERVER\x00_BUSY"),
             FORM,
             200,
-            reply="response_url",
+            reply="ack",
             reply_required=True,
         ),
         Case("only whitespace", "text", _dm(" \n\t\u3000 "), JSON, 200, reply="post"),
@@ -366,7 +372,7 @@ def _cases() -> Iterator[Case]:
             _command(query),
             FORM,
             200,
-            reply="response_url",
+            reply="ack",
             reply_required=True,
         )
         yield Case(
@@ -396,7 +402,7 @@ def _cases() -> Iterator[Case]:
             FORM,
             401,
             signing=signing,
-            reply="response_url",
+            reply="ack",
         )
 
 
@@ -481,18 +487,22 @@ def _send(case: Case, sender: SlackSender, fake: FakeSlack) -> Response:
     return http(sender.endpoint, body, headers)
 
 
-def _replies(case: Case, fake: FakeSlack) -> list[dict[str, Any]]:
-    channel = case.channel()
+def _replies(result: Result, fake: FakeSlack) -> list[dict[str, Any]]:
+    """Every reply to the case: in its ack, posted in its channel, or on its response_url."""
+    case, channel = result.case, result.case.channel()
     posts = fake.calls_to("chat.postMessage", lambda c: c.params.get("channel") == channel)
     hooks = fake.calls_to(f"response_url:{channel}")
-    return [c.params for c in (*posts, *hooks)]
+    replies = [c.params for c in (*posts, *hooks)]
+    if case.reply == "ack" and result.status == 200 and result.body:
+        replies.insert(0, json.loads(result.body))
+    return replies
 
 
 def _judge(result: Result, fake: FakeSlack) -> None:
     case = result.case
     if result.status != case.status:
         result.problems.append(f"status {result.status}, expected {case.status}")
-    replies = _replies(case, fake)
+    replies = _replies(result, fake)
     result.replies = len(replies)
     if case.reply == "none" or case.status != 200:
         if replies:
@@ -500,6 +510,8 @@ def _judge(result: Result, fake: FakeSlack) -> None:
         return
     if case.reply_required and not replies:
         result.problems.append("no reply")
+    if case.reply == "ack" and len(replies) > 1:
+        result.problems.append(f"answered {len(replies)} times")
     for reply in replies:
         result.problems += [f"unescaped {ping}" for ping in pings_in(reply)]
         result.problems += block_kit_problems(reply.get("blocks", []))
@@ -512,8 +524,9 @@ def run_matrix(
 ) -> list[Result]:
     """Send every case to the server at ``base_url``; judge statuses, replies and health.
 
-    Sends them all, waits :data:`SETTLE_SECONDS` once for the replies (the bot answers
-    after acknowledging), then judges each. A request that fails at the connection
+    Sends them all, waits :data:`SETTLE_SECONDS` once for the replies (events are
+    answered after the ack; commands in it, and anything they posted besides would
+    show up meanwhile), then judges each. A request that fails at the connection
     (the server crashed or dropped it) is a result with status ``None``. A last
     pseudo-case checks that ``/healthz`` still answers.
     """
@@ -522,13 +535,14 @@ def run_matrix(
     for case in cases:
         start = time.perf_counter()
         try:
-            status: int | None = _send(case, sender, fake).status
+            response = _send(case, sender, fake)
         except OSError as exc:
-            status = None
-            results.append(Result(case, status, time.perf_counter() - start, problems=[repr(exc)]))
+            results.append(Result(case, None, time.perf_counter() - start, problems=[repr(exc)]))
             continue
-        results.append(Result(case, status, time.perf_counter() - start))
-    # Replies come after the acks. Wait until every case that must be answered is (or a
+        results.append(
+            Result(case, response.status, time.perf_counter() - start, body=response.body)
+        )
+    # Replies to events come after the acks. Wait until every case that must be answered is (or a
     # bound passes), and at least SETTLE_SECONDS, so a reply that must not come has time to.
     quiet = time.monotonic() + SETTLE_SECONDS
     late = quiet + 3.0
@@ -536,7 +550,7 @@ def run_matrix(
         waiting = [
             r
             for r in results
-            if r.case.reply_required and r.status == 200 and not _replies(r.case, fake)
+            if r.case.reply_required and r.status == 200 and not _replies(r, fake)
         ]
         if not waiting and time.monotonic() >= quiet:
             break

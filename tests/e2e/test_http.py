@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import json
 import time
+from collections.abc import Iterator
 
 import pytest
 from e2e import payloads as P
 from e2e.fake_slack import BOT_USER, FakeSlack
 from e2e.harness import BOT_TOKEN, SIGNING_SECRET, ServeProcess, SlackSender, http
+from e2e.slow_store import DELAY_ENV, serve_command
+
+from bot.listeners import ANSWER_IN_ACK_SECONDS
 
 pytestmark = pytest.mark.e2e
 
@@ -95,35 +99,40 @@ def test_a_forged_request_is_401_whatever_its_body(
 # -- /errcode -------------------------------------------------------------------------
 
 
-def test_slash_command_answers_ephemerally_with_share_button(
+def _command(slack: SlackSender, fake: FakeSlack, text: str, name: str, **fields: str) -> dict:
+    """Send ``/errcode text`` (its response_url named ``name``); the answer its ack carries."""
+    url = fake.response_url(name)
+    reply = slack.command(P.slash_form(P.slash_command(text, response_url=url, **fields)))
+    assert reply.status == 200 and reply.seconds < 3
+    assert reply.body, "the ack carries no answer"
+    return reply.json()
+
+
+def _nothing_posted(fake: FakeSlack, settle: float = 0.3) -> bool:
+    """True if nothing went to a response_url or chat.* (the ack was the only answer)."""
+    time.sleep(settle)
+    return [c for c in fake.calls if c.method.startswith(("response_url:", "chat."))] == []
+
+
+def test_slash_command_answers_in_the_ack_with_share_button(
     slack: SlackSender, fake: FakeSlack
 ) -> None:
-    form = P.slash_form(P.slash_command("1027", response_url=fake.response_url("q1")))
-    reply = slack.command(form)
-    assert reply.status == 200 and reply.seconds < 3
-    (posted,) = fake.wait_for("response_url:q1")
-    params = posted.params
-    assert params["response_type"] == "ephemeral"
-    assert "WRONG_SERVER" in params["text"]
-    assert params["blocks"][0]["type"] == "header"
-    assert _button(params["blocks"], "errcode_share")
+    answer = _command(slack, fake, "1027", "q1")
+    assert answer["response_type"] == "ephemeral"
+    assert "WRONG_SERVER" in answer["text"]
+    assert answer["blocks"][0]["type"] == "header"
+    assert _button(answer["blocks"], "errcode_share")
+    assert _nothing_posted(fake)  # exactly once: no response_url post, no Web API call
 
 
 @pytest.mark.parametrize("text", ["", "help"])
 def test_slash_command_usage(text: str, slack: SlackSender, fake: FakeSlack) -> None:
-    slack.command(P.slash_form(P.slash_command(text, response_url=fake.response_url("u"))))
-    (posted,) = fake.wait_for("response_url:u")
-    assert "/errcode bems 1027" in posted.params["text"]
+    assert "/errcode bems 1027" in _command(slack, fake, text, "u")["text"]
 
 
 def test_share_posts_publicly_for_the_asker_only(slack: SlackSender, fake: FakeSlack) -> None:
-    slack.command(
-        P.slash_form(
-            P.slash_command("SERVER_BUSY", user="U222", response_url=fake.response_url("ask"))
-        )
-    )
-    (asked,) = fake.wait_for("response_url:ask")
-    value = _button(asked.params["blocks"], "errcode_share")["value"]
+    asked = _command(slack, fake, "SERVER_BUSY", "ask", user="U222")
+    value = _button(asked["blocks"], "errcode_share")["value"]
 
     slack.action(
         P.block_action(
@@ -145,49 +154,75 @@ def test_share_posts_publicly_for_the_asker_only(slack: SlackSender, fake: FakeS
 
 
 def test_mute_and_unmute_the_channel(slack: SlackSender, fake: FakeSlack) -> None:
-    slack.command(
-        P.slash_form(P.slash_command("mute", channel="CMUTE", response_url=fake.response_url("m")))
-    )
-    assert "off" in fake.wait_for("response_url:m")[0].params["text"]
+    assert "off" in _command(slack, fake, "mute", "m", channel="CMUTE")["text"]
     slack.event(P.message("got 1027", channel="CMUTE"))
     time.sleep(0.5)
     assert fake.calls_to("chat.postMessage") == []
-    slack.command(
-        P.slash_form(
-            P.slash_command("unmute", channel="CMUTE", response_url=fake.response_url("um"))
-        )
-    )
-    fake.wait_for("response_url:um")
+    assert "on" in _command(slack, fake, "unmute", "um", channel="CMUTE")["text"]
     slack.event(P.message("got 1027", channel="CMUTE"))
     assert fake.wait_for("chat.postMessage")
 
 
 def test_stats_subcommand(slack: SlackSender, fake: FakeSlack) -> None:
-    slack.command(P.slash_form(P.slash_command("1028", response_url=fake.response_url("s0"))))
-    fake.wait_for("response_url:s0")
-    slack.command(P.slash_form(P.slash_command("stats", response_url=fake.response_url("s"))))
-    (posted,) = fake.wait_for("response_url:s")
-    assert posted.params["response_type"] == "ephemeral" and posted.params["text"]
+    _command(slack, fake, "1028", "s0")
+    answer = _command(slack, fake, "stats", "s")
+    assert answer["response_type"] == "ephemeral" and answer["text"]
 
 
 def test_hostile_query_pings_nobody(slack: SlackSender, fake: FakeSlack) -> None:
     query = "<!channel> <!here> <!subteam^S123|@oncall> <@U777> 99999"
-    slack.command(P.slash_form(P.slash_command(query, response_url=fake.response_url("h"))))
-    (posted,) = fake.wait_for("response_url:h")
-    everything = posted.params["text"] + _texts(posted.params["blocks"])
+    answer = _command(slack, fake, query, "h")
+    everything = answer["text"] + _texts(answer["blocks"])
     for ping in ("<!channel>", "<!here>", "<!subteam", "<@U777>"):
         assert ping not in everything
     assert "&lt;!channel&gt;" in everything
 
 
-def test_ack_is_fast_when_the_web_api_is_slow(slack: SlackSender, fake: FakeSlack) -> None:
+def test_answer_in_the_ack_while_the_web_api_is_slow(slack: SlackSender, fake: FakeSlack) -> None:
     fake.delay("response_url:slow", 2.0)
+    fake.delay("chat.postMessage", 2.0)
     start = time.perf_counter()
-    reply = slack.command(
-        P.slash_form(P.slash_command("1027", response_url=fake.response_url("slow")))
-    )
-    assert reply.status == 200 and time.perf_counter() - start < 1.0
-    assert fake.wait_for("response_url:slow", timeout=5)
+    answer = _command(slack, fake, "1027", "slow")
+    assert time.perf_counter() - start < 1.0 and "WRONG_SERVER" in answer["text"]
+    assert _nothing_posted(fake)
+
+
+# -- /errcode when the state store is slow: ack empty, answer on the response_url ------
+
+
+#: Each usage-count or mute write of the slow server takes this long: past the bot's
+#: wait for an answer to put in the ack (ANSWER_IN_ACK_SECONDS, 2 s).
+STORE_DELAY = 2.5
+
+
+@pytest.fixture(scope="module")
+def slow_store(fake: FakeSlack) -> Iterator[SlackSender]:
+    """``errcode serve`` on a store whose writes take STORE_DELAY (a hanging Redis)."""
+    with ServeProcess(
+        fake.api_url, command=serve_command(), **{DELAY_ENV: str(STORE_DELAY)}
+    ) as proc:
+        yield SlackSender(proc.url)
+
+
+def test_slow_store_acks_in_time_then_answers_on_the_response_url(
+    slow_store: SlackSender, fake: FakeSlack
+) -> None:
+    fake.reset()
+    fake.fail("response_url:late", 503, times=1)  # the fallback keeps its 5xx retries
+    form = P.slash_form(P.slash_command("1027", response_url=fake.response_url("late")))
+    start = time.monotonic()
+    reply = slow_store.command(form)
+    assert reply.status == 200 and reply.body == b""
+    assert ANSWER_IN_ACK_SECONDS - 0.1 < reply.seconds < 3.0
+    failed, posted = fake.wait_for("response_url:late", count=2, timeout=8)
+    assert failed.status == 503 and posted.delivered
+    assert posted.answered - start >= STORE_DELAY
+    assert posted.params["response_type"] == "ephemeral"
+    assert "WRONG_SERVER" in posted.params["text"]
+    assert _button(posted.params["blocks"], "errcode_share")
+    time.sleep(0.5)
+    assert len(fake.calls_to("response_url:late")) == 2  # one failure, one answer
+    assert fake.calls_to("chat.postMessage") == []
 
 
 # -- channel auto-replies --------------------------------------------------------------

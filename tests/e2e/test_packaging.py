@@ -17,7 +17,9 @@ ROOT = Path(__file__).resolve().parents[2]
 def test_wheel_carries_the_tables(tmp_path: Path) -> None:
     subprocess.run(
         ["uv", "build", "--wheel", "--out-dir", str(tmp_path), str(ROOT)],
-        check=True, capture_output=True, timeout=300,
+        check=True,
+        capture_output=True,
+        timeout=300,
     )
     (wheel,) = tmp_path.glob("errcode-*.whl")
     names = set(zipfile.ZipFile(wheel).namelist())

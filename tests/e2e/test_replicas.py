@@ -104,20 +104,20 @@ def test_a_mute_set_through_one_replica_holds_on_the_other(
     senders: list[SlackSender], fake: FakeSlack
 ) -> None:
     channel = "CREPLMUTE"
-    senders[0].command(
+    muting = senders[0].command(
         P.slash_form(P.slash_command("mute", channel=channel, response_url=fake.response_url("m")))
     )
-    fake.wait_for("response_url:m")
+    assert "off" in muting.json()["text"]  # answered in the ack, once the mute is stored
     muted = P.message("error 1027 here", channel=channel)
     senders[1].event(muted)
     assert _replies(fake, muted["event"]["ts"]) == 0
 
-    senders[1].command(
+    unmuting = senders[1].command(
         P.slash_form(
             P.slash_command("unmute", channel=channel, response_url=fake.response_url("u"))
         )
     )
-    fake.wait_for("response_url:u")
+    assert "on" in unmuting.json()["text"]
     unmuted = P.message("error 1027 again", channel=channel)
     senders[0].event(unmuted)
     ts = unmuted["event"]["ts"]

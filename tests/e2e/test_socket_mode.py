@@ -31,9 +31,11 @@ def test_socket_mode_events_and_commands() -> None:
 
             command = P.slash_command("SERVER_BUSY", response_url=fake.response_url("sm"))
             envelope = ws.send("slash_commands", command)
-            assert ws.wait_ack(envelope) is not None
-            (answer,) = fake.wait_for("response_url:sm")
-            assert "SERVER_BUSY" in answer.params["text"]
+            ack = ws.wait_ack(envelope)
+            # The answer rides in the ack's payload, as over HTTP in its response body.
+            assert ack is not None and "SERVER_BUSY" in ack["payload"]["text"]
+            assert ack["payload"]["response_type"] == "ephemeral"
+            assert fake.calls_to("response_url:sm") == []
         finally:
             assert proc.stop() == 0  # SIGTERM closes the WebSocket and exits cleanly
         assert APP_TOKEN not in proc.logs()

@@ -2,9 +2,12 @@
 
 Measured in one run against two servers, both on the same transport
 (:mod:`bot.transports.http`, uvicorn): ``errcode serve`` itself, and a baseline
-Bolt app whose only listener acks. Slack needs the ack within 3 seconds; the
-ratio shows what errcode adds before it acks. Both talk to a fake Slack
-(tests/e2e/fake_slack.py) on loopback; requests are signed as Slack signs them.
+Bolt app whose only listener acks empty. errcode answers a command in its ack
+(the ack's body is the answer: lookup, usage counts in the store, Block Kit), so
+the ratio shows what that real work costs before Slack's 3-second limit. Each
+errcode ack is checked to carry its answer, and no answer may go to a response_url.
+Both talk to a fake Slack (tests/e2e/fake_slack.py) on loopback; requests are
+signed as Slack signs them.
 
     uv run python tests/scripts/bench_ack.py [--requests 600] [--concurrency 8]
 """
@@ -13,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import http.client as httpclient
+import json
 import os
 import socket
 import statistics
@@ -68,7 +72,18 @@ def _start_ack_only(api_url: str) -> tuple[subprocess.Popen[bytes], str]:
     raise SystemExit("the ack-only server did not start")
 
 
-def _worker(url: str, bodies: list[bytes], latencies: list[float], errors: list[int]) -> None:
+def _is_answer(body: bytes) -> bool:
+    """Whether an ack's body is an answer (a message with text), not an empty ack."""
+    try:
+        message = json.loads(body)
+    except ValueError:
+        return False
+    return isinstance(message, dict) and bool(message.get("text"))
+
+
+def _worker(
+    url: str, bodies: list[bytes], latencies: list[float], errors: list[int], answers: list[int]
+) -> None:
     """Send ``bodies`` one after another on one keep-alive connection."""
     parts = urlsplit(url)
     conn = httpclient.HTTPConnection(parts.hostname, parts.port, timeout=10)
@@ -84,10 +99,12 @@ def _worker(url: str, bodies: list[bytes], latencies: list[float], errors: list[
         start = time.perf_counter()
         conn.request("POST", "/slack/events", body, headers)
         response = conn.getresponse()
-        response.read()
+        data = response.read()
         latencies.append(time.perf_counter() - start)
         if response.status != 200:
             errors.append(response.status)
+        elif _is_answer(data):
+            answers.append(1)
     conn.close()
 
 
@@ -101,9 +118,12 @@ def _run(url: str, fake: FakeSlack, count: int, concurrency: int) -> dict[str, f
     ]
     latencies: list[float] = []
     errors: list[int] = []
-    _worker(url, bodies[:50], [], [])  # warm up: imports, auth.test, caches
+    answers: list[int] = []
+    _worker(url, bodies[:50], [], [], [])  # warm up: imports, auth.test, caches
     chunks = [bodies[i::concurrency] for i in range(concurrency)]
-    threads = [threading.Thread(target=_worker, args=(url, c, latencies, errors)) for c in chunks]
+    threads = [
+        threading.Thread(target=_worker, args=(url, c, latencies, errors, answers)) for c in chunks
+    ]
     start = time.perf_counter()
     for t in threads:
         t.start()
@@ -117,6 +137,7 @@ def _run(url: str, fake: FakeSlack, count: int, concurrency: int) -> dict[str, f
         "max_ms": ordered[-1] * 1000,
         "rps": len(ordered) / wall,
         "errors": float(len(errors)),
+        "answers": float(len(answers)),
     }
 
 
@@ -138,23 +159,24 @@ def main() -> None:
                 for name, url in (("ack-only Bolt app", baseline_url), ("errcode", errcode.url)):
                     for concurrency in (1, args.concurrency):
                         results[(name, concurrency)] = _run(url, fake, args.requests, concurrency)
-                sent = 2 * (args.requests + 50)  # two rows of errcode requests, with warm-ups
-                # Answers go out after the ack: wait for the last ones before counting.
-                fake.wait_for("response_url:*", count=sent, timeout=30)
+                # An answer that missed its ack would follow on the response_url: give
+                # any such straggler time to arrive before counting.
+                time.sleep(1.0)
         finally:
             baseline.terminate()
             baseline.wait(10)
-        answered = len([c for c in fake.calls if c.method.startswith("response_url:")])
+        posted = len([c for c in fake.calls if c.method.startswith(("response_url:", "chat."))])
 
     print(f"slash-command ack over HTTP, {args.requests} requests per row, loopback")
     print(
         f"{'server':<18} {'conc':>4} {'median ms':>10} {'p99 ms':>8} {'max ms':>8} "
-        f"{'req/s':>8} {'errors':>6}"
+        f"{'req/s':>8} {'errors':>6} {'answers in ack':>15}"
     )
     for (name, concurrency), r in results.items():
         print(
             f"{name:<18} {concurrency:>4} {r['median_ms']:>10.2f} {r['p99_ms']:>8.2f} "
-            f"{r['max_ms']:>8.2f} {r['rps']:>8.0f} {int(r['errors']):>6}"
+            f"{r['max_ms']:>8.2f} {r['rps']:>8.0f} {int(r['errors']):>6} "
+            f"{int(r['answers']):>8} of {args.requests}"
         )
     for concurrency in (1, args.concurrency):
         base, ours = results[("ack-only Bolt app", concurrency)], results[("errcode", concurrency)]
@@ -164,7 +186,7 @@ def main() -> None:
             f"p99 {ours['p99_ms'] / base['p99_ms']:.2f}x, "
             f"throughput {ours['rps'] / base['rps']:.2f}x"
         )
-    print(f"answers errcode posted to response_urls after the ack: {answered} of {sent}")
+    print(f"calls to response_urls or chat.* (answers that missed the ack): {posted}")
 
 
 if __name__ == "__main__":

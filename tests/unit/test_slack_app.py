@@ -8,6 +8,7 @@ in production.
 from __future__ import annotations
 
 import asyncio
+import json
 import threading
 import time
 from collections.abc import Iterator
@@ -16,27 +17,33 @@ from typing import Any
 import pytest
 from e2e import payloads as P
 from e2e.fake_slack import BOT_USER, FakeSlack
+from e2e.slow_store import SlowStore
+from prometheus_client import REGISTRY
 from slack_bolt.async_app import AsyncApp, AsyncBoltRequest
 from slack_bolt.response import BoltResponse
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot import listeners
 from bot.knowledge_base import KnowledgeBase
 from bot.settings import Settings
 from bot.slack_app import build_app
-from bot.store import MemoryStore
+from bot.store import MemoryStore, StateStore
 
 
 class Running:
     """A built app and the event loop it runs on."""
 
-    def __init__(self, app: AsyncApp, store: MemoryStore) -> None:
+    def __init__(self, app: AsyncApp, store: StateStore) -> None:
         self.app, self.store = app, store
         self.loop = asyncio.new_event_loop()
         self.thread = threading.Thread(target=self.loop.run_forever, daemon=True)
         self.thread.start()
 
-    def dispatch(self, body: dict[str, Any]) -> BoltResponse:
+    def dispatch(self, body: dict[str, Any], received: float | None = None) -> BoltResponse:
+        """Dispatch ``body``; ``received``: when the transport got it (monotonic seconds)."""
         request = AsyncBoltRequest(body=body, mode="socket_mode")
+        if received is not None:
+            request.context[listeners.RECEIVED_AT] = received
         return asyncio.run_coroutine_threadsafe(self.app.async_dispatch(request), self.loop).result(
             5
         )
@@ -56,7 +63,7 @@ def fake() -> Iterator[FakeSlack]:
 def make(fake: FakeSlack, kb: KnowledgeBase) -> Iterator[Any]:
     started: list[Running] = []
 
-    def factory(**overrides: Any) -> Running:
+    def factory(store: StateStore | None = None, **overrides: Any) -> Running:
         settings = Settings(
             slack_bot_token="xoxb-unit",
             slack_signing_secret="unit-secret",
@@ -64,7 +71,7 @@ def make(fake: FakeSlack, kb: KnowledgeBase) -> Iterator[Any]:
             _env_file=None,
             **overrides,
         )
-        store = MemoryStore()
+        store = store if store is not None else MemoryStore()
         client = AsyncWebClient(token="xoxb-unit", base_url=fake.api_url)
         running = Running(build_app(settings, kb, store, client=client), store)
         started.append(running)
@@ -130,19 +137,37 @@ def test_message_mentioning_the_bot_is_left_to_app_mention(make: Any, fake: Fake
     assert _quiet(fake) == []
 
 
-def test_command_acks_empty_then_answers_on_the_response_url(make: Any, fake: FakeSlack) -> None:
+def _answer_in(response: BoltResponse) -> dict[str, Any]:
+    """The message a slash command's ack carries (Slack shows it as the answer)."""
+    assert response.status == 200 and response.body, "the ack carries no answer"
+    return json.loads(response.body)
+
+
+def _posts(fake: FakeSlack) -> list[Any]:
+    """Every call that would show a message: Web API posts and response_url posts."""
+    return [c for c in fake.calls if c.method.startswith(("chat.", "response_url:"))]
+
+
+def _replies(kind: str) -> float:
+    return REGISTRY.get_sample_value("errcode_replies_total", {"kind": kind}) or 0.0
+
+
+def test_command_is_answered_in_the_ack_and_nowhere_else(make: Any, fake: FakeSlack) -> None:
     bot = make()
     fields = P.slash_command("bems 1027", response_url=fake.response_url("unit"))
-    response = bot.dispatch(fields)
-    assert response.status == 200 and response.body == ""
-    (posted,) = fake.wait_for("response_url:unit")
-    assert posted.params["response_type"] == "ephemeral" and "WRONG_SERVER" in posted.params["text"]
+    counted = _replies("answer")
+    answer = _answer_in(bot.dispatch(fields))
+    assert _replies("answer") == counted + 1  # a reply in the ack counts as one
+    assert answer["response_type"] == "ephemeral" and "WRONG_SERVER" in answer["text"]
+    assert answer["blocks"][0]["type"] == "header"
+    assert any(b["type"] == "actions" for b in answer["blocks"])  # the Share button
+    time.sleep(0.3)
+    assert _posts(fake) == []  # exactly once: nothing on the response_url or the Web API
 
 
 def test_usage_is_recorded_for_stats(make: Any, fake: FakeSlack) -> None:
     bot = make()
-    bot.dispatch(P.slash_command("1027 99999", response_url=fake.response_url("rec")))
-    fake.wait_for("response_url:rec")
+    _answer_in(bot.dispatch(P.slash_command("1027 99999", response_url=fake.response_url("rec"))))
     today = __import__("datetime").datetime.now(__import__("datetime").UTC).date()
     assert bot.store.top_lookups("T111", [today], 5) == [("bems:1027", 1)]
     assert bot.store.top_unknown("T111", [today], 5) == [("99999", 1)]
@@ -150,8 +175,67 @@ def test_usage_is_recorded_for_stats(make: Any, fake: FakeSlack) -> None:
 
 def test_command_under_another_name_still_answers(make: Any, fake: FakeSlack) -> None:
     bot = make()
-    bot.dispatch(P.slash_command("", command="/errcode-dev", response_url=fake.response_url("n")))
-    assert "/errcode-dev bems 1027" in fake.wait_for("response_url:n")[0].params["text"]
+    fields = P.slash_command("", command="/errcode-dev", response_url=fake.response_url("n"))
+    assert "/errcode-dev bems 1027" in _answer_in(bot.dispatch(fields))["text"]
+
+
+def test_slow_store_acks_empty_then_answers_on_the_response_url(
+    make: Any, fake: FakeSlack, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(listeners, "ANSWER_IN_ACK_SECONDS", 0.2)
+    bot = make(store=SlowStore(delay=0.6))
+    start = time.perf_counter()
+    response = bot.dispatch(P.slash_command("bems 1027", response_url=fake.response_url("slow")))
+    assert response.status == 200 and response.body == ""
+    assert time.perf_counter() - start < 0.5  # acked at the wait's end, not the store's
+    (posted,) = fake.wait_for("response_url:slow", timeout=3)
+    assert posted.params["response_type"] == "ephemeral" and "WRONG_SERVER" in posted.params["text"]
+    time.sleep(0.3)
+    assert len(_posts(fake)) == 1
+
+
+def test_the_wait_for_the_answer_counts_from_the_requests_arrival(
+    make: Any, fake: FakeSlack
+) -> None:
+    # Received 1.8 s ago (say, the first request waiting for auth.test): 0.2 s are left
+    # of the 2 s, so a 1 s store write cannot make it into the ack.
+    bot = make(store=SlowStore(delay=1.0))
+    fields = P.slash_command("bems 1027", response_url=fake.response_url("late"))
+    start = time.perf_counter()
+    response = bot.dispatch(fields, received=time.monotonic() - 1.8)
+    assert response.body == "" and time.perf_counter() - start < 0.6
+    (posted,) = fake.wait_for("response_url:late", timeout=3)
+    assert "WRONG_SERVER" in posted.params["text"]
+
+
+def test_slow_mute_still_mutes_and_says_so_on_the_response_url(
+    make: Any, fake: FakeSlack, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(listeners, "ANSWER_IN_ACK_SECONDS", 0.2)
+    bot = make(store=SlowStore(delay=0.5))
+    fields = P.slash_command("mute", channel="CM", response_url=fake.response_url("mute"))
+    assert bot.dispatch(fields).body == ""
+    (posted,) = fake.wait_for("response_url:mute", timeout=3)
+    assert "off" in posted.params["text"] and bot.store.is_muted("CM")
+
+
+def test_a_failing_store_gets_the_failure_notice_in_the_ack(make: Any, fake: FakeSlack) -> None:
+    bot = make(store=SlowStore(error=RuntimeError("store broke")))
+    answer = _answer_in(bot.dispatch(P.slash_command("1027", response_url=fake.response_url("e"))))
+    assert "something went wrong" in answer["text"]
+    time.sleep(0.3)
+    assert _posts(fake) == []
+
+
+def test_a_slow_failing_store_gets_the_failure_notice_on_the_response_url(
+    make: Any, fake: FakeSlack, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(listeners, "ANSWER_IN_ACK_SECONDS", 0.2)
+    bot = make(store=SlowStore(delay=0.4, error=RuntimeError("store broke late")))
+    response = bot.dispatch(P.slash_command("1027", response_url=fake.response_url("late")))
+    assert response.body == ""
+    (posted,) = fake.wait_for("response_url:late", timeout=3)
+    assert "something went wrong" in posted.params["text"]
 
 
 def test_unknown_event_and_payload_types_are_acked(make: Any) -> None:

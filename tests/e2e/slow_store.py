@@ -1,0 +1,95 @@
+"""A state store that answers slowly, and ``errcode serve`` running on one (test-only).
+
+A hanging Redis is what can keep a slash command's answer out of its ack: the
+bot then acks empty and posts the answer to the response_url. :class:`SlowStore`
+wraps any store and delays (or fails) the writes a slash command makes — usage
+counts and mutes — so tests can take that path on purpose. The unit tests pass
+it to ``build_app``; the end-to-end tests and the reliability report run this file
+instead of ``python -m bot serve`` (same environment), with ``E2E_STORE_DELAY``
+seconds per write, so the fallback is exercised over real HTTP. Production has no
+such knob: only tests need a store this slow.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from datetime import date
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[2]
+if __name__ == "__main__":  # run as a file: the package is at the repository root
+    sys.path.insert(0, str(REPO))
+
+from bot.store import MemoryStore, StateStore  # noqa: E402
+
+__all__ = ["DELAY_ENV", "SlowStore", "serve_command"]
+
+#: The launcher's setting: seconds each usage-count or mute write takes.
+DELAY_ENV = "E2E_STORE_DELAY"
+
+
+class SlowStore:
+    """``inner`` (a fresh MemoryStore by default), with slash-command writes delayed.
+
+    :param delay: seconds each usage-count or mute write sleeps before it is made.
+    :param error: raised by those writes after the delay (a store that fails).
+    """
+
+    def __init__(
+        self, inner: StateStore | None = None, delay: float = 0.0, error: Exception | None = None
+    ) -> None:
+        self.inner: StateStore = inner if inner is not None else MemoryStore()
+        self.delay, self.error = delay, error
+
+    def _slow(self) -> None:
+        time.sleep(self.delay)
+        if self.error is not None:
+            raise self.error
+
+    # Claims (event dedupe, cooldowns) stay fast: only a slash command is under test.
+    def claim(self, key: str, ttl_seconds: int) -> bool:
+        return self.inner.claim(key, ttl_seconds)
+
+    def set_muted(self, channel: str, muted: bool) -> None:
+        self._slow()
+        self.inner.set_muted(channel, muted)
+
+    def is_muted(self, channel: str) -> bool:
+        return self.inner.is_muted(channel)
+
+    def record_lookup(self, team: str, key: str, day: date) -> None:
+        self._slow()
+        self.inner.record_lookup(team, key, day)
+
+    def record_unknown(self, team: str, query: str, day: date) -> None:
+        self._slow()
+        self.inner.record_unknown(team, query, day)
+
+    def top_lookups(self, team: str, days: list[date], limit: int) -> list[tuple[str, int]]:
+        return self.inner.top_lookups(team, days, limit)
+
+    def top_unknown(self, team: str, days: list[date], limit: int) -> list[tuple[str, int]]:
+        return self.inner.top_unknown(team, days, limit)
+
+
+def serve_command() -> list[str]:
+    """The command line that runs ``errcode serve`` on a :class:`SlowStore` (set the delay)."""
+    return [sys.executable, str(Path(__file__).resolve())]
+
+
+def _main() -> None:
+    import bot.serve
+    from bot.cli import main
+
+    delay = float(os.environ[DELAY_ENV])
+    make_store = bot.serve.make_store
+    # bot.serve builds its store through this name: wrap whatever the settings choose.
+    bot.serve.make_store = lambda settings: SlowStore(make_store(settings), delay)  # type: ignore[assignment]
+    sys.argv = ["errcode", "serve"]
+    main()
+
+
+if __name__ == "__main__":
+    _main()
