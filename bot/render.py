@@ -14,7 +14,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from .models import Match, Mention, Resolution, source_of
+from .models import Match, Mention, Resolution, Suggestion, source_of
 
 __all__ = [
     "MAX_BLOCKS",
@@ -194,15 +194,18 @@ def _hint() -> str:
     return "Ask with a code, a text code or a few words: " + ", ".join(f"`{e}`" for e in EXAMPLES)
 
 
+def _suggested(suggestion: Suggestion) -> str:
+    """``bems 40105 PC_ROOM_NOT_EXIST``: what to ask for to get that answer."""
+    entry = suggestion.entry
+    return " ".join(p for p in (suggestion.product.id, entry.code, entry.text_code) if p)
+
+
 def _not_found(resolution: Resolution) -> list[str]:
     lines = [f"No entry for “{escape(_cut(resolution.query, 200))}”."]
     if resolution.suggestions:
         lines.append("Did you mean:")
         lines += [
-            f"• `{s.product.id} {s.entry.code}`"
-            + (f" {s.entry.text_code}" if s.entry.text_code else "")
-            + f": {escape(s.entry.description)}"
-            for s in resolution.suggestions
+            f"• `{_suggested(s)}`: {escape(s.entry.description)}" for s in resolution.suggestions
         ]
     else:
         lines.append(_hint())
@@ -308,10 +311,7 @@ def to_text(resolution: Resolution) -> str:
         if resolution.suggestions:
             lines.append("Did you mean:")
         lines += [
-            f"  {s.product.id} {s.entry.code}"
-            + (f" {s.entry.text_code}" if s.entry.text_code else "")
-            + f": {s.entry.description}"
-            for s in resolution.suggestions
+            f"  {_suggested(s)}: {s.entry.description}" for s in resolution.suggestions
         ] or ["  " + _hint().replace("`", "")]
         return "\n".join(lines)
     lines = [f"No exact {c.original}; showing {c.corrected}." for c in resolution.corrections]
