@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from public_shape import DUMP_FIELDS
 from typer.testing import CliRunner
 
 from bot.cli import app
@@ -69,21 +70,7 @@ def test_knowledge_dump_has_every_entry_and_field(runner: CliRunner) -> None:
     entries = json.loads(result.output)
     assert len(entries) == 169
     for entry in entries:
-        assert {
-            "product",
-            "code",
-            "text_code",
-            "description",
-            "categories",
-            "severity",
-            "retryable",
-            "audience",
-            "remediation",
-            "see_also",
-            "note",
-            "aliases",
-            "source",
-        } <= set(entry)
+        assert set(entry) == DUMP_FIELDS
         assert "match" not in entry and entry["source"]["sections"] == entry["categories"]
 
 

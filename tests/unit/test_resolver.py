@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from public_shape import MATCH_FIELDS
 
 from bot.knowledge_base import KnowledgeBase
 from bot.models import MatchKind
@@ -183,20 +184,5 @@ def test_to_dict_has_the_public_shape(kb: KnowledgeBase) -> None:
     assert data["status"] == "found"
     assert data["corrections"] == [{"original": "SEVRER_BUSY", "corrected": "SERVER_BUSY"}]
     (match,) = data["matches"]
-    assert set(match) == {
-        "product",
-        "product_name",
-        "code",
-        "text_code",
-        "description",
-        "categories",
-        "severity",
-        "retryable",
-        "audience",
-        "remediation",
-        "see_also",
-        "note",
-        "match",
-        "score",
-    }
+    assert set(match) == MATCH_FIELDS
     assert match["match"] == "fuzzy" and isinstance(match["remediation"], list)
