@@ -49,8 +49,17 @@ class Running:
         )
 
     def close(self) -> None:
+        # Let listeners still working after their ack (response_url posts, ...) finish and
+        # close their connections, so nothing is left half-done when the loop goes away.
+        async def drain() -> None:
+            pending = [t for t in asyncio.all_tasks() if t is not asyncio.current_task()]
+            if pending:
+                await asyncio.wait(pending, timeout=5)
+
+        asyncio.run_coroutine_threadsafe(drain(), self.loop).result(10)
         self.loop.call_soon_threadsafe(self.loop.stop)
         self.thread.join(5)
+        self.loop.close()
 
 
 @pytest.fixture(scope="module")
