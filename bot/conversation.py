@@ -15,7 +15,7 @@ from datetime import UTC, date, datetime
 
 from . import render
 from .explain import explain_message, explain_query
-from .knowledge_base import KnowledgeBase, canonical_number, normalize_text_code
+from .knowledge_base import KnowledgeBase
 from .metrics import LOOKUPS, SCANNER_HITS
 from .models import Mention, Resolution
 from .render import Reply
@@ -28,10 +28,6 @@ __all__ = ["DEDUPE_TTL", "Conversation", "Outcome", "decode_share", "encode_shar
 #: for about 5 minutes; an hour leaves margin for slow redeliveries.
 DEDUPE_TTL = 3600
 _MAX_SHARE_VALUE = 2000
-#: Tokens of a query that look like codes: numbers and UPPER_SNAKE words.
-_CODE_TOKEN = re.compile(
-    r"(?<![\w-])[-+]?\d{1,12}(?!\w)|\b[A-Za-z][A-Za-z0-9]*(?:_[A-Za-z0-9]+)+\b"
-)
 _MENTION = re.compile(r"<@[UW][A-Z0-9]+(?:\|[^>]*)?>")
 
 
@@ -116,7 +112,7 @@ class Conversation:
         if not query:
             return Outcome(render.help_reply(), "help")
         resolution = self.lookup(query, team)
-        if not resolution.found and not resolution.suggestions and not _CODE_TOKEN.search(query):
+        if not resolution.found and not resolution.suggestions and not resolution.unknown:
             return Outcome(render.help_reply(), "help")  # small talk, not a code we lack
         return Outcome(render.answer(resolution), _kind(resolution), resolution)
 
@@ -135,21 +131,9 @@ class Conversation:
         LOOKUPS.labels(status="found" if resolution.found else "not_found").inc()
         for match in resolution.matches:
             self.store.record_lookup(team, match.key, day)
-        for code in self._unknown_codes(query, resolution):
+        for code in resolution.unknown[:5]:
             self.store.record_unknown(team, code, day)
         return resolution
-
-    def _unknown_codes(self, query: str, resolution: Resolution) -> list[str]:
-        """The code-like tokens of ``query`` that no match answers (at most 5)."""
-        answered = {m.entry.code for m in resolution.matches}
-        answered |= {m.entry.text_code for m in resolution.matches if m.entry.text_code}
-        answered |= {normalize_text_code(c.original) for c in resolution.corrections}
-        unknown: list[str] = []
-        for token in _CODE_TOKEN.findall(query):
-            code = canonical_number(token) or normalize_text_code(token)
-            if code not in answered and code not in unknown:
-                unknown.append(code[:40])
-        return unknown[:5]
 
     def stats(self, team: str) -> Reply:
         try:

@@ -201,6 +201,8 @@ class Resolution(BaseModel):
     matches: tuple[Match, ...] = ()
     suggestions: tuple[Suggestion, ...] = ()
     corrections: tuple[Correction, ...] = ()
+    #: Codes the query names that no table has ("1010", "FOO_BAR"), so the tables can grow.
+    unknown: tuple[str, ...] = ()
 
     @property
     def found(self) -> bool:

@@ -17,7 +17,7 @@ from functools import lru_cache
 
 from rapidfuzz.distance import OSA
 
-from .knowledge_base import Entry, KnowledgeBase, canonical_number
+from .knowledge_base import Entry, KnowledgeBase, canonical_number, normalize_text_code
 from .models import Correction, Match, MatchKind, Resolution, Suggestion
 from .mrkdwn import plain_text
 from .textsearch import TextIndex
@@ -29,9 +29,13 @@ __all__ = ["resolve"]
 _NUMBER = re.compile(
     r"(?<![\w.])(?:0[xX](?P<hex>[0-9a-fA-F]{1,8})|(?P<dec>(?<![\w\-+])[+-]?\d{1,12}))(?![\w.]\w|\w)"
 )
+# A word written as an identifier with underscores: a text code, known or not.
+_IDENTIFIER = re.compile(r"(?<![\w-])[A-Za-z][A-Za-z0-9]*(?:_[A-Za-z0-9]+)+(?![\w-])")
 # Words that can make up a text code, with the separators allowed between them.
 _WORD = re.compile(r"[A-Za-z][A-Za-z0-9]*|[0-9]+")
 _GLUE = re.compile(r"^[\s_\-]+$")
+# Characters that join words into one identifier; a text code never stops at one.
+_JOINERS = ("_", "-")
 # The most words a text code has (PC_DUPLICATE_ROOM_NAME_UPDATE_UNKNOWN_SERVER_ERROR).
 _MAX_WORDS = 9
 
@@ -77,14 +81,42 @@ def resolve(query: str, kb: KnowledgeBase) -> Resolution:
             corrections.append(Correction(original=window, corrected=correction))
 
     matches = _unique(matches)
+    numbers_unknown = list(unknown)
+    unknown += _unknown_identifiers(masked, matches, corrections)
     if matches:
-        return Resolution(query=query, matches=tuple(matches), corrections=tuple(corrections))
+        return Resolution(
+            query=query,
+            matches=tuple(matches),
+            corrections=tuple(corrections),
+            unknown=tuple(dict.fromkeys(unknown)),
+        )
     # No code matched: the words may still describe one ("name longer than 256 characters"),
     # with the numbers, quantities more often than not, left out of the search.
-    described = _describe(query, _mask(masked, [(s, e) for s, e, _ in numbers]), kb, named)
+    # Identifiers nobody knows are not descriptions either ("X_WRONG_SERVER" is not 1027).
+    spans = [(s, e) for s, e, _ in numbers] + [m.span() for m in _IDENTIFIER.finditer(masked)]
+    described = _describe(query, _mask(masked, spans), kb, named)
     if described.found or not unknown:
         return described
-    return Resolution(query=query, suggestions=_number_suggestions(unknown, kb, named))
+    return Resolution(
+        query=query,
+        suggestions=_number_suggestions(numbers_unknown, kb, named),
+        unknown=tuple(dict.fromkeys(unknown)),
+    )
+
+
+def _unknown_identifiers(
+    text: str, matches: list[Match], corrections: list[Correction]
+) -> list[str]:
+    """UPPER_SNAKE-like words that name no known text code, nor a corrected one."""
+    known = {m.entry.text_code for m in matches if m.entry.text_code}
+    known |= {normalize_text_code(a) for m in matches for a in m.entry.aliases}
+    known |= {normalize_text_code(c.original) for c in corrections}
+    out = []
+    for m in _IDENTIFIER.finditer(text):
+        name = normalize_text_code(m.group(0))
+        if name not in known:
+            out.append(name[:40])
+    return out
 
 
 def _mask(text: str, spans: list[tuple[int, int]]) -> str:
@@ -181,7 +213,11 @@ def _text_codes(
 
 
 def _joined(text: str, words: list[tuple[int, int]], i: int, j: int) -> bool:
-    """Are words i..j-1 separated only by spaces, hyphens or underscores?"""
+    """Are words i..j-1 separated only by spaces, hyphens or underscores, and a whole
+    identifier? ``PC_ROOM_NOT_EXIST_V2`` is another name, not PC_ROOM_NOT_EXIST."""
+    start, end = words[i][0], words[j - 1][1]
+    if (text[start - 1 : start] in _JOINERS and start > 0) or text[end : end + 1] in _JOINERS:
+        return False
     return all(_GLUE.match(text[words[k][1] : words[k + 1][0]]) for k in range(i, j - 1))
 
 

@@ -186,3 +186,28 @@ def test_to_dict_has_the_public_shape(kb: KnowledgeBase) -> None:
     (match,) = data["matches"]
     assert set(match) == MATCH_FIELDS
     assert match["match"] == "fuzzy" and isinstance(match["remediation"], list)
+
+
+@pytest.mark.parametrize(
+    "query", ["PC_ROOM_NOT_EXIST_V2", "X_WRONG_SERVER", "WRONG_SERVR_X", "pc_room_not_exist_2"]
+)
+def test_a_longer_identifier_is_another_name(query: str, kb: KnowledgeBase) -> None:
+    resolution = resolve(query, kb)
+    assert resolution.matches == () and resolution.corrections == ()
+
+
+@pytest.mark.parametrize(
+    ("query", "unknown"),
+    [
+        ("1010 and 1011", ("1010",)),
+        ("FOO_BAR_ERROR or 1027", ("FOO_BAR_ERROR",)),
+        ("bems 404", ("404",)),  # the named product lacks it
+        ("SEVRER_BUSY", ()),  # corrected, so not unknown
+        ("error when the name is longer than 256 characters", ()),  # 256 is a quantity here
+        ("hello", ()),
+    ],
+)
+def test_codes_the_tables_lack_are_reported(
+    query: str, unknown: tuple[str, ...], kb: KnowledgeBase
+) -> None:
+    assert resolve(query, kb).unknown == unknown
