@@ -53,7 +53,8 @@ def resolve(query: str, kb: KnowledgeBase) -> Resolution:
     text = plain_text(query)
     products = kb.find_products(text)
     # Blank out product words so "bems:1027" does not read "bems" as a text code word.
-    masked = _mask(text, [(s, e) for s, e, _ in products])
+    # A hyphen right after a product word joins, it is no minus sign: "commsease-422".
+    masked = _mask(text, [(s, e + (text[e : e + 1] == "-")) for s, e, _ in products])
     matches: list[Match] = []
     corrections: list[Correction] = []
     unknown: list[str] = []
@@ -255,7 +256,7 @@ def _describe(query: str, text: str, kb: KnowledgeBase, named: set[str]) -> Reso
     runner_up = hits[1].score if len(hits) > 1 else 0.0
     if (
         best.score >= ANSWER_SCORE
-        and best.coverage >= ANSWER_COVERAGE
+        and (best.coverage >= ANSWER_COVERAGE or best.whole)
         and best.score >= runner_up * ANSWER_MARGIN
     ):
         score = min(99.0, 100 * best.coverage)

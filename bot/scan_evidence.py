@@ -95,7 +95,9 @@ def _code_key(key: str) -> bool:
     """``code``, ``errorCode``, ``ErrorCode``, ``error_code``, ``statusCode``, ``rc``..."""
     parts = _KEY_PARTS.findall(key)
     return bool(parts) and (
-        parts[-1].lower() in vocab.CODE_WORDS or key.lower() in vocab.CODE_WORDS
+        parts[-1].lower() in vocab.CODE_WORDS
+        or key.lower() in vocab.CODE_WORDS
+        or key.lower() in vocab.CODE_KEYS
     )
 
 

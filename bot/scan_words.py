@@ -11,6 +11,7 @@ from __future__ import annotations
 
 __all__ = [
     "ARTICLES",
+    "CODE_KEYS",
     "CODE_WORDS",
     "FILLERS",
     "HEADER_NOUNS",
@@ -34,6 +35,9 @@ CODE_WORDS = of(
     "error errors err errno code codes status statuscode errorcode errcode rc retcode "
     "result resultcode failure exception http"
 )
+#: Keys whose number is a code in a log's key=value pairs ("hangup reason=9103"), though
+#: the word alone in prose is not a context word ("for reason 2").
+CODE_KEYS = of("reason cause")
 #: Verbs people put before a code they got back.
 VERBS = of(
     "returned returns return returning answered answering answers answer gave gives give "
@@ -59,7 +63,7 @@ UNITS = of(
     "hour hours day days wk week weeks month months yr yrs year years k kb mb gb tb kib mib gib "
     "bytes byte px percent % users members people ppl person persons times requests reqs rps "
     "qps messages msgs lines items rows records entries devices accounts tickets seats "
-    "sessions connections nodes calls characters chars words pages files per"
+    "sessions connections nodes calls characters chars words pages files per more fewer less"
 )
 #: Words ending in "s" that are not plural nouns.
 NOT_PLURAL = of(

@@ -61,6 +61,15 @@ _LIST_DEPTH = 8  # items followed back to the one that says "error"
 # What ends the clause a product word qualifies; past this reach a product is "far".
 _CLAUSE_BREAK = re.compile(r"[,;.!?\n]|\b(?:and|but|while|whereas)\b", re.ASCII)
 _CLAUSE_REACH = 400
+# A sibling code sits close to the code it parallels, in a clause joined to it.
+_SIBLING_REACH = 160
+_SIBLING_LINK = re.compile(
+    r"[,;\n]|\b(?:and|or|then|but|while|earlier|later|before|after|now|vs)\b", re.ASCII
+)
+# "1028 of them", "1028 more": a count, even beside a code of the same family.
+_AFTER_QUANTITY = re.compile(
+    r"[ \t]*(?:of|more|less|fewer|out|in total|total|times|x)\b", re.ASCII | re.IGNORECASE
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,6 +148,8 @@ def _numbers(view: SlackText, kb: KnowledgeBase) -> Iterator[_Found]:
     formatted = {_strip_span(masked, a, b) for a, b in (*view.inline_code, *view.blocks)}
     products: list[tuple[int, int, str]] | None = None
     done: set[str] = set()  # codes whose every entry is found: a log repeats its codes
+    anchors: list[_Found] = []
+    unsure: list[_Number] = []  # no evidence either way: a sibling of a code may still count
     for m in _NUMBER.finditer(masked):
         code = m.group(0)
         if code in done or code.lstrip("-") not in known or not kb.has_number(code):
@@ -147,6 +158,8 @@ def _numbers(view: SlackText, kb: KnowledgeBase) -> Iterator[_Found]:
         if number is None:
             continue
         evidence = _evidence(masked, number, formatted, _product_words(kb), 0)
+        if evidence.verdict is Verdict.NONE:
+            unsure.append(number)
         if not evidence.taken:
             continue
         if products is None:
@@ -160,7 +173,58 @@ def _numbers(view: SlackText, kb: KnowledgeBase) -> Iterator[_Found]:
                 Match(product=e.product, entry=e.code, kind=MatchKind.EXACT, score=100.0)
                 for e in entries
             )
-            yield _Found(number.start, number.end, evidence.reason, matches)
+            anchors.append(_Found(number.start, number.end, evidence.reason, matches))
+    yield from anchors
+    if anchors and unsure:
+        yield from _siblings(masked, kb, anchors, unsure, products or [])
+
+
+def _siblings(
+    masked: str,
+    kb: KnowledgeBase,
+    anchors: list[_Found],
+    unsure: list[_Number],
+    products: list[tuple[int, int, str]],
+) -> Iterator[_Found]:
+    """Codes whose context word is left out because a parallel clause already said it.
+
+    "download fails with 40113, upload with 40114", "returned 801 for the batch and 809
+    for the rest": the second number is a code of the same family (same product, same
+    length, same leading digits) as a code taken nearby, in a clause joined to it.
+    """
+    for number in unsure:
+        for anchor in anchors:
+            if anchor.end <= number.start:
+                lo, hi = anchor.end, number.start
+            else:
+                lo, hi = number.end, anchor.start
+            if hi - lo > _SIBLING_REACH or not _SIBLING_LINK.search(masked, lo, hi):
+                continue
+            if _AFTER_QUANTITY.match(masked, number.end):
+                continue
+            family = {(m.product.id, _family(m.entry.code)) for m in anchor.matches}
+            entries = [
+                e
+                for e in _narrow(kb.by_number(number.code), number, products, masked)
+                if (e.product.id, _family(e.code.code)) in family
+            ]
+            if entries:
+                yield _Found(
+                    number.start,
+                    number.end,
+                    anchor.reason,
+                    tuple(
+                        Match(product=e.product, entry=e.code, kind=MatchKind.EXACT, score=100.0)
+                        for e in entries
+                    ),
+                )
+                break
+
+
+def _family(code: str) -> tuple[int, str]:
+    """Codes of one family share their length and leading digits: 40113 and 40114."""
+    digits = code.lstrip("-")
+    return len(digits), digits[:2]
 
 
 def _number(masked: str, start: int, end: int) -> _Number | None:

@@ -13,6 +13,9 @@ import re
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
+
+import snowballstemmer
 
 from .knowledge_base import Entry
 
@@ -210,6 +213,8 @@ _SYNONYMS: dict[str, str] = {
     "busy": "busy",
     "overloaded": "busy",
     "banned": "ban",
+    "itself": "self",
+    "themselves": "self",
     "bans": "ban",
     "mute": "muted",
     "muting": "muted",
@@ -218,12 +223,13 @@ _SYNONYMS: dict[str, str] = {
 _WORD = re.compile(r"[a-z0-9@]+(?:'[a-z]+)?|[\u4e00-\u9fff]+")
 
 
+_STEMMER = snowballstemmer.stemmer("english")
+
+
+@lru_cache(maxsize=65536)
 def _stem(word: str) -> str:
-    # A light stemmer is enough: the vocabulary is small and technical.
-    for suffix in ("ing", "ed", "es", "s"):
-        if word.endswith(suffix) and len(word) - len(suffix) >= 4:
-            return word[: -len(suffix)]
-    return word
+    # Snowball folds "depends"/"dependency" and "joining"/"joined" onto one stem.
+    return _STEMMER.stemWord(word)
 
 
 def terms(text: str) -> list[str]:
@@ -247,6 +253,8 @@ class SearchHit:
     score: float
     #: Share of the query's weight that this entry matched (0-1).
     coverage: float
+    #: The question contains every term of the entry's description.
+    whole: bool = False
 
 
 class TextIndex:
@@ -303,6 +311,7 @@ class TextIndex:
                 break
             candidates.update(plist)
         scored: list[tuple[float, float, int]] = []
+        whole: set[int] = set()
         for index in candidates:
             length_norm = 1 - self.B + self.B * self._lengths[index] / self._avg_length
             score = matched = 0.0
@@ -318,10 +327,11 @@ class TextIndex:
             described = self._described[index]
             if len(described) >= 2 and described.issubset(known):
                 score *= self.WHOLE_DESCRIPTION
+                whole.add(index)
             scored.append((score, matched, index))
         scored.sort(key=lambda t: (-t[0], self._lengths[t[2]], t[2]))
         return [
-            SearchHit(self._entries[i], score, matched / total_weight)
+            SearchHit(self._entries[i], score, matched / total_weight, i in whole)
             for score, matched, i in scored[:limit]
         ]
 

@@ -84,6 +84,7 @@ def test_ordinary_words_are_not_read_as_typos(kb: KnowledgeBase) -> None:
     [
         ("bems 11001", ["bems:11001"]),
         ("BEMS:11001", ["bems:11001"]),
+        ("commsease-422", ["commsease:422"]),  # a hyphen after a product is no minus sign
         ("11001 in commsease", ["commsease:11001"]),
         ("云信 11001", ["commsease:11001"]),
         ("NetEase IM 11001", ["commsease:11001"]),
@@ -130,6 +131,10 @@ def test_questions_around_codes(query: str, expected: list[str], kb: KnowledgeBa
         # the question says 10404's whole description; bems 40105 only shares words with it
         ("room does not exist", "commsease:10404"),
         ("the team is muted", "commsease:812"),
+        # the whole description, in a longer question: the extra words don't hide it
+        ("the SMS channel is not available for our region since this morning", "commsease:418"),
+        # stems fold "references"/"reference" and "dependency"
+        ("a batch request references an unknown dependency", "bems:1024"),
     ],
 )
 def test_descriptions_answer_when_one_entry_clearly_wins(

@@ -152,6 +152,28 @@ def test_lists(text: str, expected: list[str], kb: KnowledgeBase) -> None:
     check(text, expected, kb)
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a parallel clause leaves the context word out; the code is of the same family
+        (
+            "sending fails with 4004 to the CFO, and with 4003 to the board",
+            ["bems:4004", "bems:4003"],
+        ),
+        ("join returned 13003 yesterday, today 13002", ["commsease:13003", "commsease:13002"]),
+        ("```onError(9102)\nhangup 9103```", ["commsease:9102", "commsease:9103"]),
+        ("hangup reason=9103", ["commsease:9103"]),  # reason= names a code in a log
+        # not siblings: another family, a count, a unit, or no clause joining them
+        ("error 1027 and 801 more in the queue", ["bems:1027"]),
+        ("error 40110 hit 40111 of our users", ["bems:40110"]),
+        ("error 1027, 1028 users affected", ["bems:1027"]),
+        ("error 10201 for the peer. Room 10202 is on floor 3", ["commsease:10201"]),
+    ],
+)
+def test_parallel_clauses(text: str, expected: list[str], kb: KnowledgeBase) -> None:
+    check(text, expected, kb)
+
+
 # -- rule 2: quantities, times, ids, versions... are not codes ----------------------------
 
 
