@@ -192,8 +192,15 @@ def _siblings(
     for the rest": the second number is a code of the same family (same product, same
     length, same leading digits) as a code taken nearby, in a clause joined to it.
     """
+    starts = [a.start for a in anchors]  # in text order: _NUMBER finds them left to right
+    taken: set[str] = set()
     for number in unsure:
-        for anchor in anchors:
+        if number.code in taken:
+            continue
+        # Only anchors within reach: the cost stays linear in a 40,000-character paste.
+        lo_at = bisect_left(starts, number.start - _SIBLING_REACH - 64)
+        hi_at = bisect_left(starts, number.end + _SIBLING_REACH + 1)
+        for anchor in anchors[lo_at:hi_at]:
             if anchor.end <= number.start:
                 lo, hi = anchor.end, number.start
             else:
@@ -209,6 +216,7 @@ def _siblings(
                 if (e.product.id, _family(e.code.code)) in family
             ]
             if entries:
+                taken.add(number.code)
                 yield _Found(
                     number.start,
                     number.end,
