@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from enum import Enum
 
 from . import scan_words as vocab
+from .scan_tables import column_of
 
 __all__ = ["Evidence", "Verdict", "assess"]
 
@@ -71,11 +72,6 @@ _HTTP_STATUS_BEFORE = re.compile(r"HTTP/\d(?:\.\d)?\"?[ \t]+$", re.ASCII)
 # A "?" later in the same sentence ("." inside "3.4" does not end it).
 _QUESTION_AHEAD = re.compile(r"(?:[^\n.!?]|\.(?=\S)){0,160}\?")
 _SENTENCE_END = re.compile(r"[.!?](?:\s|$)")
-# A number asked about after the fact: "1027?", "1027 - what does that mean?".
-_ASKED_AFTER = re.compile(
-    r"[ \t]*(?:[-–—:,][ \t]*)?(?:\?|what(?:'s|’s|s| is| does)?[ \t]+(?:that|this|it)\b)",
-    re.IGNORECASE,
-)
 
 #: How many list rows above a number are read to find the heading of the list.
 MAX_TABLE_ROWS = 20
@@ -119,6 +115,9 @@ def _walk_back(masked: str, start: int, line_start: int, product_words: frozense
     """The evidence in the words before a number, read right to left."""
     lo = max(line_start, start - BEFORE_WINDOW)
     toks = _TOKEN.findall(masked, lo, start)
+    for k in range(len(toks) - 1, 0, -1):  # "w/ 422" is "with 422"
+        if toks[k] == "/" and toks[k - 1] in ("w", "W"):
+            toks[k - 1 : k + 1] = ["with"]
     if _HTTP_STATUS_BEFORE.search(masked, max(lo, start - 16), start):
         return Evidence(Verdict.STRONG, "structure")
     i = len(toks) - 1
@@ -162,6 +161,10 @@ def _walk_back(masked: str, start: int, line_start: int, product_words: frozense
             return Evidence(Verdict.STRONG, "context word")
         if word in vocab.VERBS:
             return Evidence(Verdict.WEAK, "context word")
+        if word in vocab.SAYS and i >= 0:
+            subject = toks[i].lower()
+            if subject in product_words or subject in vocab.SPEAKERS:
+                return Evidence(Verdict.WEAK, "context word")
         if word in vocab.QUESTION_WORDS or (word in ("is", "does", "do") and first):
             question = True
         if word in vocab.FILLERS and fillers < MAX_FILLERS:
@@ -247,6 +250,11 @@ def assess(
     before = _walk_back(masked, start, line_start, product_words)
     if before.verdict is Verdict.VETO:
         return _VETO
+    column = column_of(masked, start, line_start)
+    if column == "quantity":
+        return _VETO  # under "count", "ms", "id": a measurement, whatever is near it
+    if column == "code":
+        return Evidence(Verdict.STRONG, "structure")
     after_text = masked[end : end + AFTER_WINDOW]
     if after_text[:1] == "s":  # "getting 500s", "the 1028s"
         after_text = after_text[1:]
@@ -263,12 +271,11 @@ def assess(
         if next_word in ("error", "errors", "err", "failure") or _HTTP_REASON.match(after_text):
             return Evidence(Verdict.STRONG, "context word")
         sent_back = next_word == "from" and before.at_start  # "403 from NIM when ..."
-        if (
-            before.at_start
-            and _ASKED_AFTER.match(after_text)
-            and _QUESTION_AHEAD.match(masked, end)
-        ):
-            return Evidence(Verdict.WEAK, "question")
+        if before.at_start and _QUESTION_AHEAD.match(masked, end):
+            # A sentence that opens with the number and ends in "?" asks about it:
+            # "1027?", "1019 — lync or us?". Counts after it ("500 users?") are vetoed below.
+            evidence = Evidence(Verdict.WEAK, "question")
+            return _VETO if _plural(next_word) else evidence
         if not (
             (sent_back and _from_source(after_text, product_words))
             or _heading(masked, start, line_start)
@@ -287,7 +294,7 @@ def assess(
             # after one) counts then.
             asked = toks[-1:] and (
                 toks[-1] in _ASKING
-                or (toks[-1] in ("is", "does") and opener.startswith("what"))
+                or (toks[-1] in ("is", "does") and opener.startswith(("what", "wtf", "wth")))
                 or (toks[-1] == "of" and opener == "meaning")
             )
             if not asked or (toks[-1] == "does" and next_word not in ("mean", "means")):

@@ -13,11 +13,14 @@ __all__ = [
     "ARTICLES",
     "CODE_KEYS",
     "CODE_WORDS",
+    "COLUMN_QUANTITIES",
     "FILLERS",
     "HEADER_NOUNS",
     "NOT_PLURAL",
     "QUESTION_WORDS",
+    "SAYS",
     "SOURCES",
+    "SPEAKERS",
     "UNITS",
     "VERBS",
     "VETO_BEFORE",
@@ -38,12 +41,19 @@ CODE_WORDS = of(
 #: Keys whose number is a code in a log's key=value pairs ("hangup reason=9103"), though
 #: the word alone in prose is not a context word ("for reason 2").
 CODE_KEYS = of("reason cause")
+#: Column headers of tables whose numbers are counts, ids or measurements.
+COLUMN_QUANTITIES = of(
+    "count counts seen hits total sum n num qty id ids pid tid uid req rid time duration "
+    "latency p50 p90 p95 p99 avg mean median max min ms bytes size port line"
+)
 #: Verbs people put before a code they got back.
 VERBS = of(
     "returned returns return returning answered answering answers answer gave gives give "
     "giving got get gets getting throws throw threw throwing thrown fails failed fail failing "
     "raised raises raise raising seeing see seen saw responded responds respond replied replies "
-    "reply came comes errored rejected rejects received receive receiving reported reports"
+    "reply came comes errored rejected rejects received receive receiving reported reports "
+    "kicked kicks crashed crashes died dies bounced bounces dropped drops refused refuses "
+    "denied denies"
 )
 #: Function words allowed between a context word and its number ("got a 40117").
 FILLERS = of(
@@ -80,4 +90,9 @@ SOURCES = of("server servers api apis endpoint service backend proxy lb gateway 
 #: Not "status": "status: 3 of 500 done" is progress, not a list of codes.
 HEADER_NOUNS = of("error errors err errs errno code codes failure failures")
 #: Words that open a question about the number after them.
-QUESTION_WORDS = of("what what's whats what’s explain about meaning")
+QUESTION_WORDS = of("what what's whats what’s wtf wth explain about meaning know knows")
+#: Verbs that report a code only when a product or a program is their subject:
+#: "NIM says 803", "the app shows 1027"; "the dashboard shows 500" stays a number.
+SAYS = of("says said shows showed showing show")
+#: Subjects that make SAYS report a code.
+SPEAKERS = of("app client log logs console sdk server api service backend proxy gateway")

@@ -63,8 +63,9 @@ _CLAUSE_BREAK = re.compile(r"[,;.!?\n]|\b(?:and|but|while|whereas)\b", re.ASCII)
 _CLAUSE_REACH = 400
 # A sibling code sits close to the code it parallels, in a clause joined to it.
 _SIBLING_REACH = 160
+# Lines of a paste are separate records, so a line break does not join clauses.
 _SIBLING_LINK = re.compile(
-    r"[,;\n]|\b(?:and|or|then|but|while|earlier|later|before|after|now|vs)\b", re.ASCII
+    r"[,;]|\b(?:and|or|then|but|while|earlier|later|before|after|now|vs)\b", re.ASCII
 )
 # "1028 of them", "1028 more": a count, even beside a code of the same family.
 _AFTER_QUANTITY = re.compile(

@@ -15,7 +15,7 @@ PACKAGE = Path(bot.__file__).resolve().parent
 LAYERS: list[set[str]] = [
     {"errors", "models", "metrics", "scan_words", "mrkdwn", "scan_text"},
     {"knowledge_base", "knowledge_cache", "settings", "store", "logs"},
-    {"knowledge", "scan_evidence", "textsearch", "store_redis"},
+    {"knowledge", "scan_tables", "scan_evidence", "textsearch", "store_redis"},
     {"scanner", "resolver", "store_resilient", "store_factory", "stats"},
     {"explain", "scan_stream", "render", "console"},
     {"conversation", "slack_client"},

@@ -161,7 +161,9 @@ def test_lists(text: str, expected: list[str], kb: KnowledgeBase) -> None:
             ["bems:4004", "bems:4003"],
         ),
         ("join returned 13003 yesterday, today 13002", ["commsease:13003", "commsease:13002"]),
-        ("```onError(9102)\nhangup 9103```", ["commsease:9102", "commsease:9103"]),
+        ("onError(9102), then the hangup gave 9103", ["commsease:9102", "commsease:9103"]),
+        ("onError(9102), then 9103 on hangup", ["commsease:9102", "commsease:9103"]),
+        ("```onError(9102)\nhangup 9103```", ["commsease:9102"]),  # lines are separate records
         ("hangup reason=9103", ["commsease:9103"]),  # reason= names a code in a log
         # not siblings: another family, a count, a unit, or no clause joining them
         ("error 1027 and 801 more in the queue", ["bems:1027"]),
@@ -171,6 +173,39 @@ def test_lists(text: str, expected: list[str], kb: KnowledgeBase) -> None:
     ],
 )
 def test_parallel_clauses(text: str, expected: list[str], kb: KnowledgeBase) -> None:
+    check(text, expected, kb)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # the header of a number's column says what it is
+        ("```status  hits\n1028    3000\n404     12```", ["bems:1028", "commsease:404"]),
+        ("tally ```errno   seen\n1017    1028```", ["bems:1017"]),
+        ("| api | rc | ms |\n|---|---|---|\n| login | 302 | 1027 |", ["commsease:302"]),
+        ("| node | port |\n| bems01 | 4000 |", []),
+        ("```pid    time_ms\n1027   404```", []),
+        ("```host      errors\nbems01    1028```", []),  # a count of errors, by its header
+    ],
+)
+def test_table_columns(text: str, expected: list[str], kb: KnowledgeBase) -> None:
+    check(text, expected, kb)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("NIM says 416 whenever we scroll", ["commsease:416"]),
+        ("the app shows 1027 on launch", ["bems:1027"]),
+        ("the dashboard shows 1027 today", []),  # a dashboard shows numbers, not codes
+        ("bems kicked us w/ 1017 again", ["bems:1017"]),
+        ("does anyone know 40104?", ["bems:40104"]),
+        ("wtf is 13002", ["commsease:13002"]),
+        ("4003 — recipient or server side?", ["bems:4003"]),
+        ("1027 users?", []),
+    ],
+)
+def test_more_ways_of_saying_it(text: str, expected: list[str], kb: KnowledgeBase) -> None:
     check(text, expected, kb)
 
 
