@@ -91,10 +91,10 @@ def resolve(query: str, kb: KnowledgeBase) -> Resolution:
             corrections=tuple(corrections),
             unknown=tuple(dict.fromkeys(unknown)),
         )
-    # No code matched: the words may still describe one ("name longer than 256 characters"),
-    # with the numbers, quantities more often than not, left out of the search.
-    # Identifiers nobody knows are not descriptions either ("X_WRONG_SERVER" is not 1027).
-    spans = [(s, e) for s, e, _ in numbers] + [m.span() for m in _IDENTIFIER.finditer(masked)]
+    # No code matched: the words may still describe one ("name longer than 256 characters":
+    # the 256 is part of 40106's description). Identifiers nobody knows are no description
+    # ("X_WRONG_SERVER" is not 1027).
+    spans = [m.span() for m in _IDENTIFIER.finditer(masked)]
     described = _describe(query, _mask(masked, spans), kb, named)
     if described.found or not unknown:
         return described

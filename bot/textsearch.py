@@ -157,6 +157,8 @@ _PHRASES: tuple[tuple[str, str], ...] = (
     (r"\bmobile phone\b|\bphone number\b|\bmobile\b", "phone"),
     (r"\bblack ?list(?:ed)?\b|\bblock ?list(?:ed)?\b", "blocklist"),
     (r"\bsql server\b", "sql"),
+    (r"\bmore than one\b|\bseveral\b|\bmany\b", "multiple"),
+    (r"\bdoes ?n[o']?t\b|\bdoesnt\b", "not"),
 )
 
 _SYNONYMS: dict[str, str] = {
@@ -213,6 +215,7 @@ _SYNONYMS: dict[str, str] = {
     "busy": "busy",
     "overloaded": "busy",
     "banned": "ban",
+    "chars": "characters",
     "itself": "self",
     "themselves": "self",
     "bans": "ban",

@@ -135,6 +135,10 @@ def test_questions_around_codes(query: str, expected: list[str], kb: KnowledgeBa
         ("the SMS channel is not available for our region since this morning", "commsease:418"),
         # stems fold "references"/"reference" and "dependency"
         ("a batch request references an unknown dependency", "bems:1024"),
+        # everyday words for the vendor's: several/more than one = multiple, chars, doesnt
+        ("the user has several SIP addresses", "bems:26002"),
+        ("a discussion name of more than 256 chars", "bems:40106"),  # 256 is in its text
+        ("the room doesnt exist", "commsease:10404"),
     ],
 )
 def test_descriptions_answer_when_one_entry_clearly_wins(
