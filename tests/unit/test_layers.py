@@ -13,7 +13,7 @@ PACKAGE = Path(bot.__file__).resolve().parent
 
 # Lowest first. A module may import from its own layer or below, never above.
 LAYERS: list[set[str]] = [
-    {"errors", "models", "metrics", "scan_words", "mrkdwn", "scan_text"},
+    {"errors", "models", "metrics", "scan_words", "mrkdwn", "scan_text", "thesaurus"},
     {"knowledge_base", "knowledge_cache", "settings", "store", "logs"},
     {"knowledge", "scan_tables", "scan_evidence", "textsearch", "store_redis"},
     {"scanner", "resolver", "store_resilient", "store_factory", "stats"},
@@ -36,6 +36,8 @@ CORE = {
     "scan_words",
     "resolver",
     "textsearch",
+    "thesaurus",
+    "scan_tables",
     "render",
     "explain",
     "mrkdwn",
