@@ -3,9 +3,10 @@
 Module map, lowest layer first (nothing imports from a layer above it):
 
 - ``errors``: the exception tree; ``models``: plain data passed between layers
-- ``knowledge``, ``knowledge_base``: load and index the tables in ``knowledge/``
-- ``mrkdwn``, ``scan_text``, ``scan_words``, ``scan_evidence``, ``scanner``: channel mentions
-- ``textsearch``, ``resolver``: what a question asks about
+- ``knowledge``, ``knowledge_cache``, ``knowledge_base``: load, cache and index the tables
+- ``mrkdwn``, ``scan_text``, ``scan_words``, ``scan_tables``, ``scan_evidence``, ``scanner``:
+  the code mentions in a channel message
+- ``thesaurus``, ``textsearch``, ``resolver``: what a question asks about
 - ``explain``: the one path from text to answers, for Slack and the command line
 - ``render``, ``console``: answers for Slack (Block Kit) and the terminal
 - ``store``, ``store_redis``, ``store_resilient``, ``store_factory``, ``stats``: shared state
