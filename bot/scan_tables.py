@@ -41,8 +41,15 @@ _TALLIES = frozenset(("errors", "failures", "exceptions", "errs"))
 
 def column_of(masked: str, start: int, line_start: int) -> Column | None:
     """What the header of the table column holding ``masked[start:]`` says, if anything."""
-    line_end = masked.find("\n", start)
-    row = masked[line_start : len(masked) if line_end == -1 else line_end]
+    # Look no further than a row can be long: a 40,000-character line is no table row,
+    # and reading it whole for every number in it would cost quadratic time.
+    limit = line_start + MAX_ROW + 2 * len(_FENCE) + 1
+    line_end = masked.find("\n", start, limit)
+    if line_end == -1:
+        if len(masked) > limit:
+            return None
+        line_end = len(masked)
+    row = masked[line_start:line_end]
     row_offset = 0
     fence = row.rfind(_FENCE, 0, start - line_start)
     if fence != -1:  # a row opening the block on the fence's line
