@@ -15,8 +15,6 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from rapidfuzz.distance import OSA
-
 from .knowledge_base import Entry, KnowledgeBase, canonical_number, normalize_text_code
 from .models import Correction, Match, MatchKind, Resolution, Suggestion
 from .mrkdwn import plain_text
@@ -236,16 +234,28 @@ def _number_suggestions(
     """Codes one digit away from an unknown number: likely typos, offered, never answered."""
     out: list[Suggestion] = []
     for code in unknown:
-        candidates = [
-            e
-            for e in kb.entries
-            if (not named or e.product.id in named)
-            and len(e.code.code) == len(code)
-            and OSA.distance(e.code.code, code) == 1
-        ]
-        candidates.sort(key=lambda e: abs(int(e.code.code) - int(code)))
+        products = named or None
+        candidates = [e for near in _one_digit_off(code) for e in kb.by_number(near, products)]
+        candidates.sort(key=lambda e: (abs(int(e.code.code) - int(code)), int(e.code.code)))
         out.extend(Suggestion(product=e.product, entry=e.code, score=75) for e in candidates[:3])
     return tuple(out[:3])
+
+
+def _one_digit_off(code: str) -> set[str]:
+    """Same-length numbers one typo away: a digit changed, or two neighbours swapped.
+
+    Looked up in the index rather than compared with every entry, so a not-found number
+    costs the same at any table size.
+    """
+    sign, digits = ("-", code[1:]) if code.startswith("-") else ("", code)
+    near: set[str] = set()
+    for i, old in enumerate(digits):
+        for new in "0123456789":
+            if new != old and not (i == 0 and new == "0" and len(digits) > 1):
+                near.add(sign + digits[:i] + new + digits[i + 1 :])
+        if i + 1 < len(digits) and digits[i + 1] != old and not (i == 0 and digits[1] == "0"):
+            near.add(sign + digits[:i] + digits[i + 1] + old + digits[i + 2 :])
+    return near
 
 
 def _describe(query: str, text: str, kb: KnowledgeBase, named: set[str]) -> Resolution:
