@@ -8,6 +8,7 @@ table size; fuzzy text-code lookups only compare codes of the same shape.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -27,6 +28,13 @@ __all__ = [
 ]
 
 _SEPARATORS = re.compile(r"[\s_\-]+")
+
+
+# What ends the clause a product word qualifies; past this reach a product is "far".
+_CLAUSE_BREAK = re.compile(
+    r"[,;.!?\n/|]|\b(?:and|but|or|while|whereas|vs|versus)\b", re.ASCII | re.IGNORECASE
+)
+_CLAUSE_REACH = 400
 
 
 def _loose(text: str) -> str:
@@ -234,6 +242,34 @@ class KnowledgeBase:
             if pid is not None:
                 out.append((m.start(), m.end(), pid))
         return out
+
+    @staticmethod
+    def product_of(
+        text: str, start: int, end: int, products: Sequence[tuple[int, int, str]]
+    ) -> set[str] | None:
+        """The product a code at ``text[start:end]`` belongs to, given ``find_products(text)``.
+
+        ``None`` when no product is named; one product named: that one. Several: the
+        one named nearest to the code, where a product across a clause boundary ("NIM
+        error 404, BEMS error 1027", "503 on nim, 1028 on bems") counts as far, and on a
+        tie the product written before the code wins ("BEMS 1027, NIM 404").
+        """
+        if not products:
+            return None
+        named = {pid for _, _, pid in products}
+        if len(named) == 1:
+            return named
+        at = bisect_left(products, (start,))
+        near = products[max(at - 1, 0) : at + 1]  # the nearest before and after
+
+        def distance(p: tuple[int, int, str]) -> tuple[int, int]:
+            ps, pe, _ = p
+            before = pe <= start
+            lo, hi = (pe, start) if before else (end, ps)
+            crossing = hi - lo > _CLAUSE_REACH or _CLAUSE_BREAK.search(text, lo, hi)
+            return (hi - lo + (_CLAUSE_REACH if crossing else 0), 0 if before else 1)
+
+        return {min(near, key=distance)[2]}
 
     @cached_property
     def _product_by_loose_alias(self) -> dict[str, str]:

@@ -58,8 +58,8 @@ def resolve(query: str, kb: KnowledgeBase) -> Resolution:
     unknown: list[str] = []
 
     numbers = _numbers(masked)
-    for start, _end, code in numbers:
-        allowed = _products_for(masked, start, products)
+    for start, end, code in numbers:
+        allowed = kb.product_of(masked, start, end, products)
         found = kb.by_number(code, allowed)
         if found:
             matches.extend(
@@ -132,41 +132,6 @@ def _numbers(text: str) -> list[tuple[int, int, str]]:
         if code is not None:
             out.append((m.start(), m.end(), code))
     return out
-
-
-def _products_for(
-    text: str, position: int, products: list[tuple[int, int, str]]
-) -> set[str] | None:
-    """The product a number at ``position`` is narrowed to.
-
-    One product named: that one. Several: the one named in the same clause
-    ("503 on nim, 1028 on bems"), else the nearest product word.
-    """
-    if not products:
-        return None
-    distinct = {pid for _, _, pid in products}
-    if len(distinct) == 1:
-        return distinct
-    start, end = _clause(text, position)
-    same_clause = {pid for s, e, pid in products if s >= start and e <= end}
-    if len(same_clause) == 1:
-        return same_clause
-    nearest = min(products, key=lambda p: min(abs(position - p[0]), abs(position - p[1])))
-    return {nearest[2]}
-
-
-_CLAUSE_BREAK = re.compile(r"[,;/|]|\band\b|\bvs\.?|\bversus\b|\bbut\b|\bor\b", re.IGNORECASE)
-
-
-def _clause(text: str, position: int) -> tuple[int, int]:
-    start, end = 0, len(text)
-    for m in _CLAUSE_BREAK.finditer(text):
-        if m.end() <= position:
-            start = m.end()
-        elif m.start() > position:
-            end = m.start()
-            break
-    return start, end
 
 
 def _text_codes(

@@ -58,9 +58,6 @@ _LIST_TAIL = re.compile(
 )
 _LIST_REACH = 32  # characters looked back for the previous item
 _LIST_DEPTH = 8  # items followed back to the one that says "error"
-# What ends the clause a product word qualifies; past this reach a product is "far".
-_CLAUSE_BREAK = re.compile(r"[,;.!?\n]|\b(?:and|but|while|whereas)\b", re.ASCII)
-_CLAUSE_REACH = 400
 # A sibling code sits close to the code it parallels, in a clause joined to it.
 _SIBLING_REACH = 160
 # Lines of a paste are separate records, so a line break does not join clauses.
@@ -275,28 +272,9 @@ def _strip_span(text: str, start: int, end: int) -> tuple[int, int]:
 def _narrow(
     entries: list[Entry], number: _Number, products: list[tuple[int, int, str]], masked: str
 ) -> list[Entry]:
-    """Keep the entries of the product the number belongs to, if any product is named.
-
-    One product named: that one. Several: the one named nearest to the number, where a
-    product across a clause boundary ("NIM error 404, BEMS error 1027") counts as far,
-    and on a tie the product written before the number wins ("BEMS 1027, NIM 404").
-    """
-    if not products:
-        return entries
-    named = {pid for _, _, pid in products}
-    if len(named) > 1:
-        at = bisect_left(products, (number.start,))
-        near = products[max(at - 1, 0) : at + 1]  # the nearest before and after
-
-        def distance(p: tuple[int, int, str]) -> tuple[int, int]:
-            ps, pe, _ = p
-            before = pe <= number.start
-            lo, hi = (pe, number.start) if before else (number.end, ps)
-            crossing = hi - lo > _CLAUSE_REACH or _CLAUSE_BREAK.search(masked, lo, hi)
-            return (hi - lo + (_CLAUSE_REACH if crossing else 0), 0 if before else 1)
-
-        named = {min(near, key=distance)[2]}
-    return [e for e in entries if e.product.id in named]
+    """Keep the entries of the product the number belongs to, if any product is named."""
+    named = KnowledgeBase.product_of(masked, number.start, number.end, products)
+    return entries if named is None else [e for e in entries if e.product.id in named]
 
 
 def _find_products(masked: str, kb: KnowledgeBase) -> list[tuple[int, int, str]]:
