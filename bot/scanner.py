@@ -155,13 +155,13 @@ def _numbers(view: SlackText, kb: KnowledgeBase) -> Iterator[_Found]:
         number = _number(masked, m.start(), m.end())
         if number is None:
             continue
-        evidence = _evidence(masked, number, formatted, _product_words(kb), 0)
+        evidence = _evidence(masked, number, formatted, kb.product_words, 0)
         if evidence.verdict is Verdict.NONE:
             unsure.append(number)
         if not evidence.taken:
             continue
         if products is None:
-            products = _find_products(masked, kb)
+            products = kb.find_products(masked)
         candidates = kb.by_number(number.code)
         entries = _narrow(candidates, number, products, masked)
         if len(entries) == len(candidates):
@@ -275,20 +275,6 @@ def _narrow(
     """Keep the entries of the product the number belongs to, if any product is named."""
     named = KnowledgeBase.product_of(masked, number.start, number.end, products)
     return entries if named is None else [e for e in entries if e.product.id in named]
-
-
-def _find_products(masked: str, kb: KnowledgeBase) -> list[tuple[int, int, str]]:
-    """Product words in the message; a substring test first spares the full search."""
-    lowered = masked.lower()
-    if not any(word in lowered for word in _product_words(kb)):
-        return []
-    return kb.find_products(masked)
-
-
-@lru_cache(maxsize=8)
-def _product_words(kb: KnowledgeBase) -> frozenset[str]:
-    """The first word of every product name, lower case: "403 from NIM" needs them."""
-    return frozenset(alias.split()[0].split("-")[0] for alias, _ in kb.product_aliases)
 
 
 # -- assembly -------------------------------------------------------------------------
