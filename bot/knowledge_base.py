@@ -134,6 +134,11 @@ class KnowledgeBase:
     def has_number(self, code: str) -> bool:
         return code in self._by_number
 
+    @cached_property
+    def code_digits(self) -> frozenset[str]:
+        """The digits of every code, signs dropped ("-32700" -> "32700"): a cheap first test."""
+        return frozenset(code.lstrip("-") for code in self._by_number)
+
     # -- text codes ---------------------------------------------------------------
 
     def by_text_code(self, text: str) -> list[tuple[Entry, MatchKind]]:

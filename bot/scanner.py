@@ -22,7 +22,6 @@ import re
 from bisect import bisect_left
 from collections.abc import Iterator
 from dataclasses import dataclass
-from functools import lru_cache
 
 from .knowledge_base import Entry, KnowledgeBase
 from .models import Match, MatchKind, Mention, Severity
@@ -93,7 +92,7 @@ def scan(text: str, kb: KnowledgeBase) -> list[Mention]:
     # Most channel messages hold no underscore and no number the tables know: two scans
     # in C turn them away before anything is parsed.
     has_snake = "_" in text
-    if not has_snake and _known_digits(kb).isdisjoint(_DIGITS.findall(text)):
+    if not has_snake and kb.code_digits.isdisjoint(_DIGITS.findall(text)):
         return []
     view = parse(text)
     found: list[_Found] = []
@@ -101,12 +100,6 @@ def scan(text: str, kb: KnowledgeBase) -> list[Mention]:
         found.extend(_text_codes(view, kb))
     found.extend(_numbers(view, kb))
     return _assemble(found)
-
-
-@lru_cache(maxsize=8)
-def _known_digits(kb: KnowledgeBase) -> frozenset[str]:
-    """The digits of every code in the tables, signs dropped: "-32700" -> "32700"."""
-    return frozenset(e.code.code.lstrip("-") for e in kb.entries)
 
 
 # -- text codes -----------------------------------------------------------------------
@@ -142,7 +135,7 @@ def _text_code_matches(token: str, kb: KnowledgeBase) -> tuple[Match, ...]:
 
 def _numbers(view: SlackText, kb: KnowledgeBase) -> Iterator[_Found]:
     masked = view.masked
-    known = _known_digits(kb)
+    known = kb.code_digits
     formatted = {_strip_span(masked, a, b) for a, b in (*view.inline_code, *view.blocks)}
     products: list[tuple[int, int, str]] | None = None
     done: set[str] = set()  # codes whose every entry is found: a log repeats its codes
