@@ -1,25 +1,23 @@
 """errcode: a Slack bot that explains error codes.
 
-Module map, lowest layer first (nothing imports from a layer above it):
+Packages, lowest layer first (nothing imports from a layer above it):
 
-- ``errors``: the exception tree; ``models``: plain data passed between layers
-- ``knowledge``, ``knowledge_cache``, ``knowledge_base``: load, cache and index the tables
-- ``mrkdwn``, ``scan_text``, ``scan_words``, ``scan_tables``, ``scan_evidence``, ``scanner``:
-  the code mentions in a channel message
-- ``thesaurus``, ``textsearch``, ``resolver``: what a question asks about
-- ``explain``: the one path from text to answers, for Slack and the command line
-- ``render``, ``console``: answers for Slack (Block Kit) and the terminal
-- ``store``, ``store_redis``, ``store_resilient``, ``store_factory``, ``stats``: shared state
-- ``settings``, ``logs``, ``metrics``: configuration and observability
-- ``slack_app``, ``listeners``, ``transports``, ``serve``, ``chat``: the bot itself
+- ``errors``, ``models``, ``settings``: the error tree, plain data passed between layers,
+  configuration
+- ``text``: the one reader of Slack mrkdwn and the one grammar of chat text
+- ``knowledge``: load, validate, cache and index the tables
+- ``scanner``: channel mode, the code mentions in a message (the evidence model)
+- ``resolver``: direct mode, what a question asks about
+- ``store``: shared state (memory, Redis, resilient fallback) and usage stats
+- ``telemetry``: logs and metrics
+- ``slack``: the Bolt app, listeners, conversation decisions, Block Kit rendering, Web API
+- ``transports``: run a built app over HTTP or Socket Mode
 - ``cli``: the ``errcode`` command, the composition root
 """
 
-from .errors import ConfigError, ErrcodeError, KnowledgeError, Problem, UsageError
-from .explain import explain_message, explain_query
-from .knowledge import load_dir, load_knowledge
-from .knowledge_base import Entry, KnowledgeBase
-from .models import (
+from bot.errors import ConfigError, ErrcodeError, KnowledgeError, Problem, UsageError
+from bot.knowledge import Entry, KnowledgeBase, load_dir, load_knowledge
+from bot.models import (
     Audience,
     Correction,
     ErrorCode,
@@ -32,6 +30,8 @@ from .models import (
     Severity,
     Suggestion,
 )
+from bot.resolver import resolve
+from bot.scanner import scan
 
 __all__ = [
     "Audience",
@@ -52,8 +52,8 @@ __all__ = [
     "Severity",
     "Suggestion",
     "UsageError",
-    "explain_message",
-    "explain_query",
     "load_dir",
     "load_knowledge",
+    "resolve",
+    "scan",
 ]

@@ -1,5 +1,5 @@
 """``python -m bot`` runs the ``errcode`` command."""
 
-from .cli import main
+from bot.cli import main
 
 main()

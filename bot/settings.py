@@ -17,7 +17,7 @@ from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_vali
 from pydantic_core import PydanticCustomError
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
-from .errors import ConfigError
+from bot.errors import ConfigError
 
 __all__ = ["DEFAULT_SLACK_API_URL", "Settings", "load_settings"]
 

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.knowledge import load_knowledge
-from bot.knowledge_base import KnowledgeBase
+from bot.knowledge.base import KnowledgeBase
+from bot.knowledge.loader import load_knowledge
 
 pytest_plugins = ["redis_fixtures"]
 

@@ -19,7 +19,7 @@ from collections.abc import Iterator
 import pytest
 from redis_server import RedisServer, RedisServerMissing
 
-from bot.store_redis import RedisStore
+from bot.store.redis_store import RedisStore
 
 __all__ = ["module_redis", "own_redis", "redis_server", "redis_store", "redis_url"]
 

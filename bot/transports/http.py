@@ -26,8 +26,7 @@ from slack_bolt.request import payload_utils
 from slack_bolt.request.async_internals import build_async_context
 from slack_bolt.response import BoltResponse
 
-from ..listeners import RECEIVED_AT
-from ..metrics import CONTENT_TYPE, exposition
+from bot.telemetry.metrics import CONTENT_TYPE, RECEIVED_AT, exposition
 
 __all__ = ["EVENTS_PATH", "MAX_BODY", "MAX_DEPTH", "SlackASGI", "serve_http"]
 

@@ -26,8 +26,8 @@ from e2e import payloads as P
 from e2e.fake_slack import FakeSlack
 from e2e.harness import Response, SlackSender
 
-from bot.explain import explain_message
-from bot.knowledge_base import KnowledgeBase
+from bot.knowledge.base import KnowledgeBase
+from bot.scanner import scan
 
 __all__ = ["LoadFigures", "LoadShape", "Planned", "plan_messages", "rss_kib", "run_load"]
 
@@ -130,7 +130,7 @@ def _draw(rng: random.Random, kb: KnowledgeBase, coded: bool) -> str:
     """A text the scanner agrees about: codes found if and only if ``coded``."""
     for _ in range(50):
         text = _coded_text(rng, kb) if coded else _fill(rng.choice(_PLAIN), rng)
-        if bool(explain_message(text, kb)) == coded:
+        if bool(scan(text, kb)) == coded:
             return text
     raise RuntimeError("the message templates no longer agree with the scanner")
 

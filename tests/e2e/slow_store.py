@@ -22,7 +22,7 @@ REPO = Path(__file__).resolve().parents[2]
 if __name__ == "__main__":  # run as a file: the package is at the repository root
     sys.path.insert(0, str(REPO))
 
-from bot.store import MemoryStore, StateStore  # noqa: E402
+from bot.store.protocol import MemoryStore, StateStore  # noqa: E402
 
 __all__ = ["DELAY_ENV", "SlowStore", "serve_command"]
 
@@ -80,13 +80,13 @@ def serve_command() -> list[str]:
 
 
 def _main() -> None:
-    import bot.serve
-    from bot.cli import main
+    import bot.cli.serve
+    from bot.cli.commands import main
 
     delay = float(os.environ[DELAY_ENV])
-    make_store = bot.serve.make_store
-    # bot.serve builds its store through this name: wrap whatever the settings choose.
-    bot.serve.make_store = lambda settings: SlowStore(make_store(settings), delay)  # type: ignore[assignment]
+    make_store = bot.cli.serve.make_store
+    # bot.cli.serve builds its store through this name: wrap whatever the settings choose.
+    bot.cli.serve.make_store = lambda settings: SlowStore(make_store(settings), delay)  # type: ignore[assignment]
     sys.argv = ["errcode", "serve"]
     main()
 

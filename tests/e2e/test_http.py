@@ -12,7 +12,7 @@ from e2e.fake_slack import BOT_USER, FakeSlack
 from e2e.harness import BOT_TOKEN, SIGNING_SECRET, ServeProcess, SlackSender, http
 from e2e.slow_store import DELAY_ENV, serve_command
 
-from bot.listeners import ANSWER_IN_ACK_SECONDS
+from bot.slack.listeners import ANSWER_IN_ACK_SECONDS
 
 pytestmark = pytest.mark.e2e
 

@@ -14,7 +14,7 @@ from e2e.fake_slack import FakeSlack
 from e2e.harness import ServeProcess, SlackSender
 from e2e.load import LoadFigures, LoadShape, plan_messages, run_load
 
-from bot.knowledge_base import KnowledgeBase
+from bot.knowledge.base import KnowledgeBase
 
 pytestmark = pytest.mark.e2e
 

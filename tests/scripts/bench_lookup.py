@@ -23,9 +23,9 @@ import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from bot.knowledge import load_knowledge
-from bot.knowledge_base import KnowledgeBase
-from bot.resolver import resolve
+from bot.knowledge.base import KnowledgeBase
+from bot.knowledge.loader import load_knowledge
+from bot.resolver.resolution import resolve
 
 QUERIES = {
     "exact": ["1027", "bems 11001", "-32700", "NIM 404", "40105,40106"],

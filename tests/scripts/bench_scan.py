@@ -24,9 +24,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from bot.knowledge import load_knowledge
-from bot.knowledge_base import KnowledgeBase
-from bot.scanner import scan
+from bot.knowledge.base import KnowledgeBase
+from bot.knowledge.loader import load_knowledge
+from bot.scanner.candidates import scan
 
 
 def _words(text: str) -> list[str]:

@@ -4,9 +4,9 @@ Usage: ``uv run python tests/scripts/corpus_eval.py [PATH]`` (default: ../shared
 relative to the repository root). Each line is ``{"id", "mode", "text", "expect", ...}``,
 labeled to ../shared/corpus/RULES.md.
 
-Channel mode (``explain_message``): precision and recall over expected entries, and the
+Channel mode (``bot.scanner.scan``): precision and recall over expected entries, and the
 quiet rate: the share of lines expecting nothing on which the bot says nothing (the
-issue asks for at least 0.97). Direct mode (``explain_query``): exact-line accuracy,
+issue asks for at least 0.97). Direct mode (``bot.resolver.resolve``): exact-line accuracy,
 the share of lines whose set of answered entries is exactly the expected set.
 
 This is a report, not a gate: it always exits 0.
@@ -22,9 +22,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-from bot.explain import explain_message, explain_query  # noqa: E402
-from bot.knowledge import load_knowledge  # noqa: E402
-from bot.knowledge_base import KnowledgeBase  # noqa: E402
+from bot.knowledge.base import KnowledgeBase  # noqa: E402
+from bot.knowledge.loader import load_knowledge  # noqa: E402
+from bot.resolver import resolve  # noqa: E402
+from bot.scanner import scan  # noqa: E402
 
 DEFAULT_CORPUS = ROOT.parent / "shared" / "corpus" / "dev.jsonl"
 
@@ -68,11 +69,11 @@ def _ratio(num: int, den: int) -> float:
 
 
 def channel_keys(text: str, kb: KnowledgeBase) -> set[str]:
-    return {m.key for mention in explain_message(text, kb) for m in mention.matches}
+    return {m.key for mention in scan(text, kb) for m in mention.matches}
 
 
 def direct_keys(text: str, kb: KnowledgeBase) -> set[str]:
-    return {m.key for m in explain_query(text, kb).matches}
+    return {m.key for m in resolve(text, kb).matches}
 
 
 def _print_misses(misses: list[Miss]) -> None:

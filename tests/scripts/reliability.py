@@ -41,10 +41,10 @@ from e2e.harness import BOT_TOKEN, SIGNING_SECRET, ServeProcess, SlackSender  # 
 from e2e.load import LoadFigures, LoadShape, plan_messages, run_load  # noqa: E402
 from e2e.slow_store import DELAY_ENV, serve_command  # noqa: E402
 
-from bot.conversation import DEDUPE_TTL  # noqa: E402
-from bot.knowledge import load_knowledge  # noqa: E402
-from bot.listeners import ANSWER_IN_ACK_SECONDS  # noqa: E402
-from bot.store import MemoryStore  # noqa: E402
+from bot.knowledge.loader import load_knowledge  # noqa: E402
+from bot.slack.conversation import DEDUPE_TTL  # noqa: E402
+from bot.slack.listeners import ANSWER_IN_ACK_SECONDS  # noqa: E402
+from bot.store.protocol import MemoryStore  # noqa: E402
 
 try:  # the other half of issue 6; the report says so when it is missing
     from e2e import hostile_cases

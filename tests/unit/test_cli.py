@@ -11,7 +11,7 @@ import pytest
 from public_shape import DUMP_FIELDS
 from typer.testing import CliRunner
 
-from bot.cli import app
+from bot.cli.commands import app
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -14,11 +14,11 @@ from e2e.hostile_cases import block_kit_problems, pings_in
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot import render
-from bot.knowledge_base import KnowledgeBase
+from bot.knowledge.base import KnowledgeBase
 from bot.models import Resolution, Severity
-from bot.resolver import resolve
-from bot.scanner import scan
+from bot.resolver.resolution import resolve
+from bot.scanner.candidates import scan
+from bot.slack import render
 
 #: Many cases, no per-example deadline (a cold cache is slow once), health checks off for
 #: the session-scoped kb fixture.

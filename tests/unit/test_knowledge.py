@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from bot.errors import KnowledgeError
-from bot.knowledge import bundled_dir, load_dir, load_knowledge, table_schema
-from bot.knowledge_base import KnowledgeBase, canonical_number, normalize_text_code
+from bot.knowledge.base import KnowledgeBase, canonical_number, normalize_text_code
+from bot.knowledge.loader import bundled_dir, load_dir, load_knowledge, table_schema
 from bot.models import Severity
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from bot import knowledge_cache
 from bot.errors import KnowledgeError
-from bot.knowledge import load_dir
+from bot.knowledge import cache as knowledge_cache
+from bot.knowledge.loader import load_dir
 
 ENTRY = """
   - code: "{code}"

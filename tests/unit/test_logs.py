@@ -12,7 +12,7 @@ import pytest
 from pydantic import SecretStr
 
 from bot.errors import ConfigError
-from bot.logs import Redactor, configure_logging, current_event_id, event_context
+from bot.telemetry.logs import Redactor, configure_logging, current_event_id, event_context
 
 BOT_TOKEN = "xoxb-1234567890-0987654321-AbCdEfGhIjKlMnOpQrStUvWx"
 USER_TOKEN = "xoxp-1234567890-1234567890-1234567890-0123456789abcdef0123456789abcdef"

@@ -6,10 +6,11 @@ import json
 
 import pytest
 
-from bot import render
-from bot.explain import explain_message, explain_query
-from bot.knowledge_base import KnowledgeBase
+from bot.knowledge.base import KnowledgeBase
 from bot.models import Resolution
+from bot.resolver import resolve
+from bot.scanner import scan
+from bot.slack import render
 
 
 def _all_text(reply: render.Reply) -> str:
@@ -27,7 +28,7 @@ def _check_limits(reply: render.Reply) -> None:
 
 
 def test_match_has_every_part(kb: KnowledgeBase) -> None:
-    reply = render.answer(explain_query("1027", kb), share_value="v")
+    reply = render.answer(resolve("1027", kb), share_value="v")
     kinds = [b["type"] for b in reply.blocks]
     assert kinds[0] == "header" and "context" in kinds and kinds[-1] == "actions"
     text = _all_text(reply)
@@ -48,11 +49,11 @@ def test_match_has_every_part(kb: KnowledgeBase) -> None:
 
 
 def test_note_shown_where_the_vendor_table_is_wrong(kb: KnowledgeBase) -> None:
-    assert "vendor table is wrong" in _all_text(render.answer(explain_query("bems 10000", kb)))
+    assert "vendor table is wrong" in _all_text(render.answer(resolve("bems 10000", kb)))
 
 
 def test_ambiguous_number_labels_each_product(kb: KnowledgeBase) -> None:
-    reply = render.answer(explain_query("11001", kb))
+    reply = render.answer(resolve("11001", kb))
     text = _all_text(reply)
     assert "is a code in 2 products" in text
     headers = [b["text"]["text"] for b in reply.blocks if b["type"] == "header"]
@@ -66,7 +67,7 @@ def test_ambiguous_number_labels_each_product(kb: KnowledgeBase) -> None:
 def test_correction_is_stated(kb: KnowledgeBase) -> None:
     assert (
         "No exact `SEVRER_BUSY`; showing `SERVER_BUSY`."
-        in render.answer(explain_query("SEVRER_BUSY", kb)).text
+        in render.answer(resolve("SEVRER_BUSY", kb)).text
     )
 
 
@@ -86,14 +87,14 @@ def test_user_text_is_escaped(ping: str) -> None:
 
 
 def test_shared_answer_credits_a_valid_user_only(kb: KnowledgeBase) -> None:
-    resolution = explain_query("1027", kb)
+    resolution = resolve("1027", kb)
     assert "<@U222> asked" in _all_text(render.answer(resolution, asked_by="U222"))
     assert "<!channel>" not in _all_text(render.answer(resolution, asked_by="<!channel>"))
 
 
 def test_many_codes_stay_within_limits(kb: KnowledgeBase) -> None:
     codes = " ".join(e.code.code for e in kb.entries[:80])
-    reply = render.answer(explain_query(codes, kb), share_value="v")
+    reply = render.answer(resolve(codes, kb), share_value="v")
     _check_limits(reply)
     assert "more:" in _all_text(reply)
     assert reply.blocks[-1]["type"] == "actions"
@@ -101,11 +102,11 @@ def test_many_codes_stay_within_limits(kb: KnowledgeBase) -> None:
 
 def test_long_user_text_is_cut(kb: KnowledgeBase) -> None:
     _check_limits(render.answer(Resolution(query="x" * 40_000)))
-    _check_limits(render.answer(explain_query("1027", kb), asked_by="U1"))
+    _check_limits(render.answer(resolve("1027", kb), asked_by="U1"))
 
 
 def test_auto_reply_explains_five_then_lists_the_rest(kb: KnowledgeBase) -> None:
-    mentions = explain_message("errors: 1027 1028 1026 4005 4006 40129 -32700 in bems", kb)
+    mentions = scan("errors: 1027 1028 1026 4005 4006 40129 -32700 in bems", kb)
     assert len(mentions) > 5
     reply = render.auto_reply(mentions, remove_value="U333")
     _check_limits(reply)
@@ -123,7 +124,7 @@ def test_usage_and_help() -> None:
 
 
 def test_to_text_is_plain(kb: KnowledgeBase) -> None:
-    text = render.to_text(explain_query("11001", kb))
+    text = render.to_text(resolve("11001", kb))
     assert "11001 is a code in 2 products" in text and "&lt;" not in text and "*" not in text
     assert render.to_text(Resolution(query="<!here> 99999")).startswith(
         "No entry for “<!here> 99999”"

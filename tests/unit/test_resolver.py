@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from public_shape import MATCH_FIELDS
 
-from bot.knowledge_base import KnowledgeBase
+from bot.knowledge.base import KnowledgeBase
 from bot.models import MatchKind
-from bot.resolver import resolve
+from bot.resolver.resolution import resolve
 
 
 def keys(query: str, kb: KnowledgeBase) -> list[str]:

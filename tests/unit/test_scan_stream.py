@@ -8,8 +8,8 @@ from collections.abc import Iterator
 
 import pytest
 
-from bot.knowledge_base import KnowledgeBase
-from bot.scan_stream import run_scan
+from bot.cli.scan import run_scan
+from bot.knowledge.base import KnowledgeBase
 
 
 def run(lines: list[str], mode: str, kb: KnowledgeBase) -> list[dict]:

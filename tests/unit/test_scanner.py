@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import pytest
 
-from bot.knowledge_base import KnowledgeBase
+from bot.knowledge.base import KnowledgeBase
 from bot.models import MatchKind
-from bot.scan_text import parse
-from bot.scanner import scan
+from bot.scanner.candidates import scan
+from bot.text.slack import parse
 
 
 def keys(text: str, kb: KnowledgeBase) -> list[str]:

@@ -18,10 +18,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot import scan_evidence, scan_text, scanner
-from bot.knowledge_base import KnowledgeBase
+from bot.knowledge.base import KnowledgeBase
 from bot.models import Severity
-from bot.scan_text import parse
+from bot.scanner import candidates as scanner
+from bot.scanner import evidence as scan_evidence
+from bot.text import slack as scan_text
+from bot.text.slack import parse
 
 SLACK_MAX = 40_000
 

@@ -23,11 +23,11 @@ from slack_bolt.async_app import AsyncApp, AsyncBoltRequest
 from slack_bolt.response import BoltResponse
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot import listeners
-from bot.knowledge_base import KnowledgeBase
+from bot.knowledge.base import KnowledgeBase
 from bot.settings import Settings
-from bot.slack_app import build_app
-from bot.store import MemoryStore, StateStore
+from bot.slack import listeners
+from bot.slack.app import build_app
+from bot.store.protocol import MemoryStore, StateStore
 
 
 class Running:

@@ -1,4 +1,4 @@
-"""bot.slack_client: a post whose connection drops is checked for, never blindly repeated."""
+"""bot.slack.client: a post whose connection drops is checked for, never blindly repeated."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import pytest
 from e2e.fake_slack import FakeSlack
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.slack_client import post_message_once, retry_handlers
+from bot.slack.client import post_message_once, retry_handlers
 
 
 @pytest.fixture

@@ -9,9 +9,9 @@ import pytest
 from redis_server import RedisServer
 
 from bot.errors import ErrcodeError
-from bot.stats import Stats, cli_stats, collect_stats, stats_text
-from bot.store import MemoryStore
-from bot.store_redis import RedisStore
+from bot.store.protocol import MemoryStore
+from bot.store.redis_store import RedisStore
+from bot.store.stats import Stats, cli_stats, collect_stats, stats_text
 
 TODAY = date(2024, 5, 20)
 

@@ -10,9 +10,9 @@ from datetime import date, timedelta
 
 import pytest
 
-from bot.store import MemoryStore, StateStore, days_back
-from bot.store_redis import RedisStore
-from bot.store_resilient import ResilientStore
+from bot.store.protocol import MemoryStore, StateStore, days_back
+from bot.store.redis_store import RedisStore
+from bot.store.resilient import ResilientStore
 
 DAY = date(2024, 5, 20)
 

@@ -7,10 +7,10 @@ from dataclasses import dataclass
 import pytest
 from pydantic import SecretStr
 
-from bot.store import MemoryStore
-from bot.store_factory import make_store
-from bot.store_redis import RedisStore
-from bot.store_resilient import ResilientStore
+from bot.store.factory import make_store
+from bot.store.protocol import MemoryStore
+from bot.store.redis_store import RedisStore
+from bot.store.resilient import ResilientStore
 
 
 @dataclass

@@ -10,9 +10,9 @@ from datetime import date
 import pytest
 from redis_server import RedisServer
 
-from bot.store import MemoryStore
-from bot.store_redis import RedisStore
-from bot.store_resilient import ResilientStore
+from bot.store.protocol import MemoryStore
+from bot.store.redis_store import RedisStore
+from bot.store.resilient import ResilientStore
 
 DAY = date(2024, 5, 20)
 LOGGER = "errcode.store"

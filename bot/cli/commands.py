@@ -1,0 +1,172 @@
+"""The ``errcode`` command: the composition root, where settings, tables and I/O meet.
+
+Every failure ends here: an :class:`~bot.errors.ErrcodeError` prints its message and
+exits with its own code (2 for usage errors), and nothing prints a traceback.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from bot.errors import ErrcodeError, UsageError
+
+__all__ = ["app", "main"]
+
+app = typer.Typer(
+    help="Explain error codes: BlackBerry BEMS-Connect and NetEase CommsEase IM.",
+    add_completion=False,
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
+knowledge_app = typer.Typer(help="Inspect and check the knowledge tables.", no_args_is_help=True)
+app.add_typer(knowledge_app, name="knowledge")
+
+
+class ScanMode(StrEnum):
+    channel = "channel"
+    direct = "direct"
+
+
+def _kb():
+    from bot.knowledge.loader import load_knowledge
+
+    return load_knowledge()
+
+
+@app.command()
+def lookup(
+    query: Annotated[
+        list[str], typer.Argument(help="Codes or words, e.g. 1027, 'bems 11001', 'wrong server'.")
+    ],
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+) -> None:
+    """Explain the codes a query names (exit 1 when nothing is found)."""
+    text = " ".join(query).strip()
+    if not text:
+        raise UsageError("lookup needs a query, e.g. errcode lookup 1027")
+    from bot.resolver import resolve
+
+    resolution = resolve(text, _kb())
+    if as_json:
+        sys.stdout.write(json.dumps(resolution.to_dict(), ensure_ascii=False) + "\n")
+    else:
+        from bot.cli.console import print_resolution
+
+        print_resolution(resolution)
+    if not resolution.found:
+        raise typer.Exit(1)
+
+
+@app.command()
+def scan(
+    file: Annotated[
+        Path | None, typer.Argument(help="JSON lines with a 'text' field; stdin when omitted.")
+    ] = None,
+    mode: Annotated[
+        ScanMode, typer.Option(help="channel: auto-reply rules; direct: each text is a query.")
+    ] = ScanMode.channel,
+) -> None:
+    """Find code mentions in JSON lines, one JSON line out per line in."""
+    from bot.cli.scan import run_scan
+
+    kb = _kb()
+    if file is None:
+        run_scan(sys.stdin, sys.stdout, mode.value, kb)
+        return
+    try:
+        with file.open(encoding="utf-8", errors="replace") as lines:
+            run_scan(lines, sys.stdout, mode.value, kb)
+    except OSError as exc:
+        raise UsageError(f"cannot read {file}: {exc.strerror or exc}") from exc
+
+
+@knowledge_app.command("dump")
+def knowledge_dump() -> None:
+    """Print every entry as one JSON array."""
+    from bot.models import dump_dict
+
+    kb = _kb()
+    json.dump(
+        [dump_dict(e.product, e.code) for e in kb.entries], sys.stdout, ensure_ascii=False, indent=1
+    )
+    sys.stdout.write("\n")
+
+
+@knowledge_app.command("validate")
+def knowledge_validate(
+    directory: Annotated[
+        Path | None, typer.Argument(help="A directory of tables; the bundled ones when omitted.")
+    ] = None,
+) -> None:
+    """Check tables: every problem is listed (file, entry, reason); exit 1 if any."""
+    from bot.knowledge.loader import load_dir, load_knowledge
+
+    kb = load_dir(directory) if directory is not None else load_knowledge()
+    products = ", ".join(f"{t.product.id} ({len(t.entries)})" for t in kb.tables)
+    typer.echo(f"ok: {len(kb)} entries in {len(kb.tables)} products: {products}")
+
+
+@knowledge_app.command("schema")
+def knowledge_schema(
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write here instead of stdout.")
+    ] = None,
+) -> None:
+    """Print the JSON schema of a knowledge file (knowledge/schema.json)."""
+    from bot.knowledge.loader import table_schema
+
+    text = json.dumps(table_schema(), indent=2, ensure_ascii=False) + "\n"
+    if output is None:
+        sys.stdout.write(text)
+    else:
+        output.write_text(text, encoding="utf-8")
+
+
+@app.command()
+def serve() -> None:
+    """Run the Slack bot: Socket Mode when SLACK_APP_TOKEN is set, else HTTP."""
+    from bot.cli.serve import main as serve_main
+
+    serve_main(_kb())
+
+
+@app.command()
+def chat() -> None:
+    """Talk to the bot in the terminal, as a DM would go."""
+    from bot.cli.chat import main as chat_main
+
+    chat_main(_kb())
+
+
+@app.command()
+def stats(
+    team: Annotated[
+        str | None, typer.Option(help="Workspace (team) id; all stored teams when omitted.")
+    ] = None,
+    days: Annotated[int, typer.Option(min=1, max=90, help="How many days back.")] = 7,
+) -> None:
+    """The most asked codes, and the unknown codes people asked for."""
+    from bot.store.stats import cli_stats
+
+    typer.echo(cli_stats(team, days))
+
+
+def main() -> None:
+    """Entry point: run the command, map errors to exit codes, never show a traceback."""
+    try:
+        # Standalone mode: click reports its own usage errors and exits 2.
+        app()
+    except ErrcodeError as exc:
+        typer.echo(f"errcode: {exc}", err=True)
+        sys.exit(exc.exit_code)
+    except KeyboardInterrupt:
+        sys.exit(130)
+    except Exception as exc:  # a bug: say so in one line rather than a traceback
+        typer.echo(f"errcode: internal error: {type(exc).__name__}: {exc}", err=True)
+        sys.exit(1)

@@ -1,0 +1,295 @@
+"""The loaded tables, indexed for the lookups the resolver and the scanner make.
+
+Indexes are derived once from the validated tables; entries themselves stay
+as authored. Exact lookups are dictionary hits, so they cost the same at any
+table size; fuzzy text-code lookups only compare codes of the same shape.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import cached_property
+
+from rapidfuzz import process
+from rapidfuzz.distance import OSA
+
+from bot.models import ErrorCode, MatchKind, Product, ProductTable
+
+__all__ = [
+    "Entry",
+    "FuzzyHit",
+    "KnowledgeBase",
+    "canonical_number",
+    "normalize_text_code",
+]
+
+_SEPARATORS = re.compile(r"[\s_\-]+")
+
+
+# What ends the clause a product word qualifies; past this reach a product is "far".
+_CLAUSE_BREAK = re.compile(
+    r"[,;.!?\n/|]|\b(?:and|but|or|while|whereas|vs|versus)\b", re.ASCII | re.IGNORECASE
+)
+_CLAUSE_REACH = 400
+
+
+def _loose(text: str) -> str:
+    return re.sub(r"[\s\-]+", "", text).casefold()
+
+
+def normalize_text_code(text: str) -> str:
+    """One spelling per text code: ``"wrong server"``, ``"Wrong-Server"`` -> ``WRONG_SERVER``."""
+    return _SEPARATORS.sub("_", text.strip()).strip("_").upper()
+
+
+def canonical_number(text: str) -> str | None:
+    """The table form of a typed number: ``"+01027"`` -> ``"1027"``; ``None`` if not a number."""
+    body = text.strip()
+    if not body:
+        return None
+    sign = ""
+    if body[:1] in "+-":
+        sign, body = ("-" if body[0] == "-" else ""), body[1:]
+    if not body.isascii() or not body.isdigit():
+        return None
+    digits = body.lstrip("0") or "0"
+    return "0" if digits == "0" else sign + digits
+
+
+def _word_limit(word: str) -> int:
+    return 1 if len(word) < 8 else 2
+
+
+def _words_close(typed: list[str], code: list[str]) -> bool:
+    # "the server" must not read as a neighbour of SERVER_BUSY: every word has to stay close.
+    return all(OSA.distance(a, b) <= _word_limit(b) for a, b in zip(typed, code, strict=True))
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """An entry together with the product it belongs to."""
+
+    product: Product
+    code: ErrorCode
+
+    @property
+    def key(self) -> str:
+        return f"{self.product.id}:{self.code.code}"
+
+
+@dataclass(frozen=True, slots=True)
+class FuzzyHit:
+    """A text code reached despite a typo."""
+
+    #: The clean text code the typo was read as.
+    text_code: str
+    entries: tuple[Entry, ...]
+    #: Edit distance between what was typed and ``text_code``.
+    distance: int
+
+
+class KnowledgeBase:
+    """All products and entries, with the indexes lookups need."""
+
+    def __init__(self, tables: Sequence[ProductTable]) -> None:
+        self.tables = tuple(tables)
+        self.products: dict[str, Product] = {t.product.id: t.product for t in tables}
+        self.entries: tuple[Entry, ...] = tuple(
+            Entry(t.product, e) for t in tables for e in t.entries
+        )
+        by_number: dict[str, list[Entry]] = defaultdict(list)
+        by_text: dict[str, list[tuple[Entry, MatchKind]]] = defaultdict(list)
+        for item in self.entries:
+            by_number[item.code.code].append(item)
+            if item.code.text_code:
+                by_text[item.code.text_code].append((item, MatchKind.TEXT_CODE))
+            for alias in item.code.aliases:
+                norm = normalize_text_code(alias)
+                if not any(e is item for e, _ in by_text[norm]):
+                    by_text[norm].append((item, MatchKind.ALIAS))
+        self._by_number = dict(by_number)
+        self._by_text = dict(by_text)
+        self._near_memo: dict[str, list[str]] = {}
+        self._alias_to_product = {
+            alias.casefold(): p.id for p in self.products.values() for alias in (p.id, *p.aliases)
+        }
+
+    def __len__(self) -> int:
+        return len(self.entries)
+
+    # -- numbers -----------------------------------------------------------------
+
+    def by_number(self, code: str, products: Iterable[str] | None = None) -> list[Entry]:
+        """Entries whose code is ``code`` (table form), in the given products if any."""
+        found = self._by_number.get(code, [])
+        if products is None:
+            return list(found)
+        allowed = set(products)
+        return [e for e in found if e.product.id in allowed]
+
+    def has_number(self, code: str) -> bool:
+        return code in self._by_number
+
+    @cached_property
+    def code_digits(self) -> frozenset[str]:
+        """The digits of every code, signs dropped ("-32700" -> "32700"): a cheap first test."""
+        return frozenset(code.lstrip("-") for code in self._by_number)
+
+    # -- text codes ---------------------------------------------------------------
+
+    def by_text_code(self, text: str) -> list[tuple[Entry, MatchKind]]:
+        """Entries whose text code or alias is exactly ``text`` (any case, any separator)."""
+        return list(self._by_text.get(normalize_text_code(text), []))
+
+    @cached_property
+    def _codes_by_first_word(self) -> dict[tuple[str, int], list[str]]:
+        by_first: dict[tuple[str, int], list[str]] = defaultdict(list)
+        for text in self._by_text:
+            words = text.split("_")
+            by_first[(words[0], len(words))].append(text)
+        return dict(by_first)
+
+    @cached_property
+    def _code_words(self) -> list[str]:
+        return sorted({word for text in self._by_text for word in text.split("_")})
+
+    def _near_words(self, word: str) -> list[str]:
+        """Words of known text codes within a small edit of ``word`` (memoised per word)."""
+        memo = self._near_memo
+        if word not in memo:
+            if len(memo) > 50_000:  # bounded: user text is unbounded
+                memo.clear()
+            hits = process.extract(
+                word,
+                self._code_words,
+                scorer=OSA.distance,
+                score_cutoff=_word_limit(word),
+                limit=None,
+            )
+            memo[word] = [candidate for candidate, _, _ in hits]
+        return memo[word]
+
+    def fuzzy_text_code(self, text: str) -> FuzzyHit | None:
+        """The one text code ``text`` is a small typo of, or ``None`` when none or several are.
+
+        Small means at most two edits in all (a transposition counts as one), and each word
+        still close to the word it replaces: one edit for words under eight letters. Only
+        codes whose first word is near the typed first word are compared, so the cost does
+        not grow with unrelated codes.
+        """
+        norm = normalize_text_code(text)
+        if len(norm) < 6 or "_" not in norm:
+            return None
+        words = norm.split("_")
+        if any(not self._near_words(w) for w in words):
+            return None
+        candidates = [
+            code
+            for first in self._near_words(words[0])
+            for code in self._codes_by_first_word.get((first, len(words)), ())
+        ]
+        limit = 1 if len(norm) < 10 else 2
+        scored = [(OSA.distance(norm, c, score_cutoff=limit), c) for c in candidates]
+        scored = [(d, c) for d, c in scored if d <= limit and _words_close(words, c.split("_"))]
+        if not scored:
+            return None
+        best = min(d for d, _ in scored)
+        winners = {c for d, c in scored if d == best}
+        if len(winners) != 1 or best == 0:
+            return None
+        (winner,) = winners
+        entries = tuple(dict.fromkeys(e for e, _ in self._by_text[winner]))
+        return FuzzyHit(self._clean_name(winner, entries), entries, int(best))
+
+    @staticmethod
+    def _clean_name(normalized: str, entries: Sequence[Entry]) -> str:
+        for e in entries:
+            if e.code.text_code:
+                return e.code.text_code
+        return normalized
+
+    # -- products -----------------------------------------------------------------
+
+    def product_for_alias(self, word: str) -> str | None:
+        """The product id a product word names (``"NIM"`` -> ``"commsease"``)."""
+        return self._alias_to_product.get(word.casefold())
+
+    @cached_property
+    def product_aliases(self) -> tuple[tuple[str, str], ...]:
+        """(alias, product id) pairs, longest alias first, for building matchers."""
+        pairs = sorted(self._alias_to_product.items(), key=lambda kv: (-len(kv[0]), kv[0]))
+        return tuple(pairs)
+
+    @cached_property
+    def _product_pattern(self) -> re.Pattern[str]:
+        # Spaces and hyphens inside an alias match either ("BEMS Connect", "bems-connect");
+        # an alias must not sit inside a longer word or identifier (GPS_NOT_RESPONDING), though
+        # digits may follow ("bems01").
+        parts = [
+            r"[\s\-]+".join(re.escape(w) for w in re.split(r"[\s\-]+", alias))
+            for alias, _ in self.product_aliases
+        ]
+        return re.compile(
+            r"(?<![A-Za-z0-9_])(?:" + "|".join(parts) + r")(?![A-Za-z_])", re.IGNORECASE
+        )
+
+    @cached_property
+    def product_words(self) -> frozenset[str]:
+        """The first word of every product name, lower case ("nim", "bems", "blackberry")."""
+        return frozenset(re.split(r"[\s\-]+", alias)[0] for alias, _ in self.product_aliases)
+
+    def find_products(self, text: str) -> list[tuple[int, int, str]]:
+        """Product words in ``text``: (start, end, product id), in order."""
+        # Most texts name no product: a substring test in C spares the regex over 40 KB.
+        lowered = text.lower()
+        if not any(word in lowered for word in self.product_words):
+            return []
+        out = []
+        for m in self._product_pattern.finditer(text):
+            pid = self.product_for_alias(re.sub(r"[\s\-]+", " ", m.group(0)))
+            if pid is None:
+                pid = self._product_by_loose_alias.get(_loose(m.group(0)))
+            if pid is not None:
+                out.append((m.start(), m.end(), pid))
+        return out
+
+    @staticmethod
+    def product_of(
+        text: str, start: int, end: int, products: Sequence[tuple[int, int, str]]
+    ) -> set[str] | None:
+        """The product a code at ``text[start:end]`` belongs to, given ``find_products(text)``.
+
+        ``None`` when no product is named; one product named: that one. Several: the
+        one named nearest to the code, where a product across a clause boundary ("NIM
+        error 404, BEMS error 1027", "503 on nim, 1028 on bems") counts as far, and on a
+        tie the product written before the code wins ("BEMS 1027, NIM 404").
+        """
+        if not products:
+            return None
+        named = {pid for _, _, pid in products}
+        if len(named) == 1:
+            return named
+        at = bisect_left(products, (start,))
+        near = products[max(at - 1, 0) : at + 1]  # the nearest before and after
+
+        def distance(p: tuple[int, int, str]) -> tuple[int, int]:
+            ps, pe, _ = p
+            before = pe <= start
+            lo, hi = (pe, start) if before else (end, ps)
+            crossing = hi - lo > _CLAUSE_REACH or _CLAUSE_BREAK.search(text, lo, hi)
+            return (hi - lo + (_CLAUSE_REACH if crossing else 0), 0 if before else 1)
+
+        return {min(near, key=distance)[2]}
+
+    @cached_property
+    def _product_by_loose_alias(self) -> dict[str, str]:
+        return {_loose(alias): pid for alias, pid in self.product_aliases}
+
+    @cached_property
+    def text_codes(self) -> tuple[str, ...]:
+        """Every normalised text code and alias, longest first."""
+        return tuple(sorted(self._by_text, key=lambda t: (-len(t), t)))

@@ -1,0 +1,264 @@
+"""Resolve a question (``/errcode``, a DM, ``errcode lookup``) to knowledge entries.
+
+Direct mode: the user is asking, so every code the query names counts. In order:
+
+1. numbers (``1027``, ``-32700``, ``+01027``, ``0x403``), each narrowed by the product word
+   nearest to it ("bems 1027 and nim 416");
+2. text codes in any case and with any separator ("wrong server"), the longest first, then
+   small typos ("SEVRER_BUSY"), which are reported as corrections;
+3. only when the query names no code at all: a free-text search of the descriptions,
+   answered when one entry clearly wins, else offered as suggestions.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from bot.knowledge.base import Entry, KnowledgeBase, canonical_number, normalize_text_code
+from bot.models import Correction, Match, MatchKind, Resolution, Suggestion
+from bot.resolver.textsearch import TextIndex
+from bot.text.mrkdwn import plain_text
+
+__all__ = ["resolve"]
+
+# A number on its own: not inside an identifier ("ORA-12154", "v10000", "u_40102") or a
+# dotted version ("4.0.1"). A sign counts only where no word precedes it.
+_NUMBER = re.compile(
+    r"(?<![\w.])(?:0[xX](?P<hex>[0-9a-fA-F]{1,8})|(?P<dec>(?<![\w\-+])[+-]?\d{1,12}))(?![\w.]\w|\w)"
+)
+# A word written as an identifier with underscores: a text code, known or not.
+_IDENTIFIER = re.compile(r"(?<![\w-])[A-Za-z][A-Za-z0-9]*(?:_[A-Za-z0-9]+)+(?![\w-])")
+# Words that can make up a text code, with the separators allowed between them.
+_WORD = re.compile(r"[A-Za-z][A-Za-z0-9]*|[0-9]+")
+_GLUE = re.compile(r"^[\s_\-]+$")
+# Characters that join words into one identifier; a text code never stops at one.
+_JOINERS = ("_", "-")
+# The most words a text code has (PC_DUPLICATE_ROOM_NAME_UPDATE_UNKNOWN_SERVER_ERROR).
+_MAX_WORDS = 9
+
+#: The lowest BM25 score a free-text answer needs, and its lead over the runner-up.
+ANSWER_SCORE = 4.0
+ANSWER_MARGIN = 1.25
+ANSWER_COVERAGE = 0.55
+#: Below these, a close entry is still offered as a suggestion.
+SUGGEST_SCORE = 2.5
+SUGGEST_COVERAGE = 0.4
+
+
+def resolve(query: str, kb: KnowledgeBase) -> Resolution:
+    """Every entry ``query`` asks about, with corrections and suggestions."""
+    text = plain_text(query)
+    products = kb.find_products(text)
+    # Blank out product words so "bems:1027" does not read "bems" as a text code word.
+    # A hyphen right after a product word joins, it is no minus sign: "commsease-422".
+    masked = _mask(text, [(s, e + (text[e : e + 1] == "-")) for s, e, _ in products])
+    matches: list[Match] = []
+    corrections: list[Correction] = []
+    unknown: list[str] = []
+
+    numbers = _numbers(masked)
+    for start, end, code in numbers:
+        allowed = kb.product_of(masked, start, end, products)
+        found = kb.by_number(code, allowed)
+        if found:
+            matches.extend(
+                Match(product=e.product, entry=e.code, kind=MatchKind.EXACT, score=100)
+                for e in found
+            )
+        else:
+            unknown.append(code)
+
+    named = {pid for _, _, pid in products}
+    for window, hits, correction in _text_codes(masked, kb):
+        kept = [(e, kind, score) for e, kind, score in hits if not named or e.product.id in named]
+        matches.extend(
+            Match(product=e.product, entry=e.code, kind=kind, score=score)
+            for e, kind, score in kept
+        )
+        if correction and kept:
+            corrections.append(Correction(original=window, corrected=correction))
+
+    matches = _unique(matches)
+    numbers_unknown = list(unknown)
+    unknown += _unknown_identifiers(masked, matches, corrections)
+    if matches:
+        return Resolution(
+            query=query,
+            matches=tuple(matches),
+            corrections=tuple(corrections),
+            unknown=tuple(dict.fromkeys(unknown)),
+        )
+    # No code matched: the words may still describe one ("name longer than 256 characters":
+    # the 256 is part of 40106's description). Identifiers nobody knows are no description
+    # ("X_WRONG_SERVER" is not 1027).
+    spans = [m.span() for m in _IDENTIFIER.finditer(masked)]
+    described = _describe(query, _mask(masked, spans), kb, named)
+    if described.found or not unknown:
+        return described
+    return Resolution(
+        query=query,
+        suggestions=_number_suggestions(numbers_unknown, kb, named),
+        unknown=tuple(dict.fromkeys(unknown)),
+    )
+
+
+def _unknown_identifiers(
+    text: str, matches: list[Match], corrections: list[Correction]
+) -> list[str]:
+    """UPPER_SNAKE-like words that name no known text code, nor a corrected one."""
+    known = {m.entry.text_code for m in matches if m.entry.text_code}
+    known |= {normalize_text_code(a) for m in matches for a in m.entry.aliases}
+    known |= {normalize_text_code(c.original) for c in corrections}
+    out = []
+    for m in _IDENTIFIER.finditer(text):
+        name = normalize_text_code(m.group(0))
+        if name not in known:
+            out.append(name[:40])
+    return out
+
+
+def _mask(text: str, spans: list[tuple[int, int]]) -> str:
+    chars = list(text)
+    for start, end in spans:
+        chars[start:end] = " " * (end - start)
+    return "".join(chars)
+
+
+def _numbers(text: str) -> list[tuple[int, int, str]]:
+    out: list[tuple[int, int, str]] = []
+    for m in _NUMBER.finditer(text):
+        code = str(int(m.group("hex"), 16)) if m.group("hex") else canonical_number(m.group("dec"))
+        if code is not None:
+            out.append((m.start(), m.end(), code))
+    return out
+
+
+def _text_codes(
+    text: str, kb: KnowledgeBase
+) -> list[tuple[str, list[tuple[Entry, MatchKind, float]], str | None]]:
+    """(what was typed, entries, corrected text code or None) for each text code, left to right."""
+    words = [(m.start(), m.end()) for m in _WORD.finditer(text)]
+    found: list[tuple[str, list[tuple[Entry, MatchKind, float]], str | None]] = []
+    i = 0
+    while i < len(words):
+        hit = None
+        # Longest run first, so PC_ROOM_NOT_EXIST never also yields a shorter PC_ROOM_... code.
+        for j in range(min(len(words), i + _MAX_WORDS), i + 1, -1):
+            if not _joined(text, words, i, j):
+                continue
+            window = text[words[i][0] : words[j - 1][1]]
+            exact = kb.by_text_code(window)
+            if exact:
+                hit = (window, [(e, kind, 100.0) for e, kind in exact], None, j)
+                break
+        if hit is None:
+            for j in range(min(len(words), i + _MAX_WORDS), i + 1, -1):
+                if not _joined(text, words, i, j):
+                    continue
+                window = text[words[i][0] : words[j - 1][1]]
+                fuzzy = kb.fuzzy_text_code(window)
+                if fuzzy is not None:
+                    score = 100.0 * (1 - fuzzy.distance / max(len(fuzzy.text_code), 1))
+                    hit = (
+                        window,
+                        [(e, MatchKind.FUZZY, score) for e in fuzzy.entries],
+                        fuzzy.text_code,
+                        j,
+                    )
+                    break
+        if hit is None:
+            i += 1
+            continue
+        window, entries, correction, j = hit
+        found.append((window, entries, correction))
+        i = j
+    return found
+
+
+def _joined(text: str, words: list[tuple[int, int]], i: int, j: int) -> bool:
+    """Are words i..j-1 separated only by spaces, hyphens or underscores, and a whole
+    identifier? ``PC_ROOM_NOT_EXIST_V2`` is another name, not PC_ROOM_NOT_EXIST."""
+    start, end = words[i][0], words[j - 1][1]
+    if (text[start - 1 : start] in _JOINERS and start > 0) or text[end : end + 1] in _JOINERS:
+        return False
+    return all(_GLUE.match(text[words[k][1] : words[k + 1][0]]) for k in range(i, j - 1))
+
+
+def _unique(matches: list[Match]) -> list[Match]:
+    seen: dict[str, Match] = {}
+    for m in matches:
+        if m.key not in seen:
+            seen[m.key] = m
+    return list(seen.values())
+
+
+def _number_suggestions(
+    unknown: list[str], kb: KnowledgeBase, named: set[str]
+) -> tuple[Suggestion, ...]:
+    """Codes one digit away from an unknown number: likely typos, offered, never answered."""
+    out: list[Suggestion] = []
+    for code in unknown:
+        products = named or None
+        candidates = [e for near in _one_digit_off(code) for e in kb.by_number(near, products)]
+        candidates.sort(key=lambda e: (abs(int(e.code.code) - int(code)), int(e.code.code)))
+        out.extend(Suggestion(product=e.product, entry=e.code, score=75) for e in candidates[:3])
+    return tuple(out[:3])
+
+
+def _one_digit_off(code: str) -> set[str]:
+    """Same-length numbers one typo away: a digit changed, or two neighbours swapped.
+
+    Looked up in the index rather than compared with every entry, so a not-found number
+    costs the same at any table size.
+    """
+    sign, digits = ("-", code[1:]) if code.startswith("-") else ("", code)
+    near: set[str] = set()
+    for i, old in enumerate(digits):
+        for new in "0123456789":
+            if new != old and not (i == 0 and new == "0" and len(digits) > 1):
+                near.add(sign + digits[:i] + new + digits[i + 1 :])
+        if i + 1 < len(digits) and digits[i + 1] != old and not (i == 0 and digits[1] == "0"):
+            near.add(sign + digits[:i] + digits[i + 1] + old + digits[i + 2 :])
+    return near
+
+
+def _describe(query: str, text: str, kb: KnowledgeBase, named: set[str]) -> Resolution:
+    hits = [h for h in _index(kb).search(text, limit=8) if not named or h.entry.product.id in named]
+    if not hits:
+        return Resolution(query=query)
+    best = hits[0]
+    runner_up = hits[1].score if len(hits) > 1 else 0.0
+    if (
+        best.score >= ANSWER_SCORE
+        and (best.coverage >= ANSWER_COVERAGE or best.whole)
+        and best.score >= runner_up * ANSWER_MARGIN
+    ):
+        score = min(99.0, 100 * best.coverage)
+        return Resolution(
+            query=query,
+            matches=(
+                Match(
+                    product=best.entry.product,
+                    entry=best.entry.code,
+                    kind=MatchKind.DESCRIPTION,
+                    score=score,
+                ),
+            ),
+        )
+    close = [h for h in hits if h.score >= SUGGEST_SCORE and h.coverage >= SUGGEST_COVERAGE][:3]
+    return Resolution(
+        query=query,
+        suggestions=tuple(
+            Suggestion(
+                product=h.entry.product, entry=h.entry.code, score=min(99.0, 100 * h.coverage)
+            )
+            for h in close
+        ),
+    )
+
+
+@lru_cache(maxsize=8)
+def _index(kb: KnowledgeBase) -> TextIndex:
+    # Built on first free-text query only: exact lookups and the CLI's cold start never pay for it.
+    return TextIndex(kb.entries)

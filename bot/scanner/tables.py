@@ -1,0 +1,114 @@
+"""Tables in pasted output: the header of a number's column says what the number is.
+
+People paste error tallies and traces as tables, pipe-delimited or aligned with spaces::
+
+    code    count   p50_ms          | method     | err  | seen |
+    1027    1412    88              |------------|------|------|
+    1028    377     1203            | acceptChat | 7000 | 41   |
+
+A number under ``code``/``err``/``status`` is a code; one under ``count``, ``ms`` or
+``id`` is not, whatever else is near it. Only short lines are read as rows (a table row
+is never thousands of characters long), so the cost per number stays bounded.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Literal
+
+from bot.scanner import words as vocab
+
+__all__ = ["Column", "column_of"]
+
+#: What a column header says of the numbers under it.
+Column = Literal["code", "quantity"]
+
+#: Longest line read as a table row or header.
+MAX_ROW = 240
+#: How many rows above a number are walked to find the header.
+MAX_ROWS = 40
+#: How far a space-aligned value may start from its header's first character.
+ALIGN_SLACK = 3
+
+_SEPARATOR = re.compile(r"[\s|:+=\-]*")
+_CELL_GAP = re.compile(r"\S(?:\t|\s{2,})\S")
+_NUMERIC_CELL = re.compile(r"(?<!\S)-?\d+(?:\.\d+)?(?!\S)")
+_TOKEN = re.compile(r"\S+")
+_FENCE = "```"
+# A column headed "errors" counts them; one headed "error" or "codes" names them.
+_TALLIES = frozenset(("errors", "failures", "exceptions", "errs"))
+
+
+def column_of(masked: str, start: int, line_start: int) -> Column | None:
+    """What the header of the table column holding ``masked[start:]`` says, if anything."""
+    # Look no further than a row can be long: a 40,000-character line is no table row,
+    # and reading it whole for every number in it would cost quadratic time.
+    limit = line_start + MAX_ROW + 2 * len(_FENCE) + 1
+    line_end = masked.find("\n", start, limit)
+    if line_end == -1:
+        if len(masked) > limit:
+            return None
+        line_end = len(masked)
+    row = masked[line_start:line_end]
+    row_offset = 0
+    fence = row.rfind(_FENCE, 0, start - line_start)
+    if fence != -1:  # a row opening the block on the fence's line
+        row_offset = fence + len(_FENCE)
+        row = row[row_offset:]
+    if len(row) > MAX_ROW or not _has_cells(row):
+        return None
+    header = _header_above(masked, line_start)
+    if header is None:
+        return None
+    column = start - line_start - row_offset
+    if row.count("|") >= 2 and header.count("|") >= 2:
+        cells = header.split("|")
+        index = row[:column].count("|")
+        return _kind(cells[index]) if index < len(cells) else None
+    nearest: tuple[int, str] | None = None
+    for m in _TOKEN.finditer(header):
+        distance = 0 if m.start() <= column < m.end() else abs(m.start() - column)
+        if distance <= ALIGN_SLACK and (nearest is None or distance < nearest[0]):
+            nearest = (distance, m.group(0))
+    return _kind(nearest[1]) if nearest else None
+
+
+def _has_cells(line: str) -> bool:
+    return line.count("|") >= 2 or _CELL_GAP.search(line) is not None
+
+
+def _kind(cell: str) -> Column | None:
+    words = [w for w in re.split(r"[^a-z0-9]+", cell.lower()) if w]
+    if any(w in _TALLIES for w in words):
+        return "quantity"
+    if any(w in vocab.CODE_WORDS or w in vocab.CODE_KEYS for w in words):
+        return "code"
+    if any(w in vocab.UNITS or w in vocab.COLUMN_QUANTITIES for w in words):
+        return "quantity"
+    return None
+
+
+def _header_above(masked: str, line_start: int) -> str | None:
+    """The header of the table a row belongs to: the nearest line above with cells and no
+    numeric cell, past other rows and separator lines. A header may share its line with
+    the opening fence and prose before it ("counts ```code  count"); it starts after it.
+    """
+    end = line_start - 1
+    for _ in range(MAX_ROWS):
+        if end < 0:
+            return None
+        top = masked.rfind("\n", 0, end) + 1
+        line = masked[top:end]
+        fence = line.rfind(_FENCE)
+        content = line[fence + len(_FENCE) :] if fence != -1 else line
+        if len(content) > MAX_ROW or not content.strip():
+            return None  # a blank line, a bare fence or a paragraph ends the table
+        if not _SEPARATOR.fullmatch(content):
+            if not _has_cells(content):
+                return None
+            if not _NUMERIC_CELL.search(content):
+                return content
+            if fence != -1:
+                return None  # the first row of the block: there is no header
+        end = top - 1
+    return None

@@ -1,0 +1,13 @@
+"""The Slack app: Bolt listeners, the Slack-free ``Conversation`` decisions, Block Kit
+rendering and the Web API client.
+
+Data flows one way: listener (ack, plain fields) → :class:`Conversation` → scanner or
+resolver → :mod:`render` → client. May import: :mod:`bot.scanner`, :mod:`bot.resolver`,
+:mod:`bot.store`, :mod:`bot.knowledge`, :mod:`bot.telemetry`, :mod:`bot.settings`,
+``slack_bolt`` and ``slack_sdk``.
+"""
+
+from bot.slack.app import build_app
+from bot.slack.conversation import Conversation, Outcome
+
+__all__ = ["Conversation", "Outcome", "build_app"]

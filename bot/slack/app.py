@@ -1,0 +1,50 @@
+"""Build the Bolt app: settings, knowledge and state in, an :class:`AsyncApp` out.
+
+The app is transport-free: :mod:`bot.transports.http` serves it over HTTP and
+:mod:`bot.transports.socket_mode` over Slack's WebSocket, and tests dispatch
+requests to it directly (``mode="socket_mode"`` skips the signature check).
+"""
+
+from __future__ import annotations
+
+import logging
+
+from slack_bolt.async_app import AsyncApp
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.knowledge.base import KnowledgeBase
+from bot.settings import Settings
+from bot.slack.client import make_client
+from bot.slack.conversation import Conversation
+from bot.slack.listeners import register
+from bot.store.protocol import StateStore
+
+__all__ = ["build_app"]
+
+
+def build_app(
+    settings: Settings,
+    kb: KnowledgeBase,
+    store: StateStore,
+    client: AsyncWebClient | None = None,
+) -> AsyncApp:
+    """The errcode Slack app.
+
+    :param client: the Web API client; by default one for ``settings`` (its token,
+        ``SLACK_API_URL`` and the retry handlers of :mod:`bot.slack_client`).
+    """
+    secret = settings.slack_signing_secret
+    app = AsyncApp(
+        name="errcode",
+        logger=logging.getLogger("errcode.bolt"),
+        client=client if client is not None else make_client(settings),
+        # Socket Mode has no signing secret; its requests skip verification anyway.
+        signing_secret=secret.get_secret_value() if secret is not None else "",
+        request_verification_enabled=secret is not None,
+        # Slack's response goes out as soon as a listener acks (a slash command's
+        # with its answer, within listeners.ANSWER_IN_ACK_SECONDS); work after the
+        # ack (posting replies) never holds it.
+        process_before_response=False,
+    )
+    register(app, Conversation(settings, kb, store))
+    return app

@@ -1,0 +1,203 @@
+"""What the bot says to what it hears: the Slack app's decisions, free of Slack I/O.
+
+:class:`Conversation` takes the plain fields of a request (text, channel, user,
+ids) and returns a :class:`~bot.render.Reply`, or ``None`` when the bot should
+stay quiet. It is synchronous on purpose: the store may be Redis, so the
+listeners run it in a worker thread and the event loop never waits on it.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+
+from bot.knowledge.base import KnowledgeBase
+from bot.models import Mention, Resolution
+from bot.resolver import resolve
+from bot.scanner import scan
+from bot.settings import Settings
+from bot.slack import render
+from bot.slack.render import Reply
+from bot.store.protocol import StateStore
+from bot.telemetry.metrics import LOOKUPS, SCANNER_HITS
+
+__all__ = ["DEDUPE_TTL", "Conversation", "Outcome", "decode_share", "encode_share"]
+
+#: How long an event id or a message is remembered as answered. Slack retries
+#: for about 5 minutes; an hour leaves margin for slow redeliveries.
+DEDUPE_TTL = 3600
+_MAX_SHARE_VALUE = 2000
+_MENTION = re.compile(r"<@[UW][A-Z0-9]+(?:\|[^>]*)?>")
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """A reply, and what kind it is (the ``kind`` label of the replies metric)."""
+
+    reply: Reply
+    kind: str
+    #: The lookup behind the reply, for front ends that render it their own way (chat).
+    resolution: Resolution | None = None
+
+
+def encode_share(query: str, asker: str) -> str | None:
+    """The Share button's value: the query to answer again, and who may share it.
+
+    ``None`` when even a shortened query does not fit Slack's 2,000 characters.
+    """
+    value = json.dumps({"q": query[:1000], "u": asker}, ensure_ascii=False)
+    return value if len(value) <= _MAX_SHARE_VALUE else None
+
+
+def decode_share(value: str) -> tuple[str, str] | None:
+    """``(query, asker)`` from a Share button's value; ``None`` if it was tampered with."""
+    try:
+        data = json.loads(value)
+        query, asker = data["q"], data["u"]
+    except (ValueError, KeyError, TypeError):
+        return None
+    return (query, asker) if isinstance(query, str) and isinstance(asker, str) else None
+
+
+def _today() -> date:
+    return datetime.now(UTC).date()
+
+
+def strip_mentions(text: str) -> str:
+    """The query in a mention or DM: the text without ``<@U…>`` user mentions."""
+    return _MENTION.sub(" ", text).strip()
+
+
+class Conversation:
+    """The bot's decisions for one workspace's settings, knowledge and state."""
+
+    def __init__(self, settings: Settings, kb: KnowledgeBase, store: StateStore) -> None:
+        self.settings = settings
+        self.kb = kb
+        self.store = store
+
+    # -- dedupe --------------------------------------------------------------------
+
+    def first_delivery(self, event_id: str | None, channel: str, ts: str) -> bool:
+        """True once per event id and once per message (a mention also comes as a message)."""
+        if event_id and not self.store.claim(f"event:{event_id}", DEDUPE_TTL):
+            return False
+        return self.store.claim(f"msg:{channel}:{ts}", DEDUPE_TTL)
+
+    # -- direct questions: /errcode, DMs, mentions ----------------------------------
+
+    def command(self, *, text: str, command: str, team: str, channel: str, user: str) -> Outcome:
+        """The ephemeral reply to ``/errcode text``."""
+        words = text.split()
+        verb = words[0].lower() if len(words) == 1 else ""
+        if not words or verb == "help":
+            return Outcome(render.usage(command), "help")
+        if verb in ("mute", "unmute"):
+            self.store.set_muted(channel, verb == "mute")
+            return Outcome(render.notice("muted" if verb == "mute" else "unmuted"), "notice")
+        if verb == "stats":
+            return Outcome(self.stats(team), "stats")
+        resolution = self.lookup(text, team)
+        share = encode_share(text, user)
+        return Outcome(render.answer(resolution, share_value=share), _kind(resolution))
+
+    def question(
+        self, *, text: str, team: str, channel: str, ts: str, event_id: str | None
+    ) -> Outcome | None:
+        """The reply to a DM or an @mention (its whole text is the query); None if answered."""
+        if not self.first_delivery(event_id, channel, ts):
+            return None
+        query = strip_mentions(text)
+        if not query:
+            return Outcome(render.help_reply(), "help")
+        resolution = self.lookup(query, team)
+        if not resolution.found and not resolution.suggestions and not resolution.unknown:
+            return Outcome(render.help_reply(), "help")  # small talk, not a code we lack
+        return Outcome(render.answer(resolution), _kind(resolution), resolution)
+
+    def shared(self, value: str, clicker: str) -> Outcome:
+        """The public answer when the Share button is clicked, or a refusal for others."""
+        decoded = decode_share(value)
+        if decoded is None or decoded[1] != clicker:
+            return Outcome(render.notice("share_denied"), "notice")
+        query, asker = decoded
+        return Outcome(render.answer(resolve(query, self.kb), asked_by=asker), "share")
+
+    def lookup(self, query: str, team: str) -> Resolution:
+        """Resolve ``query`` and count it: each answered entry, each code we lack."""
+        resolution = resolve(query, self.kb)
+        day = _today()
+        LOOKUPS.labels(status="found" if resolution.found else "not_found").inc()
+        for match in resolution.matches:
+            self.store.record_lookup(team, match.key, day)
+        for code in resolution.unknown[:5]:
+            self.store.record_unknown(team, code, day)
+        return resolution
+
+    def stats(self, team: str) -> Reply:
+        try:
+            from bot.store.stats import (  # written alongside; optional until then
+                collect_stats,
+                stats_text,
+            )
+        except ImportError:
+            return render.notice("stats_unavailable")
+        text = stats_text(collect_stats(self.store, team, _today()))
+        # Unknown codes are what users typed: keep them inert in mrkdwn.
+        return render.notice("stats", detail=render.escape(text))
+
+    # -- channel auto-replies --------------------------------------------------------
+
+    def auto_reply_allowed(self, channel: str) -> bool:
+        """Auto-replies on, the channel allowed, not denied and not muted."""
+        s = self.settings
+        if not s.auto_reply or channel in s.channels_deny:
+            return False
+        if s.channels and channel not in s.channels:
+            return False
+        return not self.store.is_muted(channel)
+
+    def channel_message(
+        self,
+        *,
+        text: str,
+        team: str,
+        channel: str,
+        ts: str,
+        thread_ts: str | None,
+        user: str,
+        event_id: str | None,
+    ) -> Outcome | None:
+        """The thread reply explaining the codes a channel message mentions, if any."""
+        if not self.auto_reply_allowed(channel):
+            return None
+        mentions = scan(text, self.kb)  # pure and cheap: before any store write
+        if not mentions:
+            return None
+        SCANNER_HITS.inc(len(mentions))
+        if not self.first_delivery(event_id, channel, ts):
+            return None
+        fresh = [m for m in mentions if self._cooled_down(channel, thread_ts or ts, m)]
+        if not fresh:
+            return None
+        day = _today()
+        for mention in fresh[: render.AUTO_REPLY_LIMIT]:
+            for match in mention.matches:
+                self.store.record_lookup(team, match.key, day)
+        return Outcome(render.auto_reply(fresh, remove_value=user), "auto_reply")
+
+    def _cooled_down(self, channel: str, thread: str, mention: Mention) -> bool:
+        """Claim the cooldown of each entry a mention names; fresh if any claim was new."""
+        if self.settings.cooldown_seconds <= 0:
+            return True
+        claims = [
+            self.store.claim(f"cooldown:{channel}:{thread}:{m.key}", self.settings.cooldown_seconds)
+            for m in mention.matches
+        ]
+        return any(claims)
+
+
+def _kind(resolution: Resolution) -> str:
+    return "answer" if resolution.found else "not_found"

@@ -1,0 +1,277 @@
+"""Bolt listeners: acknowledge, hand the plain fields to :class:`Conversation`, send the reply.
+
+Listeners stay thin, and nothing in them holds up Slack's 3-second ack. Events
+are acknowledged by Bolt itself and answered afterwards with chat.postMessage.
+A slash command is answered *in* its ack: Slack shows the ack's body as the
+ephemeral answer, so it arrives exactly once, with no Web API call that could be
+lost or doubled on a dropped connection. Only when the decision is slow (the
+store may be a hanging Redis) does the ack go out empty and the answer follow on
+the command's response_url. Decisions run in a worker thread, never on the event
+loop. Every request gets a listener, so none ends in Bolt's "unhandled request"
+404, which Slack would retry.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+import time
+from typing import Any
+
+from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncBoltContext
+from slack_sdk.errors import SlackApiError
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.slack import render
+from bot.slack.client import post_message_once, post_to_response_url
+from bot.slack.conversation import Conversation, Outcome
+from bot.telemetry.logs import event_context
+from bot.telemetry.metrics import RECEIVED_AT, REPLIES, REQUESTS, SLACK_API_ERRORS, timed
+
+__all__ = ["ANSWER_IN_ACK_SECONDS", "register"]
+
+log = logging.getLogger("errcode.slack")
+
+_ANY = re.compile(".*")
+#: How long a slash command's answer may take and still go in the ack. Resolving a
+#: query takes well under a millisecond; only the state store (usage counts, mutes,
+#: stats, on Redis) can be slow. Slack drops an ack later than 3 s (the user sees
+#: "operation_timeout"), and Bolt, the network and Slack's clock need part of that, so
+#: 2 s leaves a second of margin. Past it, the ack goes out empty and the answer
+#: follows on the response_url when ready (at most once there: see slack_client).
+ANSWER_IN_ACK_SECONDS = 2.0
+#: The wait above counts from :data:`~bot.telemetry.metrics.RECEIVED_AT`, as Slack's 3 s
+#: do; without it (Socket Mode), from the listener's start.
+#: Subtypes are edits, deletions, joins, bot posts, ...: never a question to answer.
+_CHANNEL_TYPES = ("channel", "group", "mpim")
+
+
+def _request_kind(body: dict[str, Any]) -> str:
+    if "command" in body:
+        return "command"
+    kind = body.get("type")
+    return {"event_callback": "event", "block_actions": "action"}.get(str(kind), "other")
+
+
+def _str(mapping: Any, *path: str) -> str:
+    """``mapping[path[0]][path[1]]...`` if every step is a mapping and the end a string, else "".
+
+    Slack's payloads are trusted only once signed, and even then a field may be
+    missing or of another type (a payload shape Slack adds, a hand-made request);
+    a listener must not fail on that after it has acknowledged.
+    """
+    for key in path:
+        mapping = mapping.get(key) if isinstance(mapping, dict) else None
+    return mapping if isinstance(mapping, str) else ""
+
+
+def _message_fields(event: dict[str, Any], body: dict[str, Any]) -> dict[str, Any] | None:
+    """What :class:`Conversation` needs to know of a message event; None if it lacks some."""
+    channel, ts = _str(event, "channel"), _str(event, "ts")
+    if not channel or not ts:
+        return None
+    return {
+        "text": _str(event, "text"),
+        "team": _str(body, "team_id"),
+        "channel": channel,
+        "ts": ts,
+        "event_id": _str(body, "event_id") or None,
+    }
+
+
+async def _post(client: AsyncWebClient, outcome: Outcome, channel: str, thread: str | None) -> None:
+    """chat.postMessage, counting the reply, or the error once retries are spent."""
+    try:
+        # Exactly once, even when the connection drops mid-call (see slack_client).
+        await post_message_once(
+            client,
+            channel=channel,
+            thread_ts=thread,
+            unfurl_links=False,
+            **outcome.reply.as_kwargs(),
+        )
+    except SlackApiError as exc:
+        SLACK_API_ERRORS.labels(method="chat.postMessage").inc()
+        log.error("chat.postMessage failed: %s", exc.response.get("error"))
+        return
+    except Exception as exc:  # connection errors and timeouts, once retries are spent
+        SLACK_API_ERRORS.labels(method="chat.postMessage").inc()
+        log.error("chat.postMessage failed: %r", exc)
+        return
+    REPLIES.labels(kind=outcome.kind).inc()
+
+
+async def _respond(url: str | None, outcome: Outcome, **options: Any) -> None:
+    """Post to a response_url (ephemeral unless ``response_type`` says otherwise)."""
+    if not url:
+        return
+    payload = {"response_type": "ephemeral", **options, **outcome.reply.as_kwargs()}
+    try:
+        status = await post_to_response_url(url, payload)
+    except Exception as exc:  # connection errors and timeouts, once retries are spent
+        SLACK_API_ERRORS.labels(method="response_url").inc()
+        log.error("response_url post failed: %r", exc)
+        return
+    if status >= 400:
+        SLACK_API_ERRORS.labels(method="response_url").inc()
+        log.error("response_url post failed with HTTP %s", status)
+        return
+    REPLIES.labels(kind=outcome.kind).inc()
+
+
+_FAILURE = Outcome(render.notice("failure"), "error")
+
+
+def _outcome(work: asyncio.Future[Outcome]) -> Outcome:
+    """The finished decision, or the failure notice (logged) if it raised."""
+    try:
+        return work.result()
+    except Exception:
+        log.exception("slash command failed")
+        return _FAILURE
+
+
+def register(app: AsyncApp, conversation: Conversation) -> None:
+    """Attach every listener to ``app``."""
+
+    @app.middleware
+    async def count_requests(body: dict[str, Any], next: Any) -> Any:
+        REQUESTS.labels(kind=_request_kind(body)).inc()
+        # Listener tasks and worker threads copy this context: their logs carry the event id.
+        with event_context(_str(body, "event_id") or None):
+            return await next()
+
+    @app.command(re.compile(r"^/"))  # the app's one command, whatever name it was installed as
+    async def on_command(ack: AsyncAck, command: dict[str, Any], context: AsyncBoltContext) -> None:
+        received = context.get(RECEIVED_AT)
+        waited = time.monotonic() - received if isinstance(received, float) else 0.0
+        with timed("command"):
+            # In a worker thread: the store may be Redis, and the event loop serves
+            # every other request meanwhile.
+            work = asyncio.ensure_future(
+                asyncio.to_thread(
+                    conversation.command,
+                    text=command.get("text", ""),
+                    command=command.get("command", "/errcode"),
+                    team=command.get("team_id", ""),
+                    channel=command.get("channel_id", ""),
+                    user=command.get("user_id", ""),
+                )
+            )
+            done, _ = await asyncio.wait({work}, timeout=max(0.0, ANSWER_IN_ACK_SECONDS - waited))
+            if done:
+                # The answer is the ack's body: exactly once, no Web API call at all.
+                outcome = _outcome(work)
+                await ack(response_type="ephemeral", **outcome.reply.as_kwargs())
+                REPLIES.labels(kind=outcome.kind).inc()
+                return
+            # Too slow for the ack: acknowledge now, answer on the response_url when ready.
+            await ack()
+            log.warning(
+                "slash command not decided within %.1f s; answering on the response_url",
+                ANSWER_IN_ACK_SECONDS,
+            )
+            await asyncio.wait({work})
+            await _respond(command.get("response_url"), _outcome(work))
+
+    @app.action(render.SHARE_ACTION)
+    async def on_share(ack: AsyncAck, body: dict[str, Any], action: dict[str, Any]) -> None:
+        await ack()
+        with timed("share"):
+            outcome = await asyncio.to_thread(
+                conversation.shared, _str(action, "value"), _str(body, "user", "id")
+            )
+            url = _str(body, "response_url")
+            if outcome.kind != "share":
+                await _respond(url, outcome, replace_original=False)
+                return
+            await _respond(url, outcome, response_type="in_channel", replace_original=False)
+            if url:  # the ephemeral original has done its job once the answer is public
+                await post_to_response_url(url, {"delete_original": True})
+
+    @app.action(render.REMOVE_ACTION)
+    async def on_remove(
+        ack: AsyncAck, body: dict[str, Any], action: dict[str, Any], client: AsyncWebClient
+    ) -> None:
+        await ack()
+        with timed("remove"):
+            # Only the author of the message the bot explained may remove the explanation.
+            clicker = _str(body, "user", "id")
+            if not clicker or clicker != _str(action, "value"):
+                denied = Outcome(render.notice("remove_denied"), "notice")
+                await _respond(_str(body, "response_url"), denied, replace_original=False)
+                return
+            channel, ts = _str(body, "channel", "id"), _str(body, "message", "ts")
+            if not channel or not ts:
+                return  # not a click on a message the bot posted: nothing to delete
+            try:
+                await client.chat_delete(channel=channel, ts=ts)
+            except SlackApiError as exc:
+                SLACK_API_ERRORS.labels(method="chat.delete").inc()
+                log.error("chat.delete failed: %s", exc.response.get("error"))
+
+    @app.event("app_mention")
+    async def on_mention(
+        event: dict[str, Any], body: dict[str, Any], client: AsyncWebClient
+    ) -> None:
+        if event.get("subtype") or event.get("bot_id"):
+            return  # another bot mentioning us: answering could start two bots talking forever
+        with timed("mention"):
+            thread = _str(event, "thread_ts") or _str(event, "ts")
+            await _answer_question(event, body, client, thread)
+
+    @app.event("message")
+    async def on_message(
+        event: dict[str, Any],
+        body: dict[str, Any],
+        context: AsyncBoltContext,
+        client: AsyncWebClient,
+    ) -> None:
+        if event.get("subtype") or event.get("bot_id") or not _str(event, "user"):
+            return  # edits, deletions, joins, bots (ours or others): acknowledged, ignored
+        if event.get("channel_type") == "im":
+            with timed("dm"):
+                await _answer_question(event, body, client, _str(event, "thread_ts") or None)
+            return
+        if event.get("channel_type") not in _CHANNEL_TYPES:
+            return
+        fields = _message_fields(event, body)
+        if fields is None:
+            return
+        if context.bot_user_id and f"<@{context.bot_user_id}>" in fields["text"]:
+            return  # the app_mention event for this message answers it
+        thread = _str(event, "thread_ts") or None
+        with timed("auto_reply"):
+            outcome = await asyncio.to_thread(
+                conversation.channel_message, **fields, thread_ts=thread, user=event["user"]
+            )
+            if outcome is not None:  # always in the thread, never at the channel's top level
+                await _post(client, outcome, fields["channel"], thread or fields["ts"])
+
+    async def _answer_question(
+        event: dict[str, Any], body: dict[str, Any], client: AsyncWebClient, thread: str | None
+    ) -> None:
+        fields = _message_fields(event, body)
+        if fields is None:
+            return
+        try:
+            outcome = await asyncio.to_thread(conversation.question, **fields)
+        except Exception:
+            log.exception("answering a question failed")
+            outcome = _FAILURE
+        if outcome is not None:
+            await _post(client, outcome, fields["channel"], thread)
+
+    # Everything else Slack may send is acknowledged and dropped, never a 404.
+    @app.event(_ANY)
+    async def on_other_event() -> None:
+        return None
+
+    @app.action(_ANY)
+    async def on_other_action(ack: AsyncAck) -> None:
+        await ack()
+
+    @app.error
+    async def on_error(error: Exception, body: dict[str, Any]) -> None:
+        log.error("listener failed on a %s request: %r", _request_kind(body), error)

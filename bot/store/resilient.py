@@ -1,0 +1,247 @@
+"""A :class:`~bot.store.StateStore` that keeps answering when its Redis does not.
+
+:class:`ResilientStore` puts a per-process :class:`~bot.store.MemoryStore` behind
+a shared store (a :class:`~bot.store_redis.RedisStore`). While the shared store
+answers, every call goes to it, and the memory store mirrors what this process
+learns (claims taken, mutes read, counts), so that the first minutes of an outage
+still know about recent events. When it fails:
+
+* the call, and every call after it, is served from memory: the bot keeps answering;
+* one warning is logged for the whole outage, not one per message;
+* at most one call every ``retry_interval`` seconds tries the shared store again,
+  so a dead Redis is neither hammered nor allowed to stall every handler;
+* writes made meanwhile (claims with their remaining lifetime, mutes, counts) are
+  kept in a bounded journal and replayed once it answers, with one info line.
+
+Replicas cannot see each other's memory, so during an outage two replicas may
+both answer an event delivered to both; that is the price of not going silent.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections import deque
+from collections.abc import Callable
+from datetime import date
+from operator import methodcaller
+from typing import TypeVar
+
+from bot.store.protocol import MemoryStore, StateStore
+from bot.store.redis_store import StoreUnavailable
+
+__all__ = ["ResilientStore"]
+
+T = TypeVar("T")
+
+#: A write to redo on the shared store once it is back.
+_Replay = Callable[[StateStore], object]
+
+logger = logging.getLogger("errcode.store")
+
+
+class ResilientStore:
+    """The shared store while it answers, per-process memory while it does not.
+
+    :param primary: the shared store.
+    :param fallback: where state goes during an outage; a new MemoryStore if omitted.
+    :param retry_interval: seconds between attempts to reach a failed primary.
+    :param errors: what counts as the primary being unavailable; anything else is
+        a bug and propagates.
+    :param max_journal: writes kept for replay; the oldest are dropped beyond it.
+    :param clock: monotonic seconds, replaceable in tests.
+    """
+
+    def __init__(
+        self,
+        primary: StateStore,
+        fallback: MemoryStore | None = None,
+        *,
+        retry_interval: float = 5.0,
+        errors: tuple[type[BaseException], ...] = StoreUnavailable,
+        max_journal: int = 10_000,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self._primary = primary
+        self._memory = fallback if fallback is not None else MemoryStore(clock=clock)
+        self._retry_interval = retry_interval
+        self._errors = errors
+        self._clock = clock
+        self._lock = threading.Lock()
+        self._healthy = True
+        self._down_since = 0.0
+        self._next_probe = 0.0
+        self._journal: deque[_Replay] = deque(maxlen=max_journal)
+        self._dropped = 0
+
+    @property
+    def healthy(self) -> bool:
+        """False from the first failed call until the primary answers again."""
+        return self._healthy
+
+    @property
+    def primary(self) -> StateStore:
+        return self._primary
+
+    @property
+    def memory(self) -> MemoryStore:
+        return self._memory
+
+    # -- StateStore ---------------------------------------------------------
+
+    def claim(self, key: str, ttl_seconds: int) -> bool:
+        def shared(store: StateStore) -> bool:
+            won = store.claim(key, ttl_seconds)
+            # Taken here or by another replica, the key is taken: remember it, so a
+            # redelivery during a coming outage is still recognised. Redis alone
+            # decides now: memory's copy may outlive the Redis key a little, and
+            # letting it veto a win would stretch cooldowns.
+            self._memory.claim(key, ttl_seconds)
+            return won
+
+        deadline = self._clock() + ttl_seconds
+
+        def replay(store: StateStore) -> None:
+            remaining = int(deadline - self._clock())
+            if remaining > 0:
+                store.claim(key, remaining)
+
+        return self._run(shared, lambda memory: memory.claim(key, ttl_seconds), replay)
+
+    def set_muted(self, channel: str, muted: bool) -> None:
+        self._write(methodcaller("set_muted", channel, muted))
+
+    def is_muted(self, channel: str) -> bool:
+        def shared(store: StateStore) -> bool:
+            muted = store.is_muted(channel)
+            # Keep the last answer: during an outage a channel muted through another
+            # replica stays muted here.
+            self._memory.set_muted(channel, muted)
+            return muted
+
+        return self._run(shared, lambda memory: memory.is_muted(channel))
+
+    def record_lookup(self, team: str, key: str, day: date) -> None:
+        self._write(methodcaller("record_lookup", team, key, day))
+
+    def record_unknown(self, team: str, query: str, day: date) -> None:
+        self._write(methodcaller("record_unknown", team, query, day))
+
+    def top_lookups(self, team: str, days: list[date], limit: int) -> list[tuple[str, int]]:
+        return self._run(
+            lambda store: store.top_lookups(team, days, limit),
+            lambda memory: memory.top_lookups(team, days, limit),
+        )
+
+    def top_unknown(self, team: str, days: list[date], limit: int) -> list[tuple[str, int]]:
+        return self._run(
+            lambda store: store.top_unknown(team, days, limit),
+            lambda memory: memory.top_unknown(team, days, limit),
+        )
+
+    def teams(self) -> list[str]:
+        """The workspaces with usage counts (for ``errcode stats``)."""
+
+        def shared(store: StateStore) -> list[str]:
+            lister = getattr(store, "teams", None)
+            return list(lister()) if callable(lister) else self._memory.teams()
+
+        return self._run(shared, lambda memory: memory.teams())
+
+    # -- failover -----------------------------------------------------------
+
+    def _write(self, write: Callable[[StateStore], object]) -> None:
+        """A write to the shared store, mirrored in memory; journaled for replay if it fails."""
+
+        def shared(store: StateStore) -> None:
+            write(store)
+            # Memory keeps this process's view current for the next outage.
+            write(self._memory)
+
+        self._run(shared, write, write)
+
+    def _run(
+        self,
+        shared: Callable[[StateStore], T],
+        local: Callable[[MemoryStore], T],
+        replay: _Replay | None = None,
+    ) -> T:
+        if self._may_use_primary():
+            try:
+                if self._healthy:
+                    return shared(self._primary)
+                # Restore the outage's writes before this call reads or claims, so
+                # an event claimed meanwhile is not won again from Redis; the outage
+                # is over only once the call itself has succeeded too.
+                replayed, dropped = self._replay()
+                result = shared(self._primary)
+                self._came_back(replayed, dropped)
+                return result
+            except self._errors as exc:
+                self._went_down(exc)
+        if replay is not None:
+            with self._lock:
+                if len(self._journal) == self._journal.maxlen:
+                    self._dropped += 1
+                self._journal.append(replay)
+        return local(self._memory)
+
+    def _may_use_primary(self) -> bool:
+        with self._lock:
+            if self._healthy:
+                return True
+            now = self._clock()
+            if now < self._next_probe:
+                return False
+            # This caller probes; the others stay on memory until the next window,
+            # so an outage costs one slow call per interval, not one per message.
+            self._next_probe = now + self._retry_interval
+            return True
+
+    def _went_down(self, exc: BaseException) -> None:
+        with self._lock:
+            now = self._clock()
+            self._next_probe = now + self._retry_interval
+            if not self._healthy:
+                return
+            self._healthy = False
+            self._down_since = now
+        logger.warning(
+            "state store unavailable (%s: %s); using per-process memory, retrying every %gs",
+            type(exc).__name__,
+            exc,
+            self._retry_interval,
+        )
+
+    def _replay(self) -> tuple[int, int]:
+        """Redo the journal on the primary; how many writes were replayed and dropped.
+
+        Raises what the primary raises, keeping the writes not yet replayed.
+        """
+        with self._lock:
+            pending = list(self._journal)
+            self._journal.clear()
+            dropped, self._dropped = self._dropped, 0
+        for index, op in enumerate(pending):
+            try:
+                op(self._primary)
+            except self._errors:
+                with self._lock:
+                    self._journal.extendleft(reversed(pending[index:]))
+                    self._dropped += dropped
+                raise
+        return len(pending), dropped
+
+    def _came_back(self, replayed: int, dropped: int) -> None:
+        with self._lock:
+            if self._healthy:
+                return
+            self._healthy = True
+            outage = self._clock() - self._down_since
+        logger.info(
+            "state store back after %.1fs; replayed %d writes made meanwhile%s",
+            outage,
+            replayed,
+            f" ({dropped} older ones dropped)" if dropped else "",
+        )

@@ -1,0 +1,145 @@
+"""What people asked for: the most answered codes, and the codes the tables lack.
+
+Shared by ``/errcode stats`` in Slack and ``errcode stats`` on the command line:
+:func:`collect_stats` reads a :class:`~bot.store.StateStore`, :func:`stats_text`
+renders plain text that reads the same in a terminal and as a Slack fallback.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Protocol, runtime_checkable
+
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from bot.errors import ErrcodeError
+from bot.store.protocol import StateStore, days_back
+
+__all__ = ["Stats", "cli_stats", "collect_stats", "stats_text"]
+
+
+@dataclass(frozen=True, slots=True)
+class Stats:
+    """Usage over ``days`` days ending with ``today`` in one workspace."""
+
+    team: str
+    today: date
+    days: int
+    #: ``("bems:1027", 12)``: answered entries, most first.
+    top: list[tuple[str, int]] = field(default_factory=list)
+    #: ``("99999", 4)``: codes people asked for that no table has, most first.
+    unknown: list[tuple[str, int]] = field(default_factory=list)
+
+    @property
+    def since(self) -> date:
+        return days_back(self.today, self.days)[-1]
+
+
+def collect_stats(
+    store: StateStore, team: str, today: date, days: int = 7, limit: int = 10
+) -> Stats:
+    """Read the top ``limit`` lookups and unknown codes of the last ``days`` days."""
+    window = days_back(today, days)
+    return Stats(
+        team=team,
+        today=today,
+        days=days,
+        top=store.top_lookups(team, window, limit),
+        unknown=store.top_unknown(team, window, limit),
+    )
+
+
+def _rows(counts: list[tuple[str, int]], width: int) -> list[str]:
+    return [f"  {count:>{width}}  {name}" for name, count in counts]
+
+
+def stats_text(stats: Stats) -> str:
+    """Plain text, no markup: readable in a terminal and as a Slack ``text`` fallback."""
+    span = "today" if stats.days == 1 else f"the last {stats.days} days"
+    window = f"{stats.since.isoformat()} to {stats.today.isoformat()}"
+    if not stats.top and not stats.unknown:
+        return f"No codes were asked for in {span} ({window})."
+    # One column width for both lists, so the counts line up down the whole reply.
+    width = max(len(str(count)) for _, count in [*stats.top, *stats.unknown])
+    lines = [f"Most asked codes, {span} ({window}):"]
+    lines += _rows(stats.top, width) if stats.top else ["  none answered"]
+    lines.append("Unknown codes people asked for (candidates for the tables):")
+    lines += _rows(stats.unknown, width) if stats.unknown else ["  none"]
+    return "\n".join(lines)
+
+
+# -- command line ------------------------------------------------------------
+
+
+@runtime_checkable
+class _ListsTeams(Protocol):
+    def teams(self) -> list[str]: ...
+
+
+class _HasRedisUrl(Protocol):
+    @property
+    def redis_url(self) -> str | None: ...
+
+
+class _StoreSettings(BaseSettings):
+    # Only where the state lives: reading stats needs no Slack token, so the full
+    # Settings (which requires one) would refuse to load on an operator's laptop.
+    model_config = SettingsConfigDict(env_prefix="ERRCODE_", env_file=".env", extra="ignore")
+
+    redis_url: str | None = None
+
+
+def _open_store(source: StateStore | _HasRedisUrl | None) -> StateStore:
+    if isinstance(source, StateStore):
+        return source
+    url = ((source or _StoreSettings()).redis_url or "").strip()
+    if not url:
+        raise ErrcodeError(
+            "ERRCODE_REDIS_URL is not set: usage counts live in each bot process's "
+            "memory, out of reach of the command line; use /errcode stats in Slack"
+        )
+    from bot.store.redis_store import RedisStore, StoreUnavailable
+
+    # Straight to Redis, no fallback: an empty answer from a memory fallback would
+    # look like "nobody asked anything" when the truth is "Redis is unreachable".
+    store = RedisStore.from_url(url, timeout=3.0)
+    try:
+        store.ping()
+    except StoreUnavailable as exc:
+        raise ErrcodeError(f"cannot reach Redis ({type(exc).__name__})") from None
+    return store
+
+
+def cli_stats(
+    team: str | None = None,
+    days: int = 7,
+    *,
+    source: StateStore | _HasRedisUrl | None = None,
+    today: date | None = None,
+    limit: int = 10,
+) -> str:
+    """The text ``errcode stats`` prints.
+
+    :param team: the workspace id (``T0123``); every workspace with counts when None.
+    :param days: how many days back, today included.
+    :param source: a store, or settings carrying ``redis_url``; by default the
+        ``ERRCODE_REDIS_URL`` of the environment or ``.env``.
+    :param today: the last day of the window; the local date by default.
+    :raises ErrcodeError: when no Redis is configured or it cannot be reached.
+    """
+    store = _open_store(source)
+    day = today or date.today()
+    if team is not None:
+        teams = [team]
+    elif isinstance(store, _ListsTeams):
+        teams = store.teams()
+    else:
+        raise ErrcodeError("this store cannot list workspaces: pass --team")
+    if not teams:
+        return "No usage has been recorded yet."
+    sections = []
+    for name in teams:
+        text = stats_text(collect_stats(store, name, day, days, limit))
+        sections.append(text if len(teams) == 1 else f"Workspace {name}\n{text}")
+    return "\n\n".join(sections)

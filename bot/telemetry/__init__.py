@@ -1,0 +1,3 @@
+"""Observability: structured logs and Prometheus metrics. May import: the standard library,
+``prometheus_client``.
+"""
