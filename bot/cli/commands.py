@@ -10,11 +10,14 @@ import json
 import sys
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from bot.errors import ErrcodeError, UsageError
+
+if TYPE_CHECKING:
+    from bot.knowledge import KnowledgeBase
 
 __all__ = ["app", "main"]
 
@@ -33,7 +36,7 @@ class ScanMode(StrEnum):
     direct = "direct"
 
 
-def _kb():
+def _kb() -> KnowledgeBase:
     from bot.knowledge.loader import load_knowledge
 
     return load_knowledge()

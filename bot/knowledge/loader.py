@@ -104,9 +104,9 @@ def _load_file(path: Path, problems: list[Problem]) -> ProductTable | None:
             return cached
         raw = yaml.load(data.decode("utf-8"), Loader=_Loader)
     except UnicodeDecodeError as exc:
-        line = exc.object[: exc.start].count(b"\n") + 1
+        line_no = exc.object[: exc.start].count(b"\n") + 1
         byte = exc.object[exc.start]
-        problems.append(Problem(name, "file", f"is not UTF-8: byte 0x{byte:02x} on line {line}"))
+        problems.append(Problem(name, "file", f"is not UTF-8: byte 0x{byte:02x} on line {line_no}"))
         return None
     except OSError as exc:
         problems.append(Problem(name, "file", f"cannot be read: {exc}"))
@@ -119,8 +119,8 @@ def _load_file(path: Path, problems: list[Problem]) -> ProductTable | None:
         return None
     if not isinstance(raw, dict):
         # An empty file loads as None: say so, rather than name a type the author never wrote.
-        found = "it is empty" if raw is None else f"not a {type(raw).__name__}"
-        reason = f"must be a mapping with 'product' and 'entries' ({found})"
+        kind = "it is empty" if raw is None else f"not a {type(raw).__name__}"
+        reason = f"must be a mapping with 'product' and 'entries' ({kind})"
         problems.append(Problem(name, "file", reason))
         return None
     duplicates = _duplicate_codes(name, raw.get("entries"))

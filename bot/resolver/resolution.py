@@ -150,7 +150,8 @@ def _text_codes(
             window = text[words[i][0] : words[j - 1][1]]
             exact = kb.by_text_code(window)
             if exact:
-                hit = (window, [(e, kind, 100.0) for e, kind in exact], None, j)
+                no_correction: str | None = None
+                hit = (window, [(e, kind, 100.0) for e, kind in exact], no_correction, j)
                 break
         if hit is None:
             for j in range(min(len(words), i + _MAX_WORDS), i + 1, -1):

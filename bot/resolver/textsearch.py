@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
-import snowballstemmer
+import snowballstemmer  # type: ignore[import-untyped]  # the package ships no stubs
 
 from bot.knowledge.base import Entry
 from bot.resolver.thesaurus import PHRASES, STOP_WORDS, SYNONYMS
@@ -32,7 +32,8 @@ _STEMMER = snowballstemmer.stemmer("english")
 @lru_cache(maxsize=65536)
 def _stem(word: str) -> str:
     # Snowball folds "depends"/"dependency" and "joining"/"joined" onto one stem.
-    return _STEMMER.stemWord(word)
+    stem: str = _STEMMER.stemWord(word)
+    return stem
 
 
 def terms(text: str) -> list[str]:

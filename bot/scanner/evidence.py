@@ -21,6 +21,7 @@ from enum import Enum
 
 from bot.scanner import words as vocab
 from bot.scanner.tables import column_of
+from bot.text.grammar import words_of
 
 __all__ = ["Evidence", "Verdict", "assess"]
 
@@ -76,11 +77,11 @@ _SENTENCE_END = re.compile(r"[.!?](?:\s|$)")
 #: How many list rows above a number are read to find the heading of the list.
 MAX_TABLE_ROWS = 20
 _ROW_START = re.compile(r"[ \t\-*•`>]*-?\d", re.ASCII)
-_TRANSPARENT = vocab.of("( ) [ ] { } ` * _ ~ \" ' -> => > - | ==")
-_FORMAT = vocab.of("` * _ ~ \" ' ( [ {")
+_TRANSPARENT = words_of("( ) [ ] { } ` * _ ~ \" ' -> => > - | ==")
+_FORMAT = words_of("` * _ ~ \" ' ( [ {")
 _SEPARATORS = frozenset(("=", "==", "===", ":"))
 #: Words that ask about the number right after them even without a "?" ("whats 416").
-_ASKING = vocab.of("what's whats what’s explain")
+_ASKING = words_of("what's whats what’s explain")
 
 
 def _is_word(token: str) -> bool:

@@ -64,7 +64,8 @@ _GET_ROUTES: dict[str, Callable[[], tuple[bytes, str]]] = {
 def _signature_headers_present(scope: Scope) -> bool:
     headers = dict(scope.get("headers") or [])
     timestamp = headers.get(b"x-slack-request-timestamp", b"")
-    return timestamp.isdigit() and headers.get(b"x-slack-signature", b"").startswith(b"v0=")
+    signature: bytes = headers.get(b"x-slack-signature", b"")
+    return timestamp.isdigit() and signature.startswith(b"v0=")
 
 
 class _Rejected(Exception):
