@@ -42,7 +42,9 @@ def _kb() -> KnowledgeBase:
     return load_knowledge()
 
 
-@app.command()
+# "-32601" is a code, not an option: options Click does not know reach the query, and
+# lookup refuses those that are not numbers.
+@app.command(context_settings={"ignore_unknown_options": True})
 def lookup(
     query: Annotated[
         list[str], typer.Argument(help="Codes or words, e.g. 1027, 'bems 11001', 'wrong server'.")
@@ -50,6 +52,9 @@ def lookup(
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
 ) -> None:
     """Explain the codes a query names (exit 1 when nothing is found)."""
+    unknown = [word for word in query if word.startswith("-") and not word[1:2].isdigit()]
+    if unknown:
+        raise UsageError(f"no such option: {unknown[0][:40]} (see errcode lookup --help)")
     text = " ".join(query).strip()
     if not text:
         raise UsageError("lookup needs a query, e.g. errcode lookup 1027")
@@ -69,7 +74,10 @@ def lookup(
 @app.command()
 def scan(
     file: Annotated[
-        Path | None, typer.Argument(help="JSON lines with a 'text' field; stdin when omitted.")
+        Path | None,
+        typer.Argument(
+            help="JSON lines: 'text', optional 'channel_product'; - or none: stdin."
+        ),
     ] = None,
     mode: Annotated[
         ScanMode, typer.Option(help="channel: auto-reply rules; direct: each text is a query.")
@@ -79,7 +87,7 @@ def scan(
     from bot.cli.scan import run_scan
 
     kb = _kb()
-    if file is None:
+    if file is None or str(file) == "-":
         run_scan(sys.stdin, sys.stdout, mode.value, kb)
         return
     try:

@@ -57,10 +57,15 @@ def answer_line(line: str, mode: ScanMode, kb: KnowledgeBase) -> dict[str, Any]:
         return {"error": f'"text" field {reason}'}
     if mode == "direct":
         return {"matches": _direct_matches(text, kb)}
-    return {"matches": _channel_matches(text, kb)}
+    product = event.get("channel_product")
+    if product is not None and product not in kb.products:
+        return {"error": f'"channel_product" names no known product ({str(product)[:40]!r})'}
+    return {"matches": _channel_matches(text, kb, product)}
 
 
-def _channel_matches(text: str, kb: KnowledgeBase) -> list[dict[str, Any]]:
+def _channel_matches(
+    text: str, kb: KnowledgeBase, channel_product: str | None = None
+) -> list[dict[str, Any]]:
     return [
         {
             "product": m.product.id,
@@ -68,7 +73,7 @@ def _channel_matches(text: str, kb: KnowledgeBase) -> list[dict[str, Any]]:
             "text_code": m.entry.text_code,
             "span": list(mention.span),
         }
-        for mention in scan(text, kb)
+        for mention in scan(text, kb, channel_product=channel_product)
         for m in mention.matches
     ]
 

@@ -84,10 +84,14 @@ class _Number:
     code: str  # table form
 
 
-def scan(text: str, kb: KnowledgeBase) -> list[Mention]:
+def scan(text: str, kb: KnowledgeBase, channel_product: str | None = None) -> list[Mention]:
     """The code mentions in one channel message, in order of position.
 
     Success codes are left out, and each entry is named by one mention at most.
+
+    :param channel_product: the product the channel is set to, if any. It counts as a
+        product named in the message only where the message names none, and it never
+        hides a code: a number only the other product has still answers from that one.
     """
     # Most channel messages hold no underscore and no number the tables know: two scans
     # in C turn them away before anything is parsed.
@@ -99,7 +103,18 @@ def scan(text: str, kb: KnowledgeBase) -> list[Mention]:
     if has_snake:
         found.extend(_text_codes(view, kb))
     found.extend(_numbers(view, kb))
-    return _assemble(found)
+    mentions = _assemble(found)
+    if channel_product is None or not mentions or kb.find_products(view.masked):
+        return mentions
+    return [_prefer(m, channel_product) for m in mentions]
+
+
+def _prefer(mention: Mention, product: str) -> Mention:
+    """Narrow a mention that several products share to ``product``, when it is among them."""
+    kept = tuple(m for m in mention.matches if m.product.id == product)
+    if not kept or len(kept) == len(mention.matches):
+        return mention
+    return Mention(span=mention.span, matches=kept, reason=mention.reason)
 
 
 # -- text codes -----------------------------------------------------------------------

@@ -29,8 +29,6 @@ __all__ = [
 ]
 
 
-
-
 #: Nouns that name codes; also the last part of keys such as errorCode, error_code.
 CODE_WORDS = of(
     "error errors err errno code codes status statuscode errorcode errcode rc retcode "

@@ -114,3 +114,16 @@ def test_broken_extra_knowledge_dir_is_a_clear_error(tmp_path: Path) -> None:
     )
     assert result.returncode == 1
     assert "x.yaml: file: is not valid YAML" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_a_negative_code_is_a_query_not_an_option(runner: CliRunner) -> None:
+    result = runner.invoke(app, ["lookup", "--json", "-32601"])
+    assert result.exit_code == 0, result.output
+    assert [m["code"] for m in json.loads(result.output)["matches"]] == ["-32601"]
+
+
+def test_scan_reads_standard_input_given_as_a_dash(runner: CliRunner) -> None:
+    line = json.dumps({"text": "error 11001", "channel_product": "bems"})
+    result = runner.invoke(app, ["scan", "--mode", "channel", "-"], input=line + "\n")
+    assert result.exit_code == 0, result.output
+    assert [m["product"] for m in json.loads(result.output)["matches"]] == ["bems"]

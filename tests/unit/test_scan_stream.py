@@ -99,3 +99,13 @@ def test_unicode_is_kept(kb: KnowledgeBase) -> None:
 def test_unknown_mode_is_refused(kb: KnowledgeBase) -> None:
     with pytest.raises(ValueError, match="mode"):
         run_scan([], io.StringIO(), "thread", kb)  # type: ignore[arg-type]
+
+
+def test_channel_mode_reads_the_channel_product(kb: KnowledgeBase) -> None:
+    lines = [
+        json.dumps({"text": "error 11001", "channel_product": "commsease"}),
+        json.dumps({"text": "error 11001", "channel_product": "acme"}),
+    ]
+    answers = run(lines, "channel", kb)
+    assert [m["product"] for m in answers[0]["matches"]] == ["commsease"]
+    assert "channel_product" in answers[1]["error"]

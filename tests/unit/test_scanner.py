@@ -433,3 +433,23 @@ def test_unclosed_code_is_text() -> None:
     view = parse("```never closed `1027` here")
     assert view.blocks == ()
     assert [view.text[a:b] for a, b in view.inline_code] == ["1027"]
+
+
+@pytest.mark.parametrize(
+    ("text", "channel_product", "expected"),
+    [
+        # Rule 5: the channel's product picks it for a number both products have...
+        ("error 11001 again", "bems", ["bems:11001"]),
+        ("error 11001 again", "commsease", ["commsease:11001"]),
+        ("error 11001 again", None, ["bems:11001", "commsease:11001"]),
+        # ...only where the message names no product itself...
+        ("NIM error 11001", "bems", ["commsease:11001"]),
+        # ...and it never hides a code only the other product has.
+        ("error 1027 again", "commsease", ["bems:1027"]),
+    ],
+)
+def test_the_channel_product_counts_where_the_message_names_none(
+    text: str, channel_product: str | None, expected: list[str], kb: KnowledgeBase
+) -> None:
+    got = [m.key for mention in scan(text, kb, channel_product) for m in mention.matches]
+    assert sorted(got) == expected
