@@ -75,9 +75,7 @@ def lookup(
 def scan(
     file: Annotated[
         Path | None,
-        typer.Argument(
-            help="JSON lines: 'text', optional 'channel_product'; - or none: stdin."
-        ),
+        typer.Argument(help="JSON lines: 'text', optional 'channel_product'; - or none: stdin."),
     ] = None,
     mode: Annotated[
         ScanMode, typer.Option(help="channel: auto-reply rules; direct: each text is a query.")

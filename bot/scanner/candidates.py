@@ -25,6 +25,7 @@ from dataclasses import dataclass
 
 from bot.knowledge.base import Entry, KnowledgeBase
 from bot.models import Match, MatchKind, Mention, Severity
+from bot.scanner import words
 from bot.scanner.evidence import Evidence, Verdict, assess
 from bot.text.slack import SlackText, parse
 
@@ -103,10 +104,43 @@ def scan(text: str, kb: KnowledgeBase, channel_product: str | None = None) -> li
     if has_snake:
         found.extend(_text_codes(view, kb))
     found.extend(_numbers(view, kb))
-    mentions = _assemble(found)
-    if channel_product is None or not mentions or kb.find_products(view.masked):
+    named = {pid for _, _, pid in kb.find_products(view.masked)}
+    mentions = _untied_generics_dropped(_assemble(found), view.masked, named, channel_product)
+    if channel_product is None or not mentions or named:
         return mentions
     return [_prefer(m, channel_product) for m in mentions]
+
+
+def _generic(product: str, code: str) -> bool:
+    bounds = words.GENERIC_CODES.get(product)
+    if bounds is None or not code.lstrip("-").isdigit():
+        return False
+    return bounds[0] <= int(code) <= bounds[1]
+
+
+def _tied(product: str, masked: str) -> bool:
+    """Does the message name ``product`` by its vocabulary or names (RULES rule 5)?"""
+    return any(re.search(p, masked) for p in words.PRODUCT_VOCABULARY.get(product, ()))
+
+
+def _untied_generics_dropped(
+    mentions: list[Mention], masked: str, named: set[str], channel_product: str | None
+) -> list[Mention]:
+    """Rule 5b: a generic number (HTTP-like, JSON-RPC) counts only when tied to its product."""
+    out: list[Mention] = []
+    for mention in mentions:
+        kept = tuple(
+            m
+            for m in mention.matches
+            if m.kind is not MatchKind.EXACT
+            or not _generic(m.product.id, m.entry.code)
+            or m.product.id == channel_product
+            or m.product.id in named
+            or _tied(m.product.id, masked)
+        )
+        if kept:
+            out.append(Mention(span=mention.span, matches=kept, reason=mention.reason))
+    return out
 
 
 def _prefer(mention: Mention, product: str) -> Mention:

@@ -21,7 +21,7 @@ from enum import Enum
 
 from bot.scanner import words as vocab
 from bot.scanner.tables import column_of
-from bot.text.grammar import words_of
+from bot.text.grammar import is_cjk, words_of, zh_quantity
 
 __all__ = ["Evidence", "Verdict", "assess"]
 
@@ -231,6 +231,29 @@ def _table_row(masked: str, start: int, line_start: int) -> bool:
     return False
 
 
+_ZH_GAP = " \t:：=＝\"'“”`（("
+_ZH_BEFORE_MAX = max(len(w) for w in vocab.ZH_CODE_BEFORE)
+_ZH_AFTER_MAX = max(len(w) for w in vocab.ZH_CODE_AFTER)
+
+
+def _zh_context(masked: str, start: int, end: int, line_start: int) -> bool:
+    """A Chinese word that names or reports a code, glued to the number or a space away:
+    "返回302", "报 408", "错误码：811", "416错误", "1019是什么", "请求超时(408)"."""
+    lo = max(line_start, start - _ZH_BEFORE_MAX - 4)
+    before = masked[lo:start].rstrip(_ZH_GAP)
+    if before and is_cjk(before[-1]) and any(before.endswith(w) for w in vocab.ZH_CODE_BEFORE):
+        return True
+    after = masked[end : end + _ZH_AFTER_MAX + 3].lstrip(" \t)）")
+    if any(after.startswith(w) for w in vocab.ZH_CODE_AFTER):
+        return True
+    # A reason phrase in Chinese with the code in brackets after it: "请求超时(408)".
+    opener = masked[start - 1 : start]
+    closer = masked[end : end + 1]
+    return (
+        opener in ("(", "（") and closer in (")", "）") and start >= 2 and is_cjk(masked[start - 2])
+    )
+
+
 def assess(
     masked: str,
     start: int,
@@ -248,9 +271,13 @@ def assess(
     :param formatted: the number is alone in ```inline code```.
     :param product_words: the first words of the product names, lower case ("nim").
     """
+    if zh_quantity(masked, start, end):
+        return _VETO  # "500人", "3次", "第2次": rule 9
     before = _walk_back(masked, start, line_start, product_words)
     if before.verdict is Verdict.VETO:
         return _VETO
+    if _zh_context(masked, start, end, line_start):
+        return Evidence(Verdict.STRONG, "context word")
     column = column_of(masked, start, line_start)
     if column == "quantity":
         return _VETO  # under "count", "ms", "id": a measurement, whatever is near it

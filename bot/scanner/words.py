@@ -92,3 +92,35 @@ QUESTION_WORDS = of("what what's whats what’s wtf wth explain about meaning kn
 SAYS = of("says said shows showed showing show")
 #: Subjects that make SAYS report a code.
 SPEAKERS = of("app client log logs console sdk server api service backend proxy gateway")
+#: Chinese words before a number that name or report a code (RULES rule 9): "返回302",
+#: "报408", "错误码：811", "状态码 500". Matched as the end of the Chinese run before it.
+ZH_CODE_BEFORE = of(
+    "错误码 错误代码 错误 报错 报 返回 返回码 返回值 状态码 失败 异常 码 code 提示 出现 "
+    "报了 返回了 错误号 错误编号 结果码 响应码 回调 抛出 抛 得到 收到 遇到 出错 一直报 "
+    "一直返回 又报 还是报"
+)
+#: Chinese words after a number that name it a code: "416错误", "801 报错".
+ZH_CODE_AFTER = of("错误 报错 错误码 状态码 异常 失败 是什么 什么意思 啥意思 怎么办 怎么回事")
+#: Product vocabulary (RULES rule 5): words that name a product without its name. Each
+#: is a regular expression, matched case-sensitively as written.
+PRODUCT_VOCABULARY: dict[str, tuple[str, ...]] = {
+    "commsease": (
+        r"(?<![A-Za-z0-9])(?:NIM|Nim)[A-Z_]",
+        r"(?<![A-Za-z0-9_])nim_[a-z]",
+        r"\b(?:RequestCallback|onFailed|onException|AuthService|MsgService|TeamService)\b",
+        r"\b(?:ChatRoomService|AbortableFuture|accid|appKey)\b",
+        r"/nimserver/",
+        r"\b[a-z]+/[a-zA-Z]+\.action\b",
+        r"云信|网易IM|(?i:\bnim\b)|(?i:\byunxin\b)|(?i:nim-)",
+    ),
+    "bems": (
+        r"(?i:\bconnect service\b)|\bLync\b|(?i:\bskype for business\b)|\bUCMA\b",
+        r"(?i:\bpersistent chat\b)|\bGood Dynamics\b|(?i:\bbems)|\bBlackBerry\b",
+    ),
+}
+#: Codes that are also other systems' standard codes (RULES rule 5b): in channel mode
+#: they count only when the message or the channel ties them to their product.
+GENERIC_CODES: dict[str, tuple[int, int]] = {
+    "commsease": (100, 599),
+    "bems": (-32700, -32600),
+}

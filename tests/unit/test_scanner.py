@@ -41,14 +41,14 @@ def check(text: str, expected: list[str], kb: KnowledgeBase) -> None:
         ("&gt; error 1028\nthat is the pool being full", ["bems:1028"]),
         ("HTTP 500 from the nim server api", ["commsease:500"]),
         # verbs: what something returned, gave, threw...
-        ("the sdk returned a 414", ["commsease:414"]),
-        ("login fails with error 302", ["commsease:302"]),
+        ("the NIM sdk returned a 414", ["commsease:414"]),
+        ("nim login fails with error 302", ["commsease:302"]),
         ("it failed with 1019 twice", ["bems:1019"]),
-        ("Got -32601 from the rpc", ["bems:-32601"]),
+        ("Got -32601 from the Connect service rpc", ["bems:-32601"]),
         ("team invite came back 809", ["commsease:809"]),
         ("anyone seen 1027 before?", ["bems:1027"]),
         # the context word after the number
-        ("500 errors on the history api since the deploy", ["commsease:500"]),
+        ("500 errors on the NIM history api since the deploy", ["commsease:500"]),
         ("getting 500s from nim since the deploy", ["commsease:500"]),
         ("404 Not Found from the nim server api", ["commsease:404"]),
         ("a 403 from nim when we call it", ["commsease:403"]),
@@ -65,13 +65,13 @@ def test_context_words(text: str, expected: list[str], kb: KnowledgeBase) -> Non
         # key=value, JSON, NSError, exceptions, SDK callbacks
         ('{"code": 806, "desc": "team not found"}', ["commsease:806"]),
         ('```resp={"errorCode":40117}```', ["bems:40117"]),
-        ("statusCode=500 on history", ["commsease:500"]),
+        ("statusCode=500 on NIMClient history", ["commsease:500"]),
         ("error_code=1026", ["bems:1026"]),
         ("rc=1017 after resume", ["bems:1017"]),
         ("errno=13002", ["commsease:13002"]),
         ("ErrorCode: 40103", ["bems:40103"]),
         ("NSError Domain=NIMLocalErrorDomain Code=408", ["commsease:408"]),
-        ("onError(415) in the chat room listener", ["commsease:415"]),
+        ("onError(415) in the 云信 chat room listener", ["commsease:415"]),
         ("callback onFailed: code 416", ["commsease:416"]),
         ("cb.onFailed(int code) -&gt; 13003", ["commsease:13003"]),
         ("onFailed: 802 when adding the member", ["commsease:802"]),
@@ -99,7 +99,7 @@ def test_structure(text: str, expected: list[str], kb: KnowledgeBase) -> None:
     [
         # code formatting: the number alone in inline code or a block
         ("`1024` on the batch call", ["bems:1024"]),
-        ("`-32602` again", ["bems:-32602"]),
+        ("`-32602` again from BEMS", ["bems:-32602"]),
         ("```1027```", ["bems:1027"]),
         ("`code: 1019`", ["bems:1019"]),
         ("`maxMembers: 500` in the team config", []),  # a config value
@@ -134,7 +134,10 @@ def test_formatting_and_questions(text: str, expected: list[str], kb: KnowledgeB
     [
         # lists: the items after a code word or a heading that names codes
         ("error 1027 and 1028 on the pool", ["bems:1027", "bems:1028"]),
-        ("codes 416, 417 and 419 in the log", ["commsease:416", "commsease:417", "commsease:419"]),
+        (
+            "codes 416, 417 and 419 in the nim log",
+            ["commsease:416", "commsease:417", "commsease:419"],
+        ),
         ("errors like 1027 and 1028", ["bems:1027", "bems:1028"]),
         ("error 1010, 1027", ["bems:1027"]),  # the list goes on past an unknown code
         ("got 2 errors: 1027 and 1028", ["bems:1027", "bems:1028"]),
@@ -180,9 +183,9 @@ def test_parallel_clauses(text: str, expected: list[str], kb: KnowledgeBase) -> 
     ("text", "expected"),
     [
         # the header of a number's column says what it is
-        ("```status  hits\n1028    3000\n404     12```", ["bems:1028", "commsease:404"]),
+        ("```status  hits\n1028    3000\n404     12```", ["bems:1028"]),
         ("tally ```errno   seen\n1017    1028```", ["bems:1017"]),
-        ("| api | rc | ms |\n|---|---|---|\n| login | 302 | 1027 |", ["commsease:302"]),
+        ("| nim api | rc | ms |\n|---|---|---|\n| login | 302 | 1027 |", ["commsease:302"]),
         ("| node | port |\n| bems01 | 4000 |", []),
         ("```pid    time_ms\n1027   404```", []),
         ("```host      errors\nbems01    1028```", []),  # a count of errors, by its header
@@ -400,7 +403,7 @@ def test_each_entry_once_in_order(kb: KnowledgeBase) -> None:
 
 
 def test_spans_and_reasons(kb: KnowledgeBase) -> None:
-    text = 'got `-32602`, then {"code": 1021}, what\'s 1023? and error 1024'
+    text = 'BEMS got `-32602`, then {"code": 1021}, what\'s 1023? and error 1024'
     found = {text[slice(*m.span)]: m.reason for m in scan(text, kb)}
     assert found == {
         "-32602": "code formatting",
@@ -453,3 +456,46 @@ def test_the_channel_product_counts_where_the_message_names_none(
 ) -> None:
     got = [m.key for mention in scan(text, kb, channel_product) for m in mention.matches]
     assert sorted(got) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "channel_product", "expected"),
+    [
+        # Rule 5b: HTTP-like and JSON-RPC numbers need a tie to their product...
+        ("nginx returned 404", None, []),
+        ("MCP error -32601: Method not found", None, []),
+        ("HTTP 500 from upstream", "bems", []),
+        # ...by its name, its vocabulary, or the channel's product.
+        ("NIM login fails with 302", None, ["commsease:302"]),
+        ("onFailed(code=408)", None, ["commsease:408"]),
+        ("-32601 from the Connect service", None, ["bems:-32601"]),
+        ("login fails with 302", "commsease", ["commsease:302"]),
+        # A code that is no one else's needs no tie.
+        ("error 1027 again", None, ["bems:1027"]),
+    ],
+)
+def test_generic_codes_need_a_tie_to_their_product(
+    text: str, channel_product: str | None, expected: list[str], kb: KnowledgeBase
+) -> None:
+    got = [m.key for mention in scan(text, kb, channel_product) for m in mention.matches]
+    assert sorted(got) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("云信登录一直返回 408", ["commsease:408"]),
+        ("建群的时候报801", ["commsease:801"]),
+        ("错误码：811，一次最多能@多少个账号", ["commsease:811"]),
+        ("13002错误又来了", ["commsease:13002"]),
+        ("网易云信请求超时(408)", ["commsease:408"]),
+        # Measure words and 第 make quantities (rule 9).
+        ("群里拉了801人，报错", []),
+        ("第1027次重试还是不行", []),
+        ("云信返回了3次", []),
+    ],
+)
+def test_chinese_context_words_and_measure_words(
+    text: str, expected: list[str], kb: KnowledgeBase
+) -> None:
+    check(text, expected, kb)
