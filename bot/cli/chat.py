@@ -17,7 +17,7 @@ from bot.knowledge.base import KnowledgeBase
 from bot.settings import Settings
 from bot.slack.conversation import Conversation
 from bot.store.protocol import MemoryStore
-from bot.text.mrkdwn import unescape
+from bot.text.slack import unescape
 
 __all__ = ["main", "run"]
 

@@ -18,17 +18,14 @@ from functools import lru_cache
 from bot.knowledge.base import Entry, KnowledgeBase, canonical_number, normalize_text_code
 from bot.models import Correction, Match, MatchKind, Resolution, Suggestion
 from bot.resolver.textsearch import TextIndex
-from bot.text.mrkdwn import plain_text
+from bot.text.grammar import IDENTIFIER, NUMBER, Shape, number_shape, zh_quantity
+from bot.text.slack import plain_text
 
 __all__ = ["resolve"]
 
-# A number on its own: not inside an identifier ("ORA-12154", "v10000", "u_40102") or a
-# dotted version ("4.0.1"). A sign counts only where no word precedes it.
-_NUMBER = re.compile(
-    r"(?<![\w.])(?:0[xX](?P<hex>[0-9a-fA-F]{1,8})|(?P<dec>(?<![\w\-+])[+-]?\d{1,12}))(?![\w.]\w|\w)"
-)
-# A word written as an identifier with underscores: a text code, known or not.
-_IDENTIFIER = re.compile(r"(?<![\w-])[A-Za-z][A-Za-z0-9]*(?:_[A-Za-z0-9]+)+(?![\w-])")
+# A question names every number it holds, unless the number is part of something else
+# ("ORA-12154", "4.0.1", "10:05") or a Chinese quantity ("500 人").
+_PART_OF_SOMETHING: frozenset[Shape] = frozenset(("decimal", "file", "joined", "time"))
 # Words that can make up a text code, with the separators allowed between them.
 _WORD = re.compile(r"[A-Za-z][A-Za-z0-9]*|[0-9]+")
 _GLUE = re.compile(r"^[\s_\-]+$")
@@ -92,7 +89,7 @@ def resolve(query: str, kb: KnowledgeBase) -> Resolution:
     # No code matched: the words may still describe one ("name longer than 256 characters":
     # the 256 is part of 40106's description). Identifiers nobody knows are no description
     # ("X_WRONG_SERVER" is not 1027).
-    spans = [m.span() for m in _IDENTIFIER.finditer(masked)]
+    spans = [m.span("id") for m in IDENTIFIER.finditer(masked)]
     described = _describe(query, _mask(masked, spans), kb, named)
     if described.found or not unknown:
         return described
@@ -111,8 +108,8 @@ def _unknown_identifiers(
     known |= {normalize_text_code(a) for m in matches for a in m.entry.aliases}
     known |= {normalize_text_code(c.original) for c in corrections}
     out = []
-    for m in _IDENTIFIER.finditer(text):
-        name = normalize_text_code(m.group(0))
+    for m in IDENTIFIER.finditer(text):
+        name = normalize_text_code(m.group("id"))
         if name not in known:
             out.append(name[:40])
     return out
@@ -127,8 +124,11 @@ def _mask(text: str, spans: list[tuple[int, int]]) -> str:
 
 def _numbers(text: str) -> list[tuple[int, int, str]]:
     out: list[tuple[int, int, str]] = []
-    for m in _NUMBER.finditer(text):
-        code = str(int(m.group("hex"), 16)) if m.group("hex") else canonical_number(m.group("dec"))
+    for m in NUMBER.finditer(text):
+        if number_shape(text, m) in _PART_OF_SOMETHING or zh_quantity(text, m.start(), m.end()):
+            continue
+        hex_digits = m.group("hex")
+        code = str(int(hex_digits, 16)) if hex_digits else canonical_number(m.group(0))
         if code is not None:
             out.append((m.start(), m.end(), code))
     return out

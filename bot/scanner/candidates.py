@@ -27,30 +27,12 @@ from bot.knowledge.base import Entry, KnowledgeBase
 from bot.models import Match, MatchKind, Mention, Severity
 from bot.scanner import words
 from bot.scanner.evidence import Evidence, Verdict, assess
+from bot.text.grammar import IDENTIFIER, NUMBER, number_shape
 from bot.text.slack import SlackText, parse
 
 __all__ = ["scan"]
 
-# An identifier holding at least one underscore; possessive so a failed match never
-# backtracks, and anchored on non-identifier characters so only whole ones match.
-# Italic markers around it ("_WRONG_SERVER_") are not part of it.
-_IDENTIFIER = re.compile(
-    r"(?<![A-Za-z0-9_])_*+(?P<id>[A-Za-z][A-Za-z0-9]*+(?:_++[A-Za-z0-9]++)++)_*+(?![A-Za-z0-9_])",
-    re.ASCII,
-)
-_DIGITS = re.compile(r"\d+", re.ASCII)
-# A number standing on its own. Refused here, in one pass: parts of identifiers and
-# hex ("JIRA-1027", "u_40102", "v10000", "0x1027"), of versions, times, dates, IPs and
-# grouped figures ("4.0.1", "10:05", "2025-04-03", "10,000"), money, tickets, paths and
-# phone numbers ("$500", "#1027", "/1027", "+1", "555-1028"), zero-padded ids, sizes
-# and percentages glued to it ("1024MB", "500%"), and compounds ("200-person"). A
-# plural "s" may follow ("500s"); an italic "_" may close it.
-_NUMBER = re.compile(
-    r"(?<![A-Za-z0-9.,#$€£¥/\\@+~^\-])(?<![A-Za-z0-9]_)(?<!\d:)"
-    r"-?(?!0\d)\d++"
-    r"(?![.,:/\\@\-]?\d|[.:/\\@\-][A-Za-z_]|[A-Za-rt-z%]|s[A-Za-z0-9_]|_[A-Za-z0-9])",
-    re.ASCII,
-)
+_DIGITS = re.compile(r"\d+", re.ASCII)  # a cheap first test only: see scan()
 # The end of a list item before a number: "error 1010, 1027", "40019 and 40003".
 # Whitespace alone is no list: in `" 503 1027` the second number is a byte count.
 _LIST_TAIL = re.compile(
@@ -156,7 +138,7 @@ def _prefer(mention: Mention, product: str) -> Mention:
 
 def _text_codes(view: SlackText, kb: KnowledgeBase) -> Iterator[_Found]:
     seen: dict[str, tuple[Match, ...]] = {}  # a log repeats its identifiers
-    for m in _IDENTIFIER.finditer(view.masked):
+    for m in IDENTIFIER.finditer(view.masked):
         token = m.group("id")
         key = token.upper()
         if key not in seen:
@@ -190,9 +172,11 @@ def _numbers(view: SlackText, kb: KnowledgeBase) -> Iterator[_Found]:
     done: set[str] = set()  # codes whose every entry is found: a log repeats its codes
     anchors: list[_Found] = []
     unsure: list[_Number] = []  # no evidence either way: a sibling of a code may still count
-    for m in _NUMBER.finditer(masked):
+    for m in NUMBER.finditer(masked):
         code = m.group(0)
         if code in done or code.lstrip("-") not in known or not kb.has_number(code):
+            continue
+        if number_shape(masked, m) is not None:
             continue
         number = _number(masked, m.start(), m.end())
         if number is None:
@@ -232,7 +216,7 @@ def _siblings(
     for the rest": the second number is a code of the same family (same product, same
     length, same leading digits) as a code taken nearby, in a clause joined to it.
     """
-    starts = [a.start for a in anchors]  # in text order: _NUMBER finds them left to right
+    starts = [a.start for a in anchors]  # in text order: NUMBER finds them left to right
     taken: set[str] = set()
     for number in unsure:
         if number.code in taken:
@@ -276,7 +260,7 @@ def _family(code: str) -> tuple[int, str]:
 
 
 def _number(masked: str, start: int, end: int) -> _Number | None:
-    """The number ``_NUMBER`` matched, unless what precedes a bracket makes it an index."""
+    """The number ``NUMBER`` matched, unless what precedes a bracket makes it an index."""
     if start >= 2 and masked[start - 1] == "[" and masked[start - 2].isalnum():
         return None  # a pid or an index: bems-connect[8812]
     return _Number(start, end, masked[start:end])
@@ -295,8 +279,10 @@ def _evidence(
     tail = _LIST_TAIL.search(masked, lo, number.start)
     if tail is None:
         return evidence
-    item = _NUMBER.match(masked, tail.start())
-    previous = item and _number(masked, item.start(), item.end())
+    item = NUMBER.match(masked, tail.start())
+    if item is None or number_shape(masked, item) is not None:
+        return evidence
+    previous = _number(masked, item.start(), item.end())
     if not previous:
         return evidence
     inherited = _evidence(masked, previous, formatted, words, depth + 1)

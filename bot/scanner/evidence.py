@@ -85,7 +85,7 @@ _ASKING = words_of("what's whats what’s explain")
 
 
 def _is_word(token: str) -> bool:
-    return token[:1].isalpha()
+    return token[:1].isascii() and token[:1].isalpha()  # a CJK character is no English word
 
 
 def _code_key(key: str) -> bool:

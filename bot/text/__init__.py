@@ -5,8 +5,18 @@ in English and Chinese alike. Everything that reads user text (the scanner, the 
 reads it through here. May import: the standard library and :mod:`bot.models`.
 """
 
-from bot.text.grammar import words_of
-from bot.text.mrkdwn import plain_text, unescape
-from bot.text.slack import SlackText, parse
+from bot.text.grammar import IDENTIFIER, NUMBER, Shape, number_shape, words_of, zh_quantity
+from bot.text.slack import SlackText, parse, plain_text, unescape
 
-__all__ = ["SlackText", "parse", "plain_text", "unescape", "words_of"]
+__all__ = [
+    "IDENTIFIER",
+    "NUMBER",
+    "Shape",
+    "SlackText",
+    "number_shape",
+    "parse",
+    "plain_text",
+    "unescape",
+    "words_of",
+    "zh_quantity",
+]

@@ -1,14 +1,112 @@
-"""The grammar of chat text: word lists, and (below) tokens, numbers and identifiers."""
+"""The grammar of chat text: what a number, an identifier and a Chinese quantity are.
+
+The scanner and the resolver read numbers and identifiers with these patterns and no
+others. Boundaries are ASCII: a CJK character is no letter, so "返回302" and "报408错误"
+hold the numbers 302 and 408, while "JIRA-1027", "u_40102" and "1024MB" hold none.
+
+A number's *shape* (:func:`number_shape`) names what its neighbouring characters make of
+it: a version, a time, money, a ticket, a path... Channel mode refuses every shape; a
+question (direct mode) refuses only the shapes that make it part of something else.
+"""
 
 from __future__ import annotations
 
+import re
+from typing import Literal
+
 __all__ = [
+    "IDENTIFIER",
+    "NUMBER",
     "ZH_MEASURE_WORDS",
     "ZH_ORDINAL_PREFIXES",
+    "Shape",
     "is_cjk",
+    "number_shape",
     "words_of",
     "zh_quantity",
 ]
+
+#: A number standing on its own: optional sign, then decimal digits or ``0x`` hex. Never
+#: the tail of a word or identifier ("v10000", "u_40102"), never glued to letters after
+#: it ("1024MB", "0x1027z"), though a plural "s" ("500s") and an italic "_" may close it.
+#: Possessive, so a refused number never backtracks into a shorter one.
+NUMBER = re.compile(
+    r"(?<![A-Za-z0-9])(?<![A-Za-z0-9]_)"
+    r"(?P<sign>[+-])?+"
+    r"(?:0[xX](?P<hex>[0-9A-Fa-f]{1,8}+)|(?P<dec>\d++))"
+    r"(?![A-Za-rt-z0-9]|s[A-Za-z0-9_]|_[A-Za-z0-9])",
+    re.ASCII,
+)
+#: A word written as an identifier, with at least one underscore (``WRONG_SERVER``,
+#: ``pc_room_not_exist``): a whole one only. Italic markers around it ("_WRONG_SERVER_")
+#: are not part of group ``id``.
+IDENTIFIER = re.compile(
+    r"(?<![A-Za-z0-9_])_*+(?P<id>[A-Za-z][A-Za-z0-9]*+(?:_++[A-Za-z0-9]++)++)_*+(?![A-Za-z0-9_])",
+    re.ASCII,
+)
+
+#: What a number's neighbours make of it, when they make it more than a number.
+Shape = Literal[
+    "money",  # $500, ¥416
+    "ticket",  # #1027
+    "path",  # /1027, 3/500, C:\\1027
+    "handle",  # @1027, 1027@host
+    "approx",  # ~500, ^2
+    "decimal",  # 4.0.1, 1027.5, .5
+    "grouped",  # 10,000
+    "time",  # 10:05:33
+    "joined",  # JIRA-1027, 555-1028, 2025-04-03, 200-person
+    "file",  # 404.html, 1027:foo
+    "percent",  # 500%
+    "phone",  # +1
+    "zero_padded",  # 0042
+    "hex",  # 0x403
+]
+
+_AFTER_SHAPES: dict[str, tuple[Shape, Shape | None]] = {
+    # the character after the digits: (shape before a digit, shape before anything else)
+    ".": ("decimal", "file"),
+    ",": ("grouped", None),  # "code=809,name=..." ends a value
+    ":": ("time", "file"),
+    "/": ("path", "path"),
+    "\\": ("path", "path"),
+    "@": ("handle", "handle"),
+    "-": ("joined", "joined"),
+}
+_BEFORE_SHAPES: dict[str, Shape] = {
+    "$": "money", "€": "money", "£": "money", "¥": "money", "#": "ticket", "/": "path",
+    "\\": "path", "@": "handle", "~": "approx", "^": "approx", ".": "decimal",
+    ",": "grouped", "-": "joined", "+": "joined",
+}  # fmt: skip
+
+
+def number_shape(text: str, match: re.Match[str]) -> Shape | None:
+    """The shape a :data:`NUMBER` match takes from the characters around it, if any."""
+    start, end = match.start(), match.end()
+    before = text[start - 1] if start else ""
+    if before == ":" and text[start - 2 : start - 1].isdigit():
+        return "time"
+    shape = _BEFORE_SHAPES.get(before)
+    if shape is not None:
+        return shape
+    after = text[end : end + 1]
+    if after == "%":
+        return "percent"
+    shapes = _AFTER_SHAPES.get(after)
+    if shapes is not None:
+        follow = text[end + 1 : end + 2]
+        if follow.isascii() and follow.isdigit():
+            return shapes[0]
+        if follow.isascii() and (follow.isalpha() or follow == "_") and shapes[1]:
+            return shapes[1]
+    if match.group("sign") == "+":
+        return "phone"
+    if match.group("hex") is not None:
+        return "hex"
+    digits = match.group("dec")
+    if len(digits) > 1 and digits[0] == "0":
+        return "zero_padded"
+    return None
 
 
 def words_of(text: str) -> frozenset[str]:

@@ -1,4 +1,4 @@
-"""Slack mrkdwn as the channel scanner sees it: where a code may be written, and where never.
+"""The one reader of Slack mrkdwn: where a code may be written, and what a person reads.
 
 Slack delivers a message's ``text`` with ``&lt; &gt; &amp;`` escaped, references in
 angle brackets (``<@U024BE7LH>``, ``<#C024BE7LR|support>``, ``<!here>``,
@@ -11,6 +11,9 @@ spans need no mapping back.
 Every pattern here is linear: character classes under a single quantifier, bounded
 repeats, and no nested quantifiers, so no input can make them backtrack
 catastrophically. Code spans are found by ``str.find``, not by a lazy ``.*?``.
+
+:func:`plain_text` reads the same references, emoji and escapes with the same patterns,
+for a question: what a person reads, link and channel labels kept.
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-__all__ = ["SlackText", "parse"]
+__all__ = ["SlackText", "parse", "plain_text", "unescape"]
 
 # What never holds a code, each pattern opening on a literal character so the engine
 # skips ahead to candidates, and each run only when that character occurs at all:
@@ -32,6 +35,11 @@ _URL = re.compile(r"(?:https?|ftp|file)://[^\s<>`\"']*", re.ASCII)
 _EMOJI = re.compile(r":(?<!\w:)[a-z0-9_+'\-]{1,100}:(?!\w)", re.ASCII)
 
 _ESCAPES = {"&lt;": "<", "&gt;": ">", "&amp;": "&"}
+#: Fullwidth digits and the fullwidth colon and equals sign, as a Chinese keyboard types
+#: them: read as their ASCII forms, one character for one, so offsets stay true.
+_FULLWIDTH = str.maketrans("０１２３４５６７８９：＝", "0123456789:=")
+_FORMATTING = re.compile(r"[`*~]")
+_QUOTE = re.compile(r"(?m)^(?:&gt;|>)[ \t]?")
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,5 +109,29 @@ def parse(text: str) -> SlackText:
         masked = _EMOJI.sub(_blank, masked)
     if "&" in masked:  # last: a URL's "&amp;" goes with the URL
         masked = _ESCAPE.sub(_decode, masked)
+    if not masked.isascii():
+        masked = masked.translate(_FULLWIDTH)
     inline, blocks = _code_spans(text) if "`" in text else ((), ())
     return SlackText(text=text, masked=masked, inline_code=inline, blocks=blocks)
+
+
+def unescape(text: str) -> str:
+    """Undo Slack's three escapes in one pass, so ``&amp;lt;`` stays ``&lt;``."""
+    return _ESCAPE.sub(lambda m: _ESCAPES[m.group(0)], text) if "&" in text else text
+
+
+def _label(match: re.Match[str]) -> str:
+    inner = match.group(0)[1:-1]
+    if inner.startswith(("@", "!")) or "|" not in inner:
+        return " "  # a person or a broadcast: nobody's words; a bare link: no words at all
+    return " " + inner.split("|", 1)[1] + " "
+
+
+def plain_text(text: str) -> str:
+    """What a person reads of ``text``: user and broadcast references dropped, channel and
+    link labels kept, emoji and formatting marks removed, escapes undone."""
+    text = _QUOTE.sub("", text)
+    text = _REFERENCE.sub(_label, text)
+    text = _EMOJI.sub(" ", text)
+    text = _FORMATTING.sub(" ", text)
+    return unescape(text).translate(_FULLWIDTH)
