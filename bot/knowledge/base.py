@@ -8,7 +8,6 @@ table size; fuzzy text-code lookups only compare codes of the same shape.
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -30,11 +29,9 @@ __all__ = [
 _SEPARATORS = re.compile(r"[\s_\-]+")
 
 
-# What ends the clause a product word qualifies; past this reach a product is "far".
-_CLAUSE_BREAK = re.compile(
-    r"[,;.!?\n/|]|\b(?:and|but|or|while|whereas|vs|versus)\b", re.ASCII | re.IGNORECASE
-)
-_CLAUSE_REACH = 400
+# A reason phrase is the opening of a description, up to its first punctuation.
+_DESCRIPTION_BREAK = re.compile(r"[,.;:()/]")
+_REASON_WORDS = 3
 
 
 def _loose(text: str) -> str:
@@ -133,6 +130,27 @@ class KnowledgeBase:
 
     def has_number(self, code: str) -> bool:
         return code in self._by_number
+
+    def reason_phrases(self, code: str) -> tuple[str, ...]:
+        """The reason phrases people write beside ``code``, lower case: its text code in
+        words ("method not found") and the opening words of its description ("service
+        unavailable"), in every product that has it."""
+        return self._reason_phrases.get(code, ())
+
+    @cached_property
+    def _reason_phrases(self) -> dict[str, tuple[str, ...]]:
+        out: dict[str, tuple[str, ...]] = {}
+        for code, entries in self._by_number.items():
+            phrases: list[str] = []
+            for e in entries:
+                if e.code.text_code:
+                    phrases.append(e.code.text_code.replace("_", " ").lower())
+                opening = _DESCRIPTION_BREAK.split(e.code.description.lower(), maxsplit=1)[0]
+                words = opening.split()[:_REASON_WORDS]
+                if len(words) >= 2:
+                    phrases.append(" ".join(words))
+            out[code] = tuple(dict.fromkeys(phrases))
+        return out
 
     @cached_property
     def code_digits(self) -> frozenset[str]:
@@ -256,34 +274,6 @@ class KnowledgeBase:
             if pid is not None:
                 out.append((m.start(), m.end(), pid))
         return out
-
-    @staticmethod
-    def product_of(
-        text: str, start: int, end: int, products: Sequence[tuple[int, int, str]]
-    ) -> set[str] | None:
-        """The product a code at ``text[start:end]`` belongs to, given ``find_products(text)``.
-
-        ``None`` when no product is named; one product named: that one. Several: the
-        one named nearest to the code, where a product across a clause boundary ("NIM
-        error 404, BEMS error 1027", "503 on nim, 1028 on bems") counts as far, and on a
-        tie the product written before the code wins ("BEMS 1027, NIM 404").
-        """
-        if not products:
-            return None
-        named = {pid for _, _, pid in products}
-        if len(named) == 1:
-            return named
-        at = bisect_left(products, (start,))
-        near = products[max(at - 1, 0) : at + 1]  # the nearest before and after
-
-        def distance(p: tuple[int, int, str]) -> tuple[int, int]:
-            ps, pe, _ = p
-            before = pe <= start
-            lo, hi = (pe, start) if before else (end, ps)
-            crossing = hi - lo > _CLAUSE_REACH or _CLAUSE_BREAK.search(text, lo, hi)
-            return (hi - lo + (_CLAUSE_REACH if crossing else 0), 0 if before else 1)
-
-        return {min(near, key=distance)[2]}
 
     @cached_property
     def _product_by_loose_alias(self) -> dict[str, str]:

@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from bot.binding import named_products, product_of
 from bot.knowledge.base import Entry, KnowledgeBase, canonical_number, normalize_text_code
 from bot.models import Correction, Match, MatchKind, Resolution, Suggestion
 from bot.resolver.textsearch import TextIndex
@@ -46,17 +47,18 @@ SUGGEST_COVERAGE = 0.4
 def resolve(query: str, kb: KnowledgeBase) -> Resolution:
     """Every entry ``query`` asks about, with corrections and suggestions."""
     text = plain_text(query)
-    products = kb.find_products(text)
-    # Blank out product words so "bems:1027" does not read "bems" as a text code word.
+    products = named_products(text, kb)
+    # Blank out product names so "bems:1027" does not read "bems" as a text code word.
     # A hyphen right after a product word joins, it is no minus sign: "commsease-422".
-    masked = _mask(text, [(s, e + (text[e : e + 1] == "-")) for s, e, _ in products])
+    aliases = kb.find_products(text)
+    masked = _mask(text, [(s, e + (text[e : e + 1] == "-")) for s, e, _ in aliases])
     matches: list[Match] = []
     corrections: list[Correction] = []
     unknown: list[str] = []
 
     numbers = _numbers(masked)
     for start, end, code in numbers:
-        allowed = kb.product_of(masked, start, end, products)
+        allowed = product_of(masked, start, end, products)
         found = kb.by_number(code, allowed)
         if found:
             matches.extend(

@@ -23,14 +23,15 @@ from bisect import bisect_left
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from bot.binding import is_generic, named_products, narrow
 from bot.knowledge.base import Entry, KnowledgeBase
 from bot.models import Match, MatchKind, Mention, Severity
-from bot.scanner import words
-from bot.scanner.evidence import Evidence, Verdict, assess
+from bot.scanner.evidence import Evidence, weigh
+from bot.scanner.features import Window, detect
 from bot.text.grammar import IDENTIFIER, NUMBER, number_shape
 from bot.text.slack import SlackText, parse
 
-__all__ = ["scan"]
+__all__ = ["Considered", "explain", "scan"]
 
 _DIGITS = re.compile(r"\d+", re.ASCII)  # a cheap first test only: see scan()
 # The end of a list item before a number: "error 1010, 1027", "40019 and 40003".
@@ -46,10 +47,6 @@ _SIBLING_REACH = 160
 _SIBLING_LINK = re.compile(
     r"[,;]|\b(?:and|or|then|but|while|earlier|later|before|after|now|vs)\b", re.ASCII
 )
-# "1028 of them", "1028 more": a count, even beside a code of the same family.
-_AFTER_QUANTITY = re.compile(
-    r"[ \t]*(?:of|more|less|fewer|out|in total|total|times|x)\b", re.ASCII | re.IGNORECASE
-)
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,6 +55,17 @@ class _Found:
     end: int
     reason: str
     matches: tuple[Match, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Considered:
+    """A number the scanner weighed, for :func:`explain`."""
+
+    code: str
+    span: tuple[int, int]
+    evidence: Evidence
+    #: The entries it would name once the products in the message narrow it.
+    entries: list[Entry]
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,27 +94,27 @@ def scan(text: str, kb: KnowledgeBase, channel_product: str | None = None) -> li
     if has_snake:
         found.extend(_text_codes(view, kb))
     found.extend(_numbers(view, kb))
-    named = {pid for _, _, pid in kb.find_products(view.masked)}
-    mentions = _untied_generics_dropped(_assemble(found), view.masked, named, channel_product)
+    named = {pid for _, _, pid in named_products(view.masked, kb)}
+    # A product's text code ties its generic codes too ("METHOD_NOT_FOUND -32601").
+    named |= {m.product.id for f in found if f.reason == "text code" for m in f.matches}
+    mentions = _untied_generics_dropped(_assemble(found), named, channel_product)
     if channel_product is None or not mentions or named:
         return mentions
     return [_prefer(m, channel_product) for m in mentions]
 
 
-def _generic(product: str, code: str) -> bool:
-    bounds = words.GENERIC_CODES.get(product)
-    if bounds is None or not code.lstrip("-").isdigit():
-        return False
-    return bounds[0] <= int(code) <= bounds[1]
-
-
-def _tied(product: str, masked: str) -> bool:
-    """Does the message name ``product`` by its vocabulary or names (RULES rule 5)?"""
-    return any(re.search(p, masked) for p in words.PRODUCT_VOCABULARY.get(product, ()))
+def explain(text: str, kb: KnowledgeBase) -> list[Considered]:
+    """Every known number of ``text`` the scanner weighed, with its features and score,
+    in the order they were weighed: what ``errcode scan --explain`` prints, and what the
+    evidence model is fitted on."""
+    trace: list[Considered] = []
+    for _ in _numbers(parse(text), kb, trace):
+        pass
+    return trace
 
 
 def _untied_generics_dropped(
-    mentions: list[Mention], masked: str, named: set[str], channel_product: str | None
+    mentions: list[Mention], named: set[str], channel_product: str | None
 ) -> list[Mention]:
     """Rule 5b: a generic number (HTTP-like, JSON-RPC) counts only when tied to its product."""
     out: list[Mention] = []
@@ -115,10 +123,9 @@ def _untied_generics_dropped(
             m
             for m in mention.matches
             if m.kind is not MatchKind.EXACT
-            or not _generic(m.product.id, m.entry.code)
+            or not is_generic(m.product.id, m.entry.code)
             or m.product.id == channel_product
             or m.product.id in named
-            or _tied(m.product.id, masked)
         )
         if kept:
             out.append(Mention(span=mention.span, matches=kept, reason=mention.reason))
@@ -164,61 +171,88 @@ def _text_code_matches(token: str, kb: KnowledgeBase) -> tuple[Match, ...]:
 # -- numbers --------------------------------------------------------------------------
 
 
-def _numbers(view: SlackText, kb: KnowledgeBase) -> Iterator[_Found]:
+def _numbers(
+    view: SlackText, kb: KnowledgeBase, trace: list[Considered] | None = None
+) -> Iterator[_Found]:
     masked = view.masked
     known = kb.code_digits
     formatted = {_strip_span(masked, a, b) for a, b in (*view.inline_code, *view.blocks)}
     products: list[tuple[int, int, str]] | None = None
     done: set[str] = set()  # codes whose every entry is found: a log repeats its codes
+    decided: dict[int, Evidence] = {}  # by start: a list item reads the item before it
     anchors: list[_Found] = []
-    unsure: list[_Number] = []  # no evidence either way: a sibling of a code may still count
+    unsure: list[tuple[_Number, Window, Evidence]] = []
     for m in NUMBER.finditer(masked):
         code = m.group(0)
         if code in done or code.lstrip("-") not in known or not kb.has_number(code):
             continue
         if number_shape(masked, m) is not None:
             continue
-        number = _number(masked, m.start(), m.end())
-        if number is None:
-            continue
-        evidence = _evidence(masked, number, formatted, kb.product_words, 0)
-        if evidence.verdict is Verdict.NONE:
-            unsure.append(number)
+        if products is None:
+            products = named_products(masked, kb)
+        number = _Number(m.start(), m.end(), code)
+        window = _window(masked, number, formatted, kb, products)
+        evidence = _evidence(masked, window, formatted, kb, products, decided, 0)
+        candidates = kb.by_number(number.code)
+        entries = narrow(candidates, masked, number.start, number.end, products)
+        if trace is not None:
+            trace.append(Considered(number.code, (number.start, number.end), evidence, entries))
+        if evidence.unsure:
+            unsure.append((number, window, evidence))
         if not evidence.taken:
             continue
-        if products is None:
-            products = kb.find_products(masked)
-        candidates = kb.by_number(number.code)
-        entries = _narrow(candidates, number, products, masked)
         if len(entries) == len(candidates):
             done.add(number.code)
         if entries:
-            matches = tuple(
-                Match(product=e.product, entry=e.code, kind=MatchKind.EXACT, score=100.0)
-                for e in entries
-            )
-            anchors.append(_Found(number.start, number.end, evidence.reason, matches))
+            anchors.append(_Found(number.start, number.end, evidence.reason, _exact(entries)))
     yield from anchors
     if anchors and unsure:
-        yield from _siblings(masked, kb, anchors, unsure, products or [])
+        yield from _siblings(masked, kb, anchors, unsure, products or [], trace)
+
+
+def _exact(entries: list[Entry]) -> tuple[Match, ...]:
+    return tuple(
+        Match(product=e.product, entry=e.code, kind=MatchKind.EXACT, score=100.0) for e in entries
+    )
+
+
+def _window(
+    masked: str,
+    number: _Number,
+    formatted: set[tuple[int, int]],
+    kb: KnowledgeBase,
+    products: list[tuple[int, int, str]],
+) -> Window:
+    return Window(
+        masked=masked,
+        start=number.start,
+        end=number.end,
+        line_start=masked.rfind("\n", 0, number.start) + 1,
+        formatted=(number.start, number.end) in formatted,
+        product_words=kb.product_words,
+        products=tuple(products),
+        reasons=kb.reason_phrases(number.code),
+    )
 
 
 def _siblings(
     masked: str,
     kb: KnowledgeBase,
     anchors: list[_Found],
-    unsure: list[_Number],
+    unsure: list[tuple[_Number, Window, Evidence]],
     products: list[tuple[int, int, str]],
+    trace: list[Considered] | None,
 ) -> Iterator[_Found]:
     """Codes whose context word is left out because a parallel clause already said it.
 
     "download fails with 40113, upload with 40114", "returned 801 for the batch and 809
     for the rest": the second number is a code of the same family (same product, same
-    length, same leading digits) as a code taken nearby, in a clause joined to it.
+    length, same leading digits) as a code taken nearby, in a clause joined to it. That
+    is one more feature of the number, weighed with the others.
     """
     starts = [a.start for a in anchors]  # in text order: NUMBER finds them left to right
     taken: set[str] = set()
-    for number in unsure:
+    for number, _, evidence in unsure:
         if number.code in taken:
             continue
         # Only anchors within reach: the cost stays linear in a 40,000-character paste.
@@ -231,26 +265,25 @@ def _siblings(
                 lo, hi = number.end, anchor.start
             if hi - lo > _SIBLING_REACH or not _SIBLING_LINK.search(masked, lo, hi):
                 continue
-            if _AFTER_QUANTITY.match(masked, number.end):
-                continue
             family = {(m.product.id, _family(m.entry.code)) for m in anchor.matches}
             entries = [
                 e
-                for e in _narrow(kb.by_number(number.code), number, products, masked)
+                for e in narrow(
+                    kb.by_number(number.code), masked, number.start, number.end, products
+                )
                 if (e.product.id, _family(e.code.code)) in family
             ]
-            if entries:
+            if not entries:
+                continue
+            again = weigh(evidence.features | {"parallel_clause"})
+            if trace is not None:
+                span = (number.start, number.end)
+                trace[:] = [t for t in trace if t.span != span]
+                trace.append(Considered(number.code, span, again, entries))
+            if again.taken:
                 taken.add(number.code)
-                yield _Found(
-                    number.start,
-                    number.end,
-                    anchor.reason,
-                    tuple(
-                        Match(product=e.product, entry=e.code, kind=MatchKind.EXACT, score=100.0)
-                        for e in entries
-                    ),
-                )
-                break
+                yield _Found(number.start, number.end, anchor.reason, _exact(entries))
+            break
 
 
 def _family(code: str) -> tuple[int, str]:
@@ -259,34 +292,40 @@ def _family(code: str) -> tuple[int, str]:
     return len(digits), digits[:2]
 
 
-def _number(masked: str, start: int, end: int) -> _Number | None:
-    """The number ``NUMBER`` matched, unless what precedes a bracket makes it an index."""
-    if start >= 2 and masked[start - 1] == "[" and masked[start - 2].isalnum():
-        return None  # a pid or an index: bems-connect[8812]
-    return _Number(start, end, masked[start:end])
-
-
 def _evidence(
-    masked: str, number: _Number, formatted: set[tuple[int, int]], words: frozenset[str], depth: int
+    masked: str,
+    window: Window,
+    formatted: set[tuple[int, int]],
+    kb: KnowledgeBase,
+    products: list[tuple[int, int, str]],
+    decided: dict[int, Evidence],
+    depth: int,
 ) -> Evidence:
-    """What the context says of the number; a list item inherits from the item before it."""
-    line_start = masked.rfind("\n", 0, number.start) + 1
-    span = (number.start, number.end)
-    evidence = assess(masked, number.start, number.end, line_start, span in formatted, words)
-    if evidence.verdict is not Verdict.NONE or depth >= _LIST_DEPTH:
-        return evidence
-    lo = max(line_start, number.start - _LIST_REACH)
-    tail = _LIST_TAIL.search(masked, lo, number.start)
+    """The features of the number, weighed; a list item reads the item before it."""
+    features = set(detect(window))
+    previous = _previous_item(masked, window) if depth < _LIST_DEPTH else None
+    if previous is not None:
+        before = decided.get(previous.start)
+        if before is None:
+            item = _window(masked, previous, formatted, kb, products)
+            before = _evidence(masked, item, formatted, kb, products, decided, depth + 1)
+        if before.taken:
+            features.add("list_after_code")
+    evidence = weigh(features)
+    decided[window.start] = evidence
+    return evidence
+
+
+def _previous_item(masked: str, window: Window) -> _Number | None:
+    """The number before this one in a list ("error 1010, 1027"), if there is one."""
+    lo = max(window.line_start, window.start - _LIST_REACH)
+    tail = _LIST_TAIL.search(masked, lo, window.start)
     if tail is None:
-        return evidence
+        return None
     item = NUMBER.match(masked, tail.start())
     if item is None or number_shape(masked, item) is not None:
-        return evidence
-    previous = _number(masked, item.start(), item.end())
-    if not previous:
-        return evidence
-    inherited = _evidence(masked, previous, formatted, words, depth + 1)
-    return inherited if inherited.taken else evidence
+        return None
+    return _Number(item.start(), item.end(), item.group(0))
 
 
 def _strip_span(text: str, start: int, end: int) -> tuple[int, int]:
@@ -295,14 +334,6 @@ def _strip_span(text: str, start: int, end: int) -> tuple[int, int]:
     while end > start and text[end - 1].isspace():
         end -= 1
     return start, end
-
-
-def _narrow(
-    entries: list[Entry], number: _Number, products: list[tuple[int, int, str]], masked: str
-) -> list[Entry]:
-    """Keep the entries of the product the number belongs to, if any product is named."""
-    named = KnowledgeBase.product_of(masked, number.start, number.end, products)
-    return entries if named is None else [e for e in entries if e.product.id in named]
 
 
 # -- assembly -------------------------------------------------------------------------

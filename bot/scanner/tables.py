@@ -1,6 +1,7 @@
 """Tables in pasted output: the header of a number's column says what the number is.
 
-People paste error tallies and traces as tables, pipe-delimited or aligned with spaces::
+People paste error tallies and traces as tables, pipe- or comma-delimited or aligned with
+spaces::
 
     code    count   p50_ms          | method     | err  | seen |
     1027    1412    88              |------------|------|------|
@@ -32,7 +33,7 @@ ALIGN_SLACK = 3
 
 _SEPARATOR = re.compile(r"[\s|:+=\-]*")
 _CELL_GAP = re.compile(r"\S(?:\t|\s{2,})\S")
-_NUMERIC_CELL = re.compile(r"(?<!\S)-?\d+(?:\.\d+)?(?!\S)")
+_NUMERIC_CELL = re.compile(r"(?<![^\s,|])-?\d+(?:\.\d+)?(?![^\s,|])")
 _TOKEN = re.compile(r"\S+")
 _FENCE = "```"
 # A column headed "errors" counts them; one headed "error" or "codes" names them.
@@ -61,10 +62,11 @@ def column_of(masked: str, start: int, line_start: int) -> Column | None:
     if header is None:
         return None
     column = start - line_start - row_offset
-    if row.count("|") >= 2 and header.count("|") >= 2:
-        cells = header.split("|")
-        index = row[:column].count("|")
-        return _kind(cells[index]) if index < len(cells) else None
+    for delimiter in ("|", ","):
+        if row.count(delimiter) >= 2 and header.count(delimiter) == row.count(delimiter):
+            cells = header.split(delimiter)
+            index = row[:column].count(delimiter)
+            return _kind(cells[index]) if index < len(cells) else None
     nearest: tuple[int, str] | None = None
     for m in _TOKEN.finditer(header):
         distance = 0 if m.start() <= column < m.end() else abs(m.start() - column)
@@ -74,7 +76,9 @@ def column_of(masked: str, start: int, line_start: int) -> Column | None:
 
 
 def _has_cells(line: str) -> bool:
-    return line.count("|") >= 2 or _CELL_GAP.search(line) is not None
+    # A CSV export ("product,code,count") has cells too; prose has commas and spaces.
+    csv = line.count(",") >= 2 and " " not in line.strip()
+    return line.count("|") >= 2 or csv or _CELL_GAP.search(line) is not None
 
 
 def _kind(cell: str) -> Column | None:

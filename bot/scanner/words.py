@@ -1,31 +1,48 @@
-"""The words the channel scanner reads around a number, as plain data.
+"""The evidence model as plain data: its named features and the words they read.
 
-Each set answers one question about the word next to a number: does it name a code
-("error", "errno", "errorCode"), report one ("returned", "got", "throws"), count or
-place the number instead ("port", "build", "x"; "ms", "users", "members")? They are
-kept apart from the logic in :mod:`bot.scan_evidence` so they can be read, and grown,
-in one place. All are lower case.
+:data:`FEATURES` lists every kind of evidence and every veto the scanner knows, each with
+its reach and what it means; :mod:`bot.scanner.features` detects them and
+:mod:`bot.scanner.evidence` weighs them with weights fitted on labelled text. The word
+sets below answer one question each about the words next to a number: does it name a
+code ("error", "errno", "errorCode"), report one ("returned", "got", "返回"), count or
+place the number instead ("port", "build"; "ms", "users"; "人", "次"), or give it to
+another system ("nginx", "S3")? Growing a list is a data change: no code reads a word
+that is not here. All English words are lower case.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import Literal
+
 from bot.text.grammar import words_of as of
 
 __all__ = [
+    "AFTER_QUANTITY",
     "ARTICLES",
     "CODE_KEYS",
     "CODE_WORDS",
     "COLUMN_QUANTITIES",
+    "FEATURES",
     "FILLERS",
     "HEADER_NOUNS",
+    "MEANING_WORDS",
+    "NOT_CODE_QUALIFIERS",
     "NOT_PLURAL",
+    "OTHER_SYSTEMS",
     "QUESTION_WORDS",
     "SAYS",
     "SOURCES",
     "SPEAKERS",
+    "TIME_RANGE_AFTER",
     "UNITS",
     "VERBS",
     "VETO_BEFORE",
+    "ZH_CODE_AFTER",
+    "ZH_CODE_BEFORE",
+    "ZH_NOT_CODE_WORDS",
+    "ZH_OTHER_SYSTEMS",
+    "Feature",
 ]
 
 
@@ -36,7 +53,7 @@ CODE_WORDS = of(
 )
 #: Keys whose number is a code in a log's key=value pairs ("hangup reason=9103"), though
 #: the word alone in prose is not a context word ("for reason 2").
-CODE_KEYS = of("reason cause")
+CODE_KEYS = of("reason cause ret res resp")
 #: Column headers of tables whose numbers are counts, ids or measurements.
 COLUMN_QUANTITIES = of(
     "count counts seen hits total sum n num qty id ids pid tid uid req rid time duration "
@@ -49,12 +66,13 @@ VERBS = of(
     "raised raises raise raising seeing see seen saw responded responds respond replied replies "
     "reply came comes errored rejected rejects received receive receiving reported reports "
     "kicked kicks crashed crashes died dies bounced bounces dropped drops refused refuses "
-    "denied denies"
+    "denied denies hitting"
 )
 #: Function words allowed between a context word and its number ("got a 40117").
 FILLERS = of(
     "a an the is was were are be been of with as out up back again just also still now "
-    "always only even number no nr num me us them him her another same like such"
+    "always only even number no nr num me us them him her another same like such lots lot "
+    "bunch many few some these those"
 )
 #: Words that make the number right after them a quantity, id, time or place.
 VETO_BEFORE = of(
@@ -100,27 +118,129 @@ ZH_CODE_BEFORE = of(
     "一直返回 又报 还是报"
 )
 #: Chinese words after a number that name it a code: "416错误", "801 报错".
-ZH_CODE_AFTER = of("错误 报错 错误码 状态码 异常 失败 是什么 什么意思 啥意思 怎么办 怎么回事")
-#: Product vocabulary (RULES rule 5): words that name a product without its name. Each
-#: is a regular expression, matched case-sensitively as written.
-PRODUCT_VOCABULARY: dict[str, tuple[str, ...]] = {
-    "commsease": (
-        r"(?<![A-Za-z0-9])(?:NIM|Nim)[A-Z_]",
-        r"(?<![A-Za-z0-9_])nim_[a-z]",
-        r"\b(?:RequestCallback|onFailed|onException|AuthService|MsgService|TeamService)\b",
-        r"\b(?:ChatRoomService|AbortableFuture|accid|appKey)\b",
-        r"/nimserver/",
-        r"\b[a-z]+/[a-zA-Z]+\.action\b",
-        r"云信|网易IM|(?i:\bnim\b)|(?i:\byunxin\b)|(?i:nim-)",
-    ),
-    "bems": (
-        r"(?i:\bconnect service\b)|\bLync\b|(?i:\bskype for business\b)|\bUCMA\b",
-        r"(?i:\bpersistent chat\b)|\bGood Dynamics\b|(?i:\bbems)|\bBlackBerry\b",
-    ),
-}
-#: Codes that are also other systems' standard codes (RULES rule 5b): in channel mode
-#: they count only when the message or the channel ties them to their product.
-GENERIC_CODES: dict[str, tuple[int, int]] = {
-    "commsease": (100, 599),
-    "bems": (-32700, -32600),
-}
+ZH_CODE_AFTER = of(
+    "错误 报错 错误码 状态码 异常 失败 是什么 什么意思 啥意思 是啥 啥 怎么办 怎么回事 怎么解决 "
+    "代表什么 指的是"
+)
+#: Words that make the "code" after them something other than an error code, in prose
+#: ("zip code 10001", "area code 212") and in keys ("versionCode=1028", "smsCode").
+NOT_CODE_QUALIFIERS = of(
+    "zip postal post area country promo discount coupon invite invitation referral "
+    "verification verify access gift activation pin room dial version build lang language "
+    "currency region qr auth sms otp captcha color colour source zone postcode"
+)
+#: The same in Chinese: a number after one of these is not an error code ("验证码 4005").
+#: A word ending in 号 or ID names an id ("群号 10404", "订单号", "群ID").
+ZH_NOT_CODE_WORDS = (
+    "验证码", "邀请码", "优惠码", "兑换码", "激活码", "邮编", "区号", "号", "ID", "id", "房间",
+    "端口", "版本", "工单", "破", "超过", "达到", "突破", "约", "大约", "共", "一共", "总共",
+)  # fmt: skip
+#: Words right after a number that make it a count or progress ("1028 of them",
+#: "404 done, 12 to go", "500 left").
+AFTER_QUANTITY = of(
+    "of more less fewer out total times x done left remaining complete completed "
+    "finished pending queued processed extra additional"
+)
+#: Words after a number that put it over a span of time: a rate or tally ("errors: 1027
+#: in the last hour", "1028 per minute", "500 today").
+TIME_RANGE_AFTER = of(
+    "per in today yesterday tonight daily weekly hourly this since last overnight /min /h "
+    "/s /sec /day"
+)
+#: Words after a number that ask what it means: "what does 1019 mean", "1019 means?".
+MEANING_WORDS = of("mean means meaning stand stands")
+#: Systems other than ours whose codes share our ranges (RULES rule 11). A number the
+#: message gives to one of them is theirs: "nginx returned 404", "PlayFab error 13002".
+OTHER_SYSTEMS = of(
+    "nginx apache httpd iis tomcat jetty envoy istio haproxy traefik caddy ingress upstream "
+    "elb alb nlb cloudfront cloudflare akamai fastly cdn s3 aws gcs azure lambda "
+    "oss cos obs minio oauth oauth2 oidc okta auth0 keycloak saml playfab steam quic "
+    "opengl gl vulkan directx "
+    "mcp lsp ethereum geth infura alchemy metamask web3 solana bitcoin jsonrpc "
+    "struts grpc postgres postgresql mysql redis kafka rabbitmq mongodb elasticsearch "
+    "kubernetes k8s kubectl docker helm github gitlab jenkins jira stripe paypal twilio "
+    "sendgrid firebase fcm apns gcm agora zoom webex slack teams discord telegram whatsapp "
+    "wechat weixin alipay camera vscode chrome safari firefox"
+)
+#: The same in Chinese, matched as substrings of the text before or after the number.
+ZH_OTHER_SYSTEMS = (
+    "网易云音乐", "云音乐", "微信", "支付宝", "阿里云", "腾讯云", "七牛", "声网", "极光", "个推",
+    "华为推送", "小米推送", "高德", "百度地图", "摄像头", "相机", "浏览器",
+)  # fmt: skip
+
+# -- the features ----------------------------------------------------------------------
+
+#: What a feature does: evidence adds its fitted weight, and "against" too, though its
+#: weight may only take away (the fit drops it if the data would make it add); a veto
+#: settles that the number is no code, whatever else is said (a unit, an id, a URL).
+Kind = Literal["evidence", "against", "veto"]
+
+
+@dataclass(frozen=True, slots=True)
+class Feature:
+    """One kind of evidence about a number, detected by :mod:`bot.scanner.features`."""
+
+    name: str
+    kind: Kind
+    #: How far the feature reads, in words of the reader: "the word before", "its line".
+    reach: str
+    #: Why a mention was taken, in :class:`bot.models.Mention` vocabulary.
+    reason: str
+    doc: str
+
+
+def _f(name: str, kind: Kind, reach: str, reason: str, doc: str) -> Feature:
+    return Feature(name, kind, reach, reason, doc)
+
+
+_E: Kind = "evidence"
+_A: Kind = "against"
+_V: Kind = "veto"
+_CW, _ST, _Q, _FMT = "context word", "structure", "question", "code formatting"
+
+FEATURES: tuple[Feature, ...] = (
+    # key=value, JSON and log structure
+    _f("key_value_code", _E, "key before", _ST,
+       "code=1027, \"errorCode\": 1027, ret=408, onFailed: 802, HTTP/1.1 404"),
+    # words before the number
+    _f("code_word_before", _E, "3 fillers before", _CW,
+       "error 1027, status was 404, onFailed(408), onError: 415"),
+    _f("failure_verb_before", _E, "3 fillers before", _CW,
+       "returned 404, got a 1027; NIM says 803, the app shows 1027"),
+    _f("product_before", _E, "word before", _CW, "NIM 404, BEMS 1027, bems:1027"),
+    _f("asks_about", _E, "sentence", _Q, "what's 1027?, what does 1019 mean"),
+    _f("opens_question", _E, "sentence", _Q, "1027?, 1019 - lync or us?"),
+    _f("zh_word_before", _E, "Chinese run before", _CW, "返回302, 报 408, 错误码：811"),
+    # words after the number
+    _f("code_word_after", _E, "word after", _CW, "1028 errors, 416错误 (English)"),
+    _f("zh_word_after", _E, "Chinese run after", _CW, "416错误, 1019是什么"),
+    _f("reason_phrase", _E, "phrase beside", _CW,
+       "the entry's own reason or an HTTP reason beside it, in English or Chinese: "
+       "404 Not Found, Method not found (-32601), 请求超时(408)"),
+    _f("sent_from_source", _E, "4 words after", _CW,
+       "403 from NIM, 500 from the server, 1028 on bems, 408 in NIM"),
+    _f("product_in_clause", _E, "clause", _CW, "one of our products named in the number's clause"),
+    _f("zh_adjacent", _E, "character beside", _CW,
+       "Chinese text right beside it, no measure word: 登录 315，…; 807 成员状态错误"),
+    _f("negative_sign", _E, "the number", _ST, "-32700: a minus sign, as JSON-RPC codes have"),
+    # layout
+    _f("code_formatting", _E, "inline code", _FMT, "`1027` alone in inline code"),
+    _f("code_column", _E, "table", _ST, "under a column headed code, err, status"),
+    _f("heading_names_codes", _E, "sentence", _CW, "error codes since deploy: 1027, 1028"),
+    _f("table_row_under_heading", _E, "20 lines above", _CW, "a list row under 'errors:'"),
+    _f("list_after_code", _E, "list item before", _CW, "error 1010, 1027: item before is a code"),
+    _f("parallel_clause", _E, "160 chars", _CW, "fails with 40113, upload with 40114"),
+    # against: weighed, not final
+    _f("plural_after", _A, "2 words after", _CW, "got 300 ppl, 1028 new signups"),
+    _f("after_quantity", _A, "word after", _CW, "1028 of them, 404 done, 500 left"),
+    _f("time_range_after", _A, "word after", _CW, "errors: 1027 in the last hour, 500 today"),
+    # vetoes: the number is something else
+    _f("unit_after", _V, "word after", "", "1005 ms, 500 users, 1024 MB"),
+    _f("zh_measure_word", _V, "measure word after", "", "500人, 3次, 第2次 (rule 9)"),
+    _f("veto_word_before", _V, "word before", "", "port 4000, zip code 10001, 验证码 4005"),
+    _f("id_key", _V, "key before", "", "uid=8841, \"id\": 1027, maxMembers: 500"),
+    _f("quantity_column", _V, "table", "", "under a column headed count, ms, id"),
+    _f("bracket_index", _V, "word before", "", "bems-connect[8812]: a pid or an index"),
+    _f("url_part", _V, "token", "", "/send.action?reqCode=13002&x=1: part of a URL"),
+    _f("other_system", _V, "sentence", "", "nginx returned 404, PlayFab error 13002 (rule 11)"),
+)  # fmt: skip

@@ -66,7 +66,6 @@ Shape = Literal[
 _AFTER_SHAPES: dict[str, tuple[Shape, Shape | None]] = {
     # the character after the digits: (shape before a digit, shape before anything else)
     ".": ("decimal", "file"),
-    ",": ("grouped", None),  # "code=809,name=..." ends a value
     ":": ("time", "file"),
     "/": ("path", "path"),
     "\\": ("path", "path"),
@@ -76,7 +75,7 @@ _AFTER_SHAPES: dict[str, tuple[Shape, Shape | None]] = {
 _BEFORE_SHAPES: dict[str, Shape] = {
     "$": "money", "€": "money", "£": "money", "¥": "money", "#": "ticket", "/": "path",
     "\\": "path", "@": "handle", "~": "approx", "^": "approx", ".": "decimal",
-    ",": "grouped", "-": "joined", "+": "joined",
+    "-": "joined", "+": "joined",
 }  # fmt: skip
 
 
@@ -86,6 +85,8 @@ def number_shape(text: str, match: re.Match[str]) -> Shape | None:
     before = text[start - 1] if start else ""
     if before == ":" and text[start - 2 : start - 1].isdigit():
         return "time"
+    if before == "," or text[end : end + 1] == ",":
+        return _grouping(text, match)
     shape = _BEFORE_SHAPES.get(before)
     if shape is not None:
         return shape
@@ -106,6 +107,23 @@ def number_shape(text: str, match: re.Match[str]) -> Shape | None:
     digits = match.group("dec")
     if len(digits) > 1 and digits[0] == "0":
         return "zero_padded"
+    return None
+
+
+_GROUP = re.compile(r",\d{3}(?![0-9])", re.ASCII)
+
+
+def _grouping(text: str, match: re.Match[str]) -> Shape | None:
+    """A comma joins digit groups only as thousands do: "10,000" and "1,027,000", never
+    "1027,14" (a CSV row) or "code=809,name=...".
+    """
+    start, end = match.start(), match.end()
+    digits = match.group("dec") or ""
+    if text[start - 1 : start] == ",":
+        # after "1,": a group; after "nim,": a cell of a CSV row
+        return "grouped" if text[start - 2 : start - 1].isdigit() and len(digits) == 3 else None
+    if len(digits) <= 3 and _GROUP.match(text, end):
+        return "grouped"
     return None
 
 

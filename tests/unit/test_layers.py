@@ -21,8 +21,9 @@ ALLOWED: dict[str, set[str]] = {
     "settings": {"errors"},
     "text": {"models"},
     "knowledge": {"models", "errors", "text"},
-    "scanner": {"models", "text", "knowledge"},
-    "resolver": {"models", "text", "knowledge"},
+    "binding": {"models", "knowledge"},
+    "scanner": {"models", "text", "knowledge", "binding"},
+    "resolver": {"models", "text", "knowledge", "binding"},
     "store": {"models", "errors"},
     "telemetry": {"errors"},
     "slack": {
@@ -31,6 +32,7 @@ ALLOWED: dict[str, set[str]] = {
         "settings",
         "text",
         "knowledge",
+        "binding",
         "scanner",
         "resolver",
         "store",
@@ -43,6 +45,7 @@ ALLOWED: dict[str, set[str]] = {
         "settings",
         "text",
         "knowledge",
+        "binding",
         "scanner",
         "resolver",
         "store",
@@ -54,7 +57,7 @@ ALLOWED: dict[str, set[str]] = {
     "__main__": {"cli"},
 }
 #: Parts that never touch Slack's libraries.
-CORE = {"errors", "models", "text", "knowledge", "scanner", "resolver", "store"}
+CORE = {"errors", "models", "text", "knowledge", "binding", "scanner", "resolver", "store"}
 
 
 def part(module: str) -> str:

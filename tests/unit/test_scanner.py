@@ -403,7 +403,8 @@ def test_each_entry_once_in_order(kb: KnowledgeBase) -> None:
 
 
 def test_spans_and_reasons(kb: KnowledgeBase) -> None:
-    text = 'BEMS got `-32602`, then {"code": 1021}, what\'s 1023? and error 1024'
+    # The reason is that of the strongest evidence present.
+    text = 'BEMS: `-32602`, then {"code": 1021}, what\'s 1023? and error 1024'
     found = {text[slice(*m.span)]: m.reason for m in scan(text, kb)}
     assert found == {
         "-32602": "code formatting",

@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 from bot.knowledge.base import KnowledgeBase
 from bot.models import Severity
 from bot.scanner import candidates as scanner
-from bot.scanner import evidence as scan_evidence
+from bot.scanner import features as scan_evidence
 from bot.text import slack as scan_text
 from bot.text.slack import parse
 

@@ -1,0 +1,113 @@
+"""Where a message names a product, and which product each code in it goes with."""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left
+from collections.abc import Sequence
+from functools import cache
+
+from bot.knowledge.base import Entry, KnowledgeBase
+
+__all__ = [
+    "GENERIC_CODES",
+    "PRODUCT_VOCABULARY",
+    "ProductSpan",
+    "is_generic",
+    "named_products",
+    "narrow",
+    "product_of",
+]
+
+#: Where a product is named: (start, end, product id).
+ProductSpan = tuple[int, int, str]
+
+#: Product vocabulary (RULES rule 5): words that name a product without its name. Each
+#: is a regular expression, matched case-sensitively as written.
+PRODUCT_VOCABULARY: dict[str, tuple[str, ...]] = {
+    "commsease": (
+        r"(?<![A-Za-z0-9])(?:NIM|Nim)[A-Z_]",
+        r"(?<![A-Za-z0-9_])nim_[a-z]",
+        r"\b(?:RequestCallback|onFailed|onException|AuthService|MsgService|TeamService)\b",
+        r"\b(?:ChatRoomService|AbortableFuture|accid|appKey)\b",
+        r"/nimserver/",
+        r"\b[a-z]+/[a-zA-Z]+\.action\b",
+        r"云信|网易IM|(?i:\bnim\b)|(?i:\byunxin\b)|(?i:nim-)",
+    ),
+    "bems": (
+        r"(?i:\bconnect service\b)|\bLync\b|(?i:\bskype for business\b)|\bUCMA\b",
+        r"(?i:\bpersistent chat\b)|\bGood Dynamics\b|(?i:\bbems)|\bBlackBerry\b",
+    ),
+}
+#: Codes that are also other systems' standard codes (RULES rule 5b): in channel mode
+#: they count only when the message or the channel ties them to their product.
+GENERIC_CODES: dict[str, tuple[int, int]] = {
+    "commsease": (100, 599),
+    "bems": (-32700, -32600),
+}
+
+# What ends the clause a product word qualifies; past this reach a product is "far".
+_CLAUSE_BREAK = re.compile(
+    r"[,;.!?\n/|，；。！？]|\b(?:and|but|or|while|whereas|vs|versus)\b", re.ASCII | re.IGNORECASE
+)
+_CLAUSE_REACH = 400
+
+
+@cache
+def _vocabulary() -> tuple[tuple[re.Pattern[str], str], ...]:
+    return tuple(
+        (re.compile(pattern), pid)
+        for pid, patterns in PRODUCT_VOCABULARY.items()
+        for pattern in patterns
+    )
+
+
+def named_products(text: str, kb: KnowledgeBase) -> list[ProductSpan]:
+    """Every place ``text`` names a product, by alias or vocabulary, in order."""
+    spans = list(kb.find_products(text))
+    for pattern, pid in _vocabulary():
+        if pid in kb.products:
+            spans.extend((m.start(), m.end(), pid) for m in pattern.finditer(text))
+    return sorted(set(spans))
+
+
+def is_generic(product: str, code: str) -> bool:
+    """Is ``code`` of ``product`` also another system's standard code (rule 5b)?"""
+    bounds = GENERIC_CODES.get(product)
+    if bounds is None or not code.lstrip("-").isdigit():
+        return False
+    return bounds[0] <= int(code) <= bounds[1]
+
+
+def product_of(text: str, start: int, end: int, products: Sequence[ProductSpan]) -> set[str] | None:
+    """The product a code at ``text[start:end]`` belongs to, given ``named_products(text)``.
+
+    ``None`` when no product is named; one product named: that one. Several: the one
+    named nearest to the code, where a product across a clause boundary ("NIM error 404,
+    BEMS error 1027", "503 on nim, 1028 on bems") counts as far, and on a tie the product
+    written before the code wins ("BEMS 1027, NIM 404").
+    """
+    if not products:
+        return None
+    named = {pid for _, _, pid in products}
+    if len(named) == 1:
+        return named
+    at = bisect_left(products, (start,))
+    near = [p for p in products[max(at - 2, 0) : at + 2] if p[1] <= start or p[0] >= end]
+
+    def distance(p: ProductSpan) -> tuple[int, int]:
+        ps, pe, _ = p
+        before = pe <= start
+        lo, hi = (pe, start) if before else (end, ps)
+        crossing = hi - lo > _CLAUSE_REACH or _CLAUSE_BREAK.search(text, lo, hi)
+        return (hi - lo + (_CLAUSE_REACH if crossing else 0), 0 if before else 1)
+
+    return {min(near, key=distance)[2]} if near else named
+
+
+def narrow(
+    entries: list[Entry], text: str, start: int, end: int, products: Sequence[ProductSpan]
+) -> list[Entry]:
+    """Keep the entries of the product the code at ``text[start:end]`` belongs to."""
+    named = product_of(text, start, end, products)
+    return entries if named is None else [e for e in entries if e.product.id in named]

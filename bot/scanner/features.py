@@ -1,0 +1,582 @@
+"""Detect the named features of :data:`bot.scanner.words.FEATURES` around one number.
+
+Each detector reads a bounded window of the message (its reach), so a number costs the
+same whatever the length of the message. Detectors say what is there; they do not decide:
+:mod:`bot.scanner.evidence` weighs what they found. Two features depend on the decisions
+about other numbers (``list_after_code``, ``parallel_clause``) and are set by
+:mod:`bot.scanner.candidates`, which makes those decisions.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import cached_property
+
+from bot.scanner import words as vocab
+from bot.scanner.tables import column_of
+from bot.text.grammar import is_cjk, words_of, zh_quantity
+
+__all__ = ["DETECTORS", "Window", "detect"]
+
+#: How far back and ahead of a number the words are read (characters).
+BEFORE_WINDOW = 72
+AFTER_WINDOW = 48
+#: Function words allowed between a context word and its number ("got a 40117",
+#: "error was 1027", "fails with 302", "came back 810").
+MAX_FILLERS = 3
+#: How many list rows above a number are read to find the heading of the list.
+MAX_TABLE_ROWS = 20
+
+_TOKEN = re.compile(r"[A-Za-z][A-Za-z0-9_'’]*|\d+|===|==|=>|->|[^\sA-Za-z0-9]", re.ASCII)
+_KEY_PARTS = re.compile(r"[a-z]+|[A-Z][a-z]*", re.ASCII)
+_WORD_AFTER = re.compile(r"[ \t]*([A-Za-z%/][A-Za-z]*)", re.ASCII)
+_WORDS = re.compile(r"[A-Za-z][A-Za-z0-9']*", re.ASCII)
+_HTTP_REASON = re.compile(
+    r"[ \t]+(?:ok|created|accepted|no content|moved|found|not modified|bad request|"
+    r"unauthori[sz]ed|forbidden|not found|method not allowed|request timeout|conflict|gone|"
+    r"payload too large|too many requests|internal server error|not implemented|bad gateway|"
+    r"service unavailable|gateway timeout|unsupported media type|uri too long|"
+    r"range not satisfiable)\b",
+    re.IGNORECASE | re.ASCII,
+)
+# An access-log or response line: `"GET /x HTTP/1.1" 404 512`, `HTTP/1.1 200 OK`.
+_HTTP_STATUS_BEFORE = re.compile(r"HTTP/\d(?:\.\d)?\"?[ \t]+$", re.ASCII)
+# A "?" later in the same sentence ("." inside "3.4" does not end it).
+_QUESTION_AHEAD = re.compile(r"(?:[^\n.!?？。]|\.(?=\S)){0,160}[?？]")
+_SENTENCE_END = re.compile(r"[.!?。！？](?:\s|$)|[。！？]")
+_CLAUSE_BREAK = re.compile(
+    r"[,;.!?\n|，；。！？]|\b(?:and|but|or|while|whereas|vs|versus|then)\b",
+    re.ASCII | re.IGNORECASE,
+)
+_ROW_START = re.compile(r"[ \t\-*•`>]*-?\d", re.ASCII)
+_TRANSPARENT = words_of("( ) [ ] { } ` * _ ~ \" ' -> => > - | ==")
+_FORMAT = words_of("` * _ ~ \" ' ( [ {")
+_SEPARATORS = frozenset(("=", "==", "===", ":"))
+#: Words that ask about the number right after them even without a "?" ("whats 416").
+_ASKING = words_of("what's whats what’s explain")
+_ZH_GAP = " \t:：=＝\"'“”`（("
+_ZH_BEFORE_MAX = max(len(w) for w in vocab.ZH_CODE_BEFORE)
+_ZH_AFTER_MAX = max(len(w) for w in vocab.ZH_CODE_AFTER)
+_ZH_OTHER_MAX = max(len(w) for w in vocab.ZH_OTHER_SYSTEMS)
+# A number inside a URL or path token with a query string: "/send.action?reqCode=13002&".
+_URL_TOKEN = re.compile(r"\S*[/?][^\s?]*\?\S*\Z")
+
+
+def _is_word(token: str) -> bool:
+    return token[:1].isascii() and token[:1].isalpha()  # a CJK character is no English word
+
+
+def _code_key(key: str) -> bool:
+    """``code``, ``errorCode``, ``ErrorCode``, ``error_code``, ``statusCode``, ``rc``...
+    but not ``versionCode`` or ``smsCode``."""
+    parts = _KEY_PARTS.findall(key)
+    if len(parts) >= 2 and parts[-2].lower() in vocab.NOT_CODE_QUALIFIERS:
+        return False
+    return bool(parts) and (
+        parts[-1].lower() in vocab.CODE_WORDS
+        or key.lower() in vocab.CODE_WORDS
+        or key.lower() in vocab.CODE_KEYS
+    )
+
+
+def _callback(word: str) -> bool:
+    """``onFailed(404)``, ``onError(code=...)``, ``onException``: SDK failure callbacks."""
+    word = word.lower()
+    return word.startswith("on") and ("fail" in word or "error" in word or "exception" in word)
+
+
+def _looks_like_key(key: str) -> bool:
+    """An identifier rather than a prose word: ``maxMembers``, ``retry_after``, ``p95``."""
+    return "_" in key or any(c.isdigit() for c in key) or any(c.isupper() for c in key[1:])
+
+
+def _plural(word: str) -> bool:
+    return (
+        len(word) >= 4
+        and word.endswith("s")
+        and not word.endswith(("ss", "us", "is", "'s", "’s"))
+        and word not in vocab.NOT_PLURAL
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class _Before:
+    """What the words before a number say, read right to left, as a person would."""
+
+    #: The separator right before the number (``=``, ``:``), if any, and its key.
+    key: str = ""
+    key_kind: str = ""  # "code", "callback", "product", "id", "prose"
+    #: The first word that is not a filler, going back; how many fillers were crossed.
+    head: str = ""
+    head_raw: str = ""
+    fillers: int = 0
+    #: The word right before the number (formatting skipped).
+    first: str = ""
+    #: The word before ``head`` (a verb's subject: "NIM says").
+    subject: str = ""
+    #: A question word was passed on the way back.
+    question: bool = False
+    #: Only "a"/"an" stand between the start of the sentence and the number.
+    at_start: bool = False
+
+
+@dataclass
+class Window:
+    """One number in a message, and the text around it the detectors may read."""
+
+    masked: str
+    start: int  # the sign included
+    end: int  # the digits' end
+    line_start: int
+    #: The number is alone in inline code or a code block's cell.
+    formatted: bool
+    #: The first words of the product names, lower case ("nim", "bems").
+    product_words: frozenset[str]
+    #: Where our products are named in the message: (start, end, product id).
+    products: tuple[tuple[int, int, str], ...] = ()
+    #: The reason phrases of the entries with this number, lower case.
+    reasons: tuple[str, ...] = ()
+
+    @cached_property
+    def line_end(self) -> int:
+        end = self.masked.find("\n", self.end, self.end + 400)
+        return end if end != -1 else min(len(self.masked), self.end + 400)
+
+    @cached_property
+    def before(self) -> _Before:
+        return _walk_back(self.masked, self.start, self.line_start, self.product_words)
+
+    @cached_property
+    def after_text(self) -> str:
+        text = self.masked[self.end : min(self.line_end, self.end + AFTER_WINDOW)]
+        return text[1:] if text[:1] == "s" else text  # "getting 500s", "the 1028s"
+
+    @cached_property
+    def after_words(self) -> list[str]:
+        return [w.lower() for w in _WORDS.findall(self.after_text)[:4]]
+
+    @cached_property
+    def next_word(self) -> str:
+        m = _WORD_AFTER.match(self.after_text)
+        return m.group(1).lower() if m else ""
+
+    @cached_property
+    def question_ahead(self) -> bool:
+        return _QUESTION_AHEAD.match(self.masked, self.end) is not None
+
+    @cached_property
+    def column(self) -> str | None:
+        """What the header of the number's table column says of it, if it is in a table."""
+        return column_of(self.masked, self.start, self.line_start)
+
+    @cached_property
+    def clause(self) -> tuple[int, int]:
+        """The clause the number is in: between the nearest breaks on its line."""
+        lo = max(self.line_start, self.start - 160)
+        breaks = [m.end() for m in _CLAUSE_BREAK.finditer(self.masked, lo, self.start)]
+        left = breaks[-1] if breaks else lo
+        m = _CLAUSE_BREAK.search(self.masked, self.end, min(self.line_end, self.end + 160))
+        right = m.start() if m else min(self.line_end, self.end + 160)
+        return left, right
+
+
+def _walk_back(masked: str, start: int, line_start: int, product_words: frozenset[str]) -> _Before:
+    lo = max(line_start, start - BEFORE_WINDOW)
+    toks = _TOKEN.findall(masked, lo, start)
+    for k in range(len(toks) - 1, 0, -1):  # "w/ 422" is "with 422"
+        if toks[k] == "/" and toks[k - 1] in ("w", "W"):
+            toks[k - 1 : k + 1] = ["with"]
+    i = len(toks) - 1
+    while i >= 0 and toks[i] in _FORMAT:
+        i -= 1
+    if i >= 0 and toks[i] in _SEPARATORS:
+        sep = toks[i]
+        tail = masked[lo:start]
+        spaced = any(c.isspace() for c in tail[tail.rfind(sep[-1]) + 1 :])
+        i -= 1
+        quoted = False
+        while i >= 0 and toks[i] in ('"', "'"):
+            quoted, i = True, i - 1
+        if i < 0 or not _is_word(toks[i]):
+            return _Before()
+        key = toks[i]
+        if _code_key(key):
+            kind = "code"
+        elif _callback(key):
+            kind = "callback"
+        elif sep == ":" and key.lower() in product_words:
+            kind = "product"
+        elif sep != ":" or quoted or not spaced or _looks_like_key(key):
+            kind = "id"  # uid=8841, "id":1027, maxMembers: 500, host:4000, Foo.java:404
+        else:
+            kind = "prose"  # "after the failover: 40110"
+        return _Before(key=key, key_kind=kind)
+    fillers = 0
+    first = ""
+    articles_only = True
+    question = False
+    while i >= 0:
+        tok = toks[i]
+        i -= 1
+        if tok in _TRANSPARENT:
+            continue
+        if not _is_word(tok):
+            return _Before(
+                first=first, question=question, at_start=tok in ".!?;。！？；" and articles_only
+            )
+        word = tok.lower()
+        if not first:
+            first = word
+        articles_only = articles_only and word in ("a", "an")
+        if word in vocab.QUESTION_WORDS or (word in ("is", "does", "do") and first == word):
+            question = True
+        if word in vocab.FILLERS and fillers < MAX_FILLERS:
+            fillers += 1
+            continue
+        subject = toks[i].lower() if i >= 0 and _is_word(toks[i]) else ""
+        return _Before(
+            head=word, head_raw=tok, fillers=fillers, first=first, subject=subject,
+            question=question,
+        )  # fmt: skip
+    return _Before(first=first, question=question, at_start=articles_only and lo == line_start)
+
+
+# -- detectors ---------------------------------------------------------------------------
+
+Detector = Callable[[Window], bool]
+DETECTORS: dict[str, Detector] = {}
+
+
+def _detector(name: str) -> Callable[[Detector], Detector]:
+    def register(fn: Detector) -> Detector:
+        DETECTORS[name] = fn
+        return fn
+
+    return register
+
+
+@_detector("key_value_code")
+def _key_value_code(w: Window) -> bool:
+    if w.before.key_kind in ("code", "callback"):
+        return True
+    return (
+        _HTTP_STATUS_BEFORE.search(w.masked, max(w.line_start, w.start - 16), w.start) is not None
+    )
+
+
+@_detector("code_word_before")
+def _code_word_before(w: Window) -> bool:
+    head = w.before.head_raw
+    return bool(head) and (w.before.head in vocab.CODE_WORDS or _code_key(head) or _callback(head))
+
+
+@_detector("failure_verb_before")
+def _failure_verb_before(w: Window) -> bool:
+    b = w.before
+    if b.head in vocab.VERBS:
+        return True
+    # "NIM says 803", "the app shows 1027"; "the dashboard shows 500" stays a number
+    return b.head in vocab.SAYS and (b.subject in w.product_words or b.subject in vocab.SPEAKERS)
+
+
+@_detector("product_before")
+def _product_before(w: Window) -> bool:
+    b = w.before
+    return b.key_kind == "product" or (b.fillers == 0 and b.head in w.product_words)
+
+
+@_detector("asks_about")
+def _asks_about(w: Window) -> bool:
+    """A question about the number: a question word before it, and a "?" after it, or
+    "what's 416", or "what does 1019 mean". "is 500 enough?" asks about something else."""
+    b = w.before
+    if not b.question:
+        return False
+    toks = [t.lower() for t in _TOKEN.findall(w.masked, max(w.line_start, w.start - 12), w.start)]
+    opener = toks[-2] if len(toks) >= 2 else ""
+    if b.first == "is" and not opener.startswith(("what", "wtf", "wth")):
+        return w.next_word in vocab.ARTICLES  # "is 1019 a lync thing?"; "is 500 enough?"
+    if b.first in ("does", "do") or any(m in w.after_words[:2] for m in vocab.MEANING_WORDS):
+        return any(m in w.after_words[:2] for m in vocab.MEANING_WORDS)
+    if w.question_ahead:
+        return True
+    return bool(toks) and (
+        toks[-1] in _ASKING
+        or toks[-2:] == ["meaning", "of"]
+        or (toks[-1] == "is" and opener[:3] in ("wha", "wtf", "wth"))
+    )
+
+
+@_detector("opens_question")
+def _opens_question(w: Window) -> bool:
+    return w.before.at_start and w.question_ahead
+
+
+@_detector("zh_word_before")
+def _zh_word_before(w: Window) -> bool:
+    lo = max(w.line_start, w.start - _ZH_BEFORE_MAX - 4)
+    before = w.masked[lo : w.start].rstrip(_ZH_GAP)
+    return bool(before) and is_cjk(before[-1]) and before.endswith(tuple(vocab.ZH_CODE_BEFORE))
+
+
+@_detector("zh_word_after")
+def _zh_word_after(w: Window) -> bool:
+    after = w.masked[w.end : w.end + _ZH_AFTER_MAX + 3].lstrip(" \t)）")
+    return after.startswith(tuple(vocab.ZH_CODE_AFTER))
+
+
+@_detector("zh_adjacent")
+def _zh_adjacent(w: Window) -> bool:
+    m = w.masked
+    before = m[max(w.line_start, w.start - 2) : w.start].rstrip(" ")
+    after = m[w.end : w.end + 2].lstrip(" ")
+    return (bool(before) and is_cjk(before[-1])) or (bool(after) and is_cjk(after[0]))
+
+
+@_detector("negative_sign")
+def _negative_sign(w: Window) -> bool:
+    return w.masked[w.start] == "-"
+
+
+@_detector("code_word_after")
+def _code_word_after(w: Window) -> bool:
+    return w.next_word in ("error", "errors", "err", "failure", "failures", "exception")
+
+
+@_detector("reason_phrase")
+def _reason_phrase(w: Window) -> bool:
+    """The entry's own reason beside the number (rule 10): after it, or before it with the
+    number in brackets or after a colon: "-32601 Method not found", "Method not found
+    (-32601)", "40131 file post not allowed". Two content words in common are enough."""
+    if _HTTP_REASON.match(w.after_text):
+        return True
+    m, st, en = w.masked, w.start, w.end
+    if (
+        m[st - 1 : st] in ("(", "（")
+        and m[en : en + 1] in (")", "）")
+        and st >= 2
+        and is_cjk(m[st - 2])
+    ):
+        return True  # 请求超时(408): a Chinese reason, the code in brackets
+    if not w.reasons:
+        return False
+    after = _content(w.masked[w.end : min(w.line_end, w.end + 48)])[:4]
+    head = w.masked[max(w.line_start, w.start - 60) : w.start]
+    attached = head.rstrip(" \t`\"'").endswith(("(", "[", ":", "-", "–", "="))
+    before = _content(head)[-4:] if attached else []
+    for reason in w.reasons:
+        words = set(_content(reason))
+        need = min(2, len(words))
+        if need and (
+            len(words.intersection(after)) >= need or len(words.intersection(before)) >= need
+        ):
+            return True
+    return False
+
+
+def _content(text: str) -> list[str]:
+    return [x for x in (t.lower() for t in _WORDS.findall(text)) if x not in _STOP and len(x) > 1]
+
+
+_STOP = words_of("a an the is are was be of to in on for and or not no it this that with by pc")
+
+
+@_detector("sent_from_source")
+def _sent_from_source(w: Window) -> bool:
+    words = w.after_words
+    if len(words) < 2 or words[0] not in ("from", "on", "in", "via", "with", "by"):
+        return False
+    rest = [x for x in words[1:] if x not in ("the", "our", "their", "a")]
+    if any(x in w.product_words for x in rest[:2]):
+        return True  # "1028 on bems", "403 from NIM"
+    return words[0] == "from" and bool(rest) and rest[0] in vocab.SOURCES
+
+
+@_detector("product_in_clause")
+def _product_in_clause(w: Window) -> bool:
+    lo, hi = w.clause
+    return any(lo <= s and e <= hi for s, e, _ in w.products)
+
+
+@_detector("code_formatting")
+def _code_formatting(w: Window) -> bool:
+    return w.formatted
+
+
+@_detector("code_column")
+def _code_column(w: Window) -> bool:
+    return w.column == "code"
+
+
+@_detector("quantity_column")
+def _quantity_column(w: Window) -> bool:
+    return w.column == "quantity"
+
+
+@_detector("heading_names_codes")
+def _heading_names_codes(w: Window) -> bool:
+    """A list under a heading that names codes: "errors last hour: 1027, 1028"."""
+    lo = max(w.line_start, w.start - 2 * BEFORE_WINDOW)
+    head = w.masked[lo : w.start]
+    for m in _SENTENCE_END.finditer(head):
+        head = head[m.end() :]  # only the sentence the number is in
+    colon = head.find(":")
+    while colon != -1 and colon + 1 < len(head) and not head[colon + 1].isspace():
+        colon = head.find(":", colon + 1)
+    if colon == -1:
+        return False
+    found = [t.lower() for t in _TOKEN.findall(head, 0, colon) if _is_word(t)]
+    return any(x in vocab.HEADER_NOUNS for x in found[-5:])
+
+
+@_detector("table_row_under_heading")
+def _table_row_under_heading(w: Window) -> bool:
+    """A number opening a line of a list under a heading line that names codes."""
+    masked, start, line_start = w.masked, w.start, w.line_start
+    if masked[line_start:start].strip(" \t-*•`>") or line_start == 0:
+        return False
+    lo = line_start - 1
+    for _ in range(MAX_TABLE_ROWS):
+        top = masked.rfind("\n", max(0, lo - 2 * BEFORE_WINDOW), lo) + 1
+        line = masked[top:lo]
+        if not line.strip():
+            return False  # a blank line ends the list
+        found = [t.lower() for t in _TOKEN.findall(line) if _is_word(t)]
+        if line.strip(" \t`") and not _ROW_START.match(line):  # not a row, not a fence
+            return len(found) <= 6 and any(x in vocab.HEADER_NOUNS for x in found)
+        if top == 0:
+            return False
+        lo = top - 1
+    return False
+
+
+@_detector("plural_after")
+def _plural_after(w: Window) -> bool:
+    """A counted noun after it, maybe past one adjective: "300 ppl", "1028 new signups"."""
+    words = w.after_words[:2]
+    if not words or not w.after_text[:1].isspace():
+        return False
+    if _plural(words[0]):
+        return True
+    return (
+        len(words) == 2
+        and words[0] not in vocab.CODE_WORDS
+        and _plural(words[1])
+        and (words[0] in vocab.AFTER_QUANTITY or not _plural(words[0]))
+        and words[0] not in ("from", "on", "in", "with", "when", "for", "since", "after", "to")
+    )
+
+
+@_detector("after_quantity")
+def _after_quantity(w: Window) -> bool:
+    return w.next_word in vocab.AFTER_QUANTITY
+
+
+@_detector("time_range_after")
+def _time_range_after(w: Window) -> bool:
+    words = w.after_words
+    if w.next_word in ("/min", "/h", "/s", "/sec", "/day"):
+        return True
+    if not words or words[0] not in vocab.TIME_RANGE_AFTER:
+        return False
+    if words[0] in ("in", "this", "last", "since", "per"):
+        return len(words) >= 2 and words[1] in _TIME_NOUNS
+    return True
+
+
+_TIME_NOUNS = words_of(
+    "the last past hour hours minute minutes min day days week weeks month today second "
+    "seconds sec morning night sprint"
+)
+
+
+@_detector("unit_after")
+def _unit_after(w: Window) -> bool:
+    return w.next_word in vocab.UNITS
+
+
+@_detector("zh_measure_word")
+def _zh_measure_word(w: Window) -> bool:
+    return zh_quantity(w.masked, w.start, w.end)
+
+
+@_detector("veto_word_before")
+def _veto_word_before(w: Window) -> bool:
+    b = w.before
+    if b.first in vocab.VETO_BEFORE and b.key_kind == "":
+        return True
+    if b.key_kind == "" and b.head in vocab.CODE_WORDS and b.fillers == 0:
+        toks = _WORDS.findall(w.masked, max(w.line_start, w.start - 40), w.start)
+        if len(toks) >= 2 and toks[-2].lower() in vocab.NOT_CODE_QUALIFIERS:
+            return True  # "zip code 10001", "area code 212"
+    head = w.masked[max(w.line_start, w.start - 8) : w.start].rstrip(_ZH_GAP)
+    if head.endswith(tuple(vocab.ZH_CODE_BEFORE)):
+        return False  # "错误号 1027" names a code, though 号 alone names an id
+    for word in vocab.ZH_NOT_CODE_WORDS:
+        # "ID" counts glued to Chinese ("群ID 10404"), not as the end of "said"
+        if head.endswith(word) and (is_cjk(word[0]) or is_cjk(head[-len(word) - 1 : -len(word)])):
+            return True
+    return False
+
+
+@_detector("id_key")
+def _id_key(w: Window) -> bool:
+    return w.before.key_kind == "id"
+
+
+@_detector("bracket_index")
+def _bracket_index(w: Window) -> bool:
+    m, s = w.masked, w.start
+    return s >= 2 and m[s - 1] == "[" and m[s - 2].isalnum()
+
+
+@_detector("url_part")
+def _url_part(w: Window) -> bool:
+    lo = max(w.line_start, w.start - 200)
+    head = w.masked[lo : w.start]
+    cut = max(head.rfind(" "), head.rfind("\t"), head.rfind("`"), head.rfind('"'))
+    return _URL_TOKEN.match(head[cut + 1 :]) is not None
+
+
+@_detector("other_system")
+def _other_system(w: Window) -> bool:
+    """The sentence gives the number to another system, named nearer to it than any of
+    ours: "nginx returned 404", "PlayFab lobby error 13002", "404 from the ingress"."""
+    lo = max(w.line_start, w.start - BEFORE_WINDOW)
+    hi = min(w.line_end, w.end + AFTER_WINDOW)
+    head = w.masked[lo : w.start]
+    for m in _SENTENCE_END.finditer(head):
+        lo += m.end()
+    tail_m = _SENTENCE_END.search(w.masked, w.end, hi)
+    if tail_m:
+        hi = tail_m.start()
+    nearest_other = _nearest_other(w.masked, lo, hi, w.start, w.end)
+    if nearest_other is None:
+        return False
+    ours = [min(abs(s - w.end), abs(w.start - e)) for s, e, _ in w.products if lo <= s and e <= hi]
+    return not ours or min(ours) > nearest_other
+
+
+def _nearest_other(text: str, lo: int, hi: int, start: int, end: int) -> int | None:
+    spans = [(m.start(), m.end()) for m in _WORDS.finditer(text, lo, hi)
+             if m.group(0).lower() in vocab.OTHER_SYSTEMS]  # fmt: skip
+    for i in range(lo, hi):
+        if text[i] in _ZH_OTHER_FIRST:
+            spans.extend((i, i + len(word)) for word in vocab.ZH_OTHER_SYSTEMS
+                         if text.startswith(word, i))  # fmt: skip
+    best: int | None = None
+    for s, e in spans:
+        a, b = (e, start) if e <= start else (end, s)
+        d = max(b - a, 0) + (1000 if _CLAUSE_BREAK.search(text, a, b) else 0)
+        best = d if best is None else min(best, d)
+    return best
+
+
+_ZH_OTHER_FIRST = frozenset(w[0] for w in vocab.ZH_OTHER_SYSTEMS)
+
+
+def detect(w: Window) -> frozenset[str]:
+    """The names of the features present around the number of ``w``."""
+    return frozenset(name for name, fn in DETECTORS.items() if fn(w))
