@@ -23,7 +23,7 @@ from bisect import bisect_left
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from bot.binding import is_generic, named_products, narrow
+from bot.binding import ProductSpan, is_generic, named_products, narrow
 from bot.knowledge.base import Entry, KnowledgeBase
 from bot.models import Match, MatchKind, Mention, Severity
 from bot.scanner.evidence import Evidence, weigh
@@ -145,13 +145,27 @@ def _prefer(mention: Mention, product: str) -> Mention:
 
 def _text_codes(view: SlackText, kb: KnowledgeBase) -> Iterator[_Found]:
     seen: dict[str, tuple[Match, ...]] = {}  # a log repeats its identifiers
+    products: tuple[ProductSpan, ...] | None = None
     for m in IDENTIFIER.finditer(view.masked):
         token = m.group("id")
         key = token.upper()
         if key not in seen:
             seen[key] = _text_code_matches(token, kb)
-        if seen[key]:
-            yield _Found(m.start("id"), m.end("id"), "text code", seen[key])
+        if not seen[key]:
+            continue
+        if products is None:
+            products = tuple(named_products(view.masked, kb))
+        if _given_to_other_system(view.masked, m.start("id"), m.end("id"), kb, products):
+            continue  # "the OAuth step says invalid_request": rule 11
+        yield _Found(m.start("id"), m.end("id"), "text code", seen[key])
+
+
+def _given_to_other_system(
+    masked: str, start: int, end: int, kb: KnowledgeBase, products: tuple[ProductSpan, ...]
+) -> bool:
+    line_start = masked.rfind("\n", 0, start) + 1
+    window = Window(masked, start, end, line_start, False, kb.product_words, products)
+    return "other_system" in detect(window, only=("other_system",))
 
 
 def _text_code_matches(token: str, kb: KnowledgeBase) -> tuple[Match, ...]:

@@ -10,7 +10,7 @@ about other numbers (``list_after_code``, ``parallel_clause``) and are set by
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -57,7 +57,7 @@ _SEPARATORS = frozenset(("=", "==", "===", ":"))
 #: Words that ask about the number right after them even without a "?" ("whats 416").
 _ASKING = words_of("what's whats what’s explain")
 _ZH_GAP = " \t:：=＝\"'“”`（("
-_ZH_BEFORE_MAX = max(len(w) for w in vocab.ZH_CODE_BEFORE)
+_ZH_BEFORE_MAX = max(len(w) for w in vocab.ZH_CODE_BEFORE | vocab.ZH_VERBS_BEFORE)
 _ZH_AFTER_MAX = max(len(w) for w in vocab.ZH_CODE_AFTER)
 _ZH_OTHER_MAX = max(len(w) for w in vocab.ZH_OTHER_SYSTEMS)
 # A number inside a URL or path token with a query string: "/send.action?reqCode=13002&".
@@ -211,7 +211,8 @@ def _walk_back(masked: str, start: int, line_start: int, product_words: frozense
         elif sep != ":" or quoted or not spaced or _looks_like_key(key):
             kind = "id"  # uid=8841, "id":1027, maxMembers: 500, host:4000, Foo.java:404
         else:
-            kind = "prose"  # "after the failover: 40110"
+            # "after the failover: 40110"; "sendMessage failed: 4003" reads as "failed 4003"
+            return _Before(key=key, key_kind="prose", head=key.lower(), head_raw=key)
         return _Before(key=key, key_kind=kind)
     fillers = 0
     first = ""
@@ -259,7 +260,7 @@ def _detector(name: str) -> Callable[[Detector], Detector]:
 
 @_detector("key_value_code")
 def _key_value_code(w: Window) -> bool:
-    if w.before.key_kind in ("code", "callback"):
+    if w.before.key_kind in ("code", "callback", "product"):
         return True
     return (
         _HTTP_STATUS_BEFORE.search(w.masked, max(w.line_start, w.start - 16), w.start) is not None
@@ -284,7 +285,7 @@ def _failure_verb_before(w: Window) -> bool:
 @_detector("product_before")
 def _product_before(w: Window) -> bool:
     b = w.before
-    return b.key_kind == "product" or (b.fillers == 0 and b.head in w.product_words)
+    return b.fillers == 0 and b.head in w.product_words
 
 
 @_detector("asks_about")
@@ -316,9 +317,19 @@ def _opens_question(w: Window) -> bool:
 
 @_detector("zh_word_before")
 def _zh_word_before(w: Window) -> bool:
+    return _zh_before(w).endswith(tuple(vocab.ZH_CODE_BEFORE))
+
+
+@_detector("zh_verb_before")
+def _zh_verb_before(w: Window) -> bool:
+    return _zh_before(w).endswith(tuple(vocab.ZH_VERBS_BEFORE))
+
+
+def _zh_before(w: Window) -> str:
+    """The Chinese run right before the number, past a space or a colon ("" if none)."""
     lo = max(w.line_start, w.start - _ZH_BEFORE_MAX - 4)
     before = w.masked[lo : w.start].rstrip(_ZH_GAP)
-    return bool(before) and is_cjk(before[-1]) and before.endswith(tuple(vocab.ZH_CODE_BEFORE))
+    return before if before and is_cjk(before[-1]) else ""
 
 
 @_detector("zh_word_after")
@@ -422,9 +433,8 @@ def _heading_names_codes(w: Window) -> bool:
     head = w.masked[lo : w.start]
     for m in _SENTENCE_END.finditer(head):
         head = head[m.end() :]  # only the sentence the number is in
-    colon = head.find(":")
-    while colon != -1 and colon + 1 < len(head) and not head[colon + 1].isspace():
-        colon = head.find(":", colon + 1)
+    # the last prose colon before the number: "Message: ... does not indicate success: 514"
+    colon = max(head.rfind(": "), head.rfind(":\t"), head.rfind(":") if head.endswith(":") else -1)
     if colon == -1:
         return False
     found = [t.lower() for t in _TOKEN.findall(head, 0, colon) if _is_word(t)]
@@ -474,6 +484,24 @@ def _after_quantity(w: Window) -> bool:
     return w.next_word in vocab.AFTER_QUANTITY
 
 
+@_detector("defines_meaning")
+def _defines_meaning(w: Window) -> bool:
+    after = w.masked[w.end : w.end + 8].lstrip(" \t\"'`,，")
+    return after.startswith(vocab.ZH_DEFINING_WORDS)
+
+
+_MESSAGE_FIELD = re.compile(r"""["']?([A-Za-z_]+)["']?\s*[:=]\s*["'“「]([^"'”」\n]{1,80})""")
+
+
+@_detector("message_field")
+def _message_field(w: Window) -> bool:
+    lo = max(w.line_start, w.start - 120)
+    for m in _MESSAGE_FIELD.finditer(w.masked, lo, min(w.line_end, w.end + 120)):
+        if m.group(1).lower() in vocab.MESSAGE_KEYS and any(is_cjk(c) for c in m.group(2)):
+            return True
+    return False
+
+
 @_detector("time_range_after")
 def _time_range_after(w: Window) -> bool:
     words = w.after_words
@@ -512,11 +540,13 @@ def _veto_word_before(w: Window) -> bool:
         if len(toks) >= 2 and toks[-2].lower() in vocab.NOT_CODE_QUALIFIERS:
             return True  # "zip code 10001", "area code 212"
     head = w.masked[max(w.line_start, w.start - 8) : w.start].rstrip(_ZH_GAP)
-    if head.endswith(tuple(vocab.ZH_CODE_BEFORE)):
-        return False  # "错误号 1027" names a code, though 号 alone names an id
-    for word in vocab.ZH_NOT_CODE_WORDS:
+    words = sorted(vocab.ZH_NOT_CODE_WORDS, key=len, reverse=True)
+    for word in words:
         # "ID" counts glued to Chinese ("群ID 10404"), not as the end of "said"
         if head.endswith(word) and (is_cjk(word[0]) or is_cjk(head[-len(word) - 1 : -len(word)])):
+            # a lone 号 or ID yields to a word naming a code: "错误号 1027"
+            if len(word) == 1 or word in ("ID", "id"):
+                return not head.endswith(tuple(vocab.ZH_CODE_BEFORE | vocab.ZH_VERBS_BEFORE))
             return True
     return False
 
@@ -546,26 +576,35 @@ def _other_system(w: Window) -> bool:
     ours: "nginx returned 404", "PlayFab lobby error 13002", "404 from the ingress"."""
     lo = max(w.line_start, w.start - BEFORE_WINDOW)
     hi = min(w.line_end, w.end + AFTER_WINDOW)
-    head = w.masked[lo : w.start]
-    for m in _SENTENCE_END.finditer(head):
-        lo += m.end()
+    ends = [m.end() for m in _SENTENCE_END.finditer(w.masked, lo, w.start)]
+    lo = ends[-1] if ends else lo
     tail_m = _SENTENCE_END.search(w.masked, w.end, hi)
     if tail_m:
         hi = tail_m.start()
     nearest_other = _nearest_other(w.masked, lo, hi, w.start, w.end)
     if nearest_other is None:
         return False
-    ours = [min(abs(s - w.end), abs(w.start - e)) for s, e, _ in w.products if lo <= s and e <= hi]
+    ours = [_distance(w, s, e) for s, e, _ in w.products if lo <= s and e <= hi]
     return not ours or min(ours) > nearest_other
 
 
+def _distance(w: Window, start: int, end: int) -> int:
+    """How far a name at ``start:end`` is from the number; across a clause break, far."""
+    lo, hi = (end, w.start) if end <= w.start else (w.end, start)
+    return max(hi - lo, 0) + (1000 if _CLAUSE_BREAK.search(w.masked, lo, hi) else 0)
+
+
 def _nearest_other(text: str, lo: int, hi: int, start: int, end: int) -> int | None:
-    spans = [(m.start(), m.end()) for m in _WORDS.finditer(text, lo, hi)
-             if m.group(0).lower() in vocab.OTHER_SYSTEMS]  # fmt: skip
+    spans = [
+        (m.start(), m.end())
+        for m in _WORDS.finditer(text, lo, hi)
+        if m.group(0).lower() in vocab.OTHER_SYSTEMS
+    ]
     for i in range(lo, hi):
         if text[i] in _ZH_OTHER_FIRST:
-            spans.extend((i, i + len(word)) for word in vocab.ZH_OTHER_SYSTEMS
-                         if text.startswith(word, i))  # fmt: skip
+            spans.extend(
+                (i, i + len(word)) for word in vocab.ZH_OTHER_SYSTEMS if text.startswith(word, i)
+            )
     best: int | None = None
     for s, e in spans:
         a, b = (e, start) if e <= start else (end, s)
@@ -577,6 +616,7 @@ def _nearest_other(text: str, lo: int, hi: int, start: int, end: int) -> int | N
 _ZH_OTHER_FIRST = frozenset(w[0] for w in vocab.ZH_OTHER_SYSTEMS)
 
 
-def detect(w: Window) -> frozenset[str]:
-    """The names of the features present around the number of ``w``."""
-    return frozenset(name for name, fn in DETECTORS.items() if fn(w))
+def detect(w: Window, only: Iterable[str] | None = None) -> frozenset[str]:
+    """The names of the features present around the number of ``w`` (of ``only``, if given)."""
+    names = DETECTORS if only is None else only
+    return frozenset(name for name in names if DETECTORS[name](w))

@@ -82,6 +82,10 @@ def _has_cells(line: str) -> bool:
 
 
 def _kind(cell: str) -> Column | None:
+    if any(h in cell for h in vocab.ZH_QUANTITY_HEADERS):
+        return "quantity"
+    if any(h in cell for h in vocab.ZH_CODE_HEADERS):
+        return "code"
     words = [w for w in re.split(r"[^a-z0-9]+", cell.lower()) if w]
     if any(w in _TALLIES for w in words):
         return "quantity"

@@ -27,6 +27,7 @@ __all__ = [
     "FILLERS",
     "HEADER_NOUNS",
     "MEANING_WORDS",
+    "MESSAGE_KEYS",
     "NOT_CODE_QUALIFIERS",
     "NOT_PLURAL",
     "OTHER_SYSTEMS",
@@ -40,8 +41,12 @@ __all__ = [
     "VETO_BEFORE",
     "ZH_CODE_AFTER",
     "ZH_CODE_BEFORE",
+    "ZH_CODE_HEADERS",
+    "ZH_DEFINING_WORDS",
     "ZH_NOT_CODE_WORDS",
     "ZH_OTHER_SYSTEMS",
+    "ZH_QUANTITY_HEADERS",
+    "ZH_VERBS_BEFORE",
     "Feature",
 ]
 
@@ -54,6 +59,9 @@ CODE_WORDS = of(
 #: Keys whose number is a code in a log's key=value pairs ("hangup reason=9103"), though
 #: the word alone in prose is not a context word ("for reason 2").
 CODE_KEYS = of("reason cause ret res resp")
+#: Chinese column headers: of codes, and of counts or measurements.
+ZH_CODE_HEADERS = ("错误码", "状态码", "返回码", "错误代码", "错误")
+ZH_QUANTITY_HEADERS = ("次数", "数量", "人数", "耗时", "时间", "条数", "占比", "总数", "编号")
 #: Column headers of tables whose numbers are counts, ids or measurements.
 COLUMN_QUANTITIES = of(
     "count counts seen hits total sum n num qty id ids pid tid uid req rid time duration "
@@ -113,9 +121,14 @@ SPEAKERS = of("app client log logs console sdk server api service backend proxy 
 #: Chinese words before a number that name or report a code (RULES rule 9): "返回302",
 #: "报408", "错误码：811", "状态码 500". Matched as the end of the Chinese run before it.
 ZH_CODE_BEFORE = of(
-    "错误码 错误代码 错误 报错 报 返回 返回码 返回值 状态码 失败 异常 码 code 提示 出现 "
-    "报了 返回了 错误号 错误编号 结果码 响应码 回调 抛出 抛 得到 收到 遇到 出错 一直报 "
-    "一直返回 又报 还是报"
+    "错误码 错误代码 错误 状态码 返回码 返回值 异常码 码 code 错误号 错误编号 结果码 响应码 "
+    "失败码 报错码"
+)
+#: Chinese verbs before a number that report a code (rule 9): "返回302", "报 408",
+#: "一直返回 408". Weaker than a word naming a code: "返回 3 条" is a count.
+ZH_VERBS_BEFORE = of(
+    "报错 报 返回 失败 异常 提示 出现 报了 返回了 回调 抛出 抛 得到 收到 遇到 出错 一直报 "
+    "一直返回 又报 还是报 回 给 弹"
 )
 #: Chinese words after a number that name it a code: "416错误", "801 报错".
 ZH_CODE_AFTER = of(
@@ -147,6 +160,10 @@ TIME_RANGE_AFTER = of(
     "per in today yesterday tonight daily weekly hourly this since last overnight /min /h "
     "/s /sec /day"
 )
+#: Chinese words right after a code that give it a meaning ("804则为用户重复").
+ZH_DEFINING_WORDS = ("表示", "则为", "代表", "意思是", "意味着", "即为", "是指")
+#: Keys of a message field in a JSON or log response: {"code":801,"msg":"..."}.
+MESSAGE_KEYS = of("msg message desc description errmsg error_msg errormessage reason")
 #: Words after a number that ask what it means: "what does 1019 mean", "1019 means?".
 MEANING_WORDS = of("mean means meaning stand stands")
 #: Systems other than ours whose codes share our ranges (RULES rule 11). A number the
@@ -156,15 +173,16 @@ OTHER_SYSTEMS = of(
     "elb alb nlb cloudfront cloudflare akamai fastly cdn s3 aws gcs azure lambda "
     "oss cos obs minio oauth oauth2 oidc okta auth0 keycloak saml playfab steam quic "
     "opengl gl vulkan directx "
-    "mcp lsp ethereum geth infura alchemy metamask web3 solana bitcoin jsonrpc "
+    "mcp lsp ethereum geth infura alchemy metamask web3 solana bitcoin "
     "struts grpc postgres postgresql mysql redis kafka rabbitmq mongodb elasticsearch "
     "kubernetes k8s kubectl docker helm github gitlab jenkins jira stripe paypal twilio "
     "sendgrid firebase fcm apns gcm agora zoom webex slack teams discord telegram whatsapp "
-    "wechat weixin alipay camera vscode chrome safari firefox"
+    "wechat weixin alipay camera vscode chrome safari firefox excel vba windows macos "
+    "websocket ws smb nfs"
 )
 #: The same in Chinese, matched as substrings of the text before or after the number.
 ZH_OTHER_SYSTEMS = (
-    "网易云音乐", "云音乐", "微信", "支付宝", "阿里云", "腾讯云", "七牛", "声网", "极光", "个推",
+    "网易云音乐", "云音乐", "微信", "公众号", "小程序", "支付宝", "会员系统", "营销系统", "短信服务", "阿里云", "腾讯云", "七牛", "声网", "极光", "个推",
     "华为推送", "小米推送", "高德", "百度地图", "摄像头", "相机", "浏览器",
 )  # fmt: skip
 
@@ -201,16 +219,17 @@ _CW, _ST, _Q, _FMT = "context word", "structure", "question", "code formatting"
 FEATURES: tuple[Feature, ...] = (
     # key=value, JSON and log structure
     _f("key_value_code", _E, "key before", _ST,
-       "code=1027, \"errorCode\": 1027, ret=408, onFailed: 802, HTTP/1.1 404"),
+       "code=1027, \"errorCode\": 1027, ret=408, onFailed: 802, HTTP/1.1 404, NIM: 503"),
     # words before the number
     _f("code_word_before", _E, "3 fillers before", _CW,
        "error 1027, status was 404, onFailed(408), onError: 415"),
     _f("failure_verb_before", _E, "3 fillers before", _CW,
        "returned 404, got a 1027; NIM says 803, the app shows 1027"),
-    _f("product_before", _E, "word before", _CW, "NIM 404, BEMS 1027, bems:1027"),
+    _f("product_before", _E, "word before", _CW, "NIM 404, BEMS 1027"),
     _f("asks_about", _E, "sentence", _Q, "what's 1027?, what does 1019 mean"),
     _f("opens_question", _E, "sentence", _Q, "1027?, 1019 - lync or us?"),
-    _f("zh_word_before", _E, "Chinese run before", _CW, "返回302, 报 408, 错误码：811"),
+    _f("zh_word_before", _E, "Chinese run before", _CW, "错误码：811, 状态码 500"),
+    _f("zh_verb_before", _E, "Chinese run before", _CW, "返回302, 报 408, 一直返回 408"),
     # words after the number
     _f("code_word_after", _E, "word after", _CW, "1028 errors, 416错误 (English)"),
     _f("zh_word_after", _E, "Chinese run after", _CW, "416错误, 1019是什么"),
@@ -233,6 +252,10 @@ FEATURES: tuple[Feature, ...] = (
     # against: weighed, not final
     _f("plural_after", _A, "2 words after", _CW, "got 300 ppl, 1028 new signups"),
     _f("after_quantity", _A, "word after", _CW, "1028 of them, 404 done, 500 left"),
+    _f("defines_meaning", _A, "3 chars after", _CW,
+       "返回804则为用户重复, code=1027 表示“客户已锁定”: the text gives it a meaning of its own"),
+    _f("message_field", _A, "line", _CW,
+       '{"code":801,"msg":"手机号未注册"}: a message field in Chinese beside the code'),
     _f("time_range_after", _A, "word after", _CW, "errors: 1027 in the last hour, 500 today"),
     # vetoes: the number is something else
     _f("unit_after", _V, "word after", "", "1005 ms, 500 users, 1024 MB"),

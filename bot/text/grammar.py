@@ -120,8 +120,12 @@ def _grouping(text: str, match: re.Match[str]) -> Shape | None:
     start, end = match.start(), match.end()
     digits = match.group("dec") or ""
     if text[start - 1 : start] == ",":
-        # after "1,": a group; after "nim,": a cell of a CSV row
-        return "grouped" if text[start - 2 : start - 1].isdigit() and len(digits) == 3 else None
+        # after "1,": a group; after "nim," or "u_7721,": a cell of a CSV row
+        lead = start - 1
+        while lead > 0 and text[lead - 1].isdigit():
+            lead -= 1
+        glued = lead > 0 and (text[lead - 1].isalnum() or text[lead - 1] in "_:")
+        return "grouped" if lead < start - 1 and not glued and len(digits) == 3 else None
     if len(digits) <= 3 and _GROUP.match(text, end):
         return "grouped"
     return None
@@ -136,6 +140,7 @@ def words_of(text: str) -> frozenset[str]:
 #: "3次", "8点", "30秒", "2024年", "416元", "20%"), never a code (RULES rule 9).
 ZH_MEASURE_WORDS = words_of(
     "个 人 次 条 点 秒 分 分钟 小时 天 日 周 年 月 号 元 块 毛 % ％ 位 名 台 张 行 页 岁 万 千 百 "
+    "左右 上下 多个 来个 "
     "毫秒 秒钟 遍 回 群 组 部 件 项 份 字 字节 兆 倍 层 楼 米 公里 斤 度 折 成 届 期 批 轮 集"
 )
 #: Written right before a number, makes it an ordinal: "第3次".

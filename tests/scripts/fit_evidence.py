@@ -50,6 +50,7 @@ from bot.scanner.words import FEATURES  # noqa: E402
 CORPORA = ROOT / "tests" / "fixtures" / "corpus"
 DEFAULT = [
     CORPORA / "train.jsonl",
+    CORPORA / "train-2.jsonl",
     CORPORA / "heldout-a.jsonl",
     CORPORA / "heldout-b.jsonl",
     ROOT.parent / "shared" / "corpus" / "dev.jsonl",

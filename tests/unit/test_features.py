@@ -1,0 +1,106 @@
+"""The evidence model's features: each one named, detected where it should be, and only there.
+
+Every feature of ``words.FEATURES`` appears in ``PRESENT`` with a message that shows it,
+and the completeness test fails when a feature is added without one.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.binding import named_products
+from bot.knowledge.base import KnowledgeBase
+from bot.scanner import words
+from bot.scanner.candidates import explain
+from bot.scanner.features import DETECTORS, Window, detect
+
+#: feature -> (message, the number in it that shows the feature)
+PRESENT: dict[str, tuple[str, str]] = {
+    "key_value_code": ("resp errorCode=1027 on sync", "1027"),
+    "code_word_before": ("we saw error 1028 twice", "1028"),
+    "failure_verb_before": ("the connect service returned 1027 again", "1027"),
+    "product_before": ("BEMS 1027 since lunch", "1027"),
+    "asks_about": ("what does 1019 mean", "1019"),
+    "opens_question": ("1027? anyone", "1027"),
+    "zh_word_before": ("错误码：811，最多能@多少账号", "811"),
+    "zh_verb_before": ("登录一直返回 408", "408"),
+    "zh_word_after": ("803错误，群没了", "803"),
+    "zh_adjacent": ("群类型不匹配 805，接口混用了", "805"),
+    "negative_sign": ("-32602 again from the Connect service", "-32602"),
+    "code_word_after": ("1028 errors on the pool", "1028"),
+    "reason_phrase": ("40131 file post not allowed in that room", "40131"),
+    "sent_from_source": ("1028 on bems since the upgrade", "1028"),
+    "product_in_clause": ("云信 登录 408 了", "408"),
+    "code_formatting": ("look at `1027` in the log", "1027"),
+    "code_column": ("code    count\n1027    12\n1028    3", "1028"),
+    "heading_names_codes": ("error codes since the deploy: 1027 1028", "1027"),
+    "table_row_under_heading": ("errors since the deploy:\n- 1027 x 12", "1027"),
+    "list_after_code": ("error 1010, 1027", "1027"),
+    "parallel_clause": ("download fails with 40113, upload with 40114", "40114"),
+    "plural_after": ("we got 1028 new signups", "1028"),
+    "after_quantity": ("1028 of them are bots", "1028"),
+    "defines_meaning": ("接口文档：返回804则为用户重复", "804"),
+    "message_field": ('短信服务返回 {"code":801,"msg":"手机号未注册"}', "801"),
+    "time_range_after": ("errors: 1027 in the last hour", "1027"),
+    "unit_after": ("took 1005 ms", "1005"),
+    "zh_measure_word": ("群里有 500人", "500"),
+    "veto_word_before": ("zip code 10001 for the office", "10001"),
+    "id_key": ("uid=8841 room=1027", "1027"),
+    "quantity_column": ("code  count\n1027  1028", "1028"),
+    "bracket_index": ("bems-connect[8812] error 1027", "8812"),
+    "url_part": ("GET /nimserver/msg/send.action?reqCode=13002&x=1 failed", "13002"),
+    "other_system": ("nginx returned 404 on the health check", "404"),
+}
+
+#: feature -> a message with the number where a careless detector would fire, but this must not
+ABSENT: dict[str, tuple[str, str]] = {
+    "key_value_code": ("versionCode=1028 in the build", "1028"),
+    "failure_verb_before": ("the dashboard shows 1027 today", "1027"),
+    "asks_about": ("is 500 enough?", "500"),
+    "veto_word_before": ("BEMS said `-32602` again", "-32602"),
+    "other_system": ("S3 is fine, the Connect service returned 1027", "1027"),
+    "zh_adjacent": ("the code was 1027 yesterday", "1027"),
+    "plural_after": ("error 1027 happens on resume", "1027"),
+}
+
+
+def _features(text: str, number: str, kb: KnowledgeBase) -> frozenset[str]:
+    for seen in explain(text, kb):
+        if seen.code == number:
+            return seen.evidence.features
+    if number == "8812":  # not a code in the tables: weigh it by hand
+        start = text.index(number)
+        products = tuple(named_products(text, kb))
+        window = Window(text, start, start + 4, 0, False, kb.product_words, products)
+        return detect(window)
+    raise AssertionError(f"{number} not weighed in {text!r}")
+
+
+def test_every_feature_has_an_example() -> None:
+    assert set(PRESENT) == {f.name for f in words.FEATURES}
+
+
+def test_every_feature_is_detected_or_set_by_the_scanner() -> None:
+    set_by_scanner = {"list_after_code", "parallel_clause"}
+    assert set(DETECTORS) | set_by_scanner == {f.name for f in words.FEATURES}
+    assert not set(DETECTORS) & set_by_scanner
+
+
+def test_features_are_unique_and_documented() -> None:
+    names = [f.name for f in words.FEATURES]
+    assert len(names) == len(set(names))
+    for f in words.FEATURES:
+        assert f.doc and f.reach, f.name
+        assert (f.kind == "veto") == (f.reason == ""), f.name
+
+
+@pytest.mark.parametrize("name", sorted(PRESENT))
+def test_feature_present(name: str, kb: KnowledgeBase) -> None:
+    text, number = PRESENT[name]
+    assert name in _features(text, number, kb), text
+
+
+@pytest.mark.parametrize("name", sorted(ABSENT))
+def test_feature_absent(name: str, kb: KnowledgeBase) -> None:
+    text, number = ABSENT[name]
+    assert name not in _features(text, number, kb), text
