@@ -47,6 +47,10 @@ class StateStore(Protocol):
 
     def top_unknown(self, team: str, days: list[date], limit: int) -> list[tuple[str, int]]: ...
 
+    def teams(self) -> list[str]:
+        """The workspaces with usage counts still kept, sorted (``errcode stats``)."""
+        ...
+
 
 def days_back(today: date, count: int) -> list[date]:
     """``count`` days ending with ``today``, newest first."""
