@@ -14,12 +14,11 @@ import time
 from collections import Counter, OrderedDict
 from collections.abc import Callable
 from datetime import date, timedelta
-from typing import Protocol, runtime_checkable
+from typing import Protocol
 
 __all__ = ["MemoryStore", "StateStore", "days_back", "top_counts"]
 
 
-@runtime_checkable
 class StateStore(Protocol):
     """Shared state: dedupe and cooldown claims, channel mutes, usage counts."""
 
