@@ -10,7 +10,16 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ModelWrapValidatorHandler,
+    StringConstraints,
+    ValidationError,
+    model_validator,
+)
+from pydantic_core import ErrorDetails, InitErrorDetails, PydanticCustomError
 
 __all__ = [
     "Audience",
@@ -116,26 +125,75 @@ class ProductTable(BaseModel):
     product: Product
     entries: tuple[ErrorCode, ...]
 
-    @model_validator(mode="after")
-    def _codes_are_unique_and_linked(self) -> ProductTable:
+    @model_validator(mode="wrap")
+    @classmethod
+    def _codes_are_unique_and_linked(
+        cls, data: Any, handler: ModelWrapValidatorHandler[ProductTable]
+    ) -> ProductTable:
+        # Wrapped rather than "after": duplicates and dangling see_also are read from the
+        # input, so they are reported beside the entries' own field errors, not only once
+        # those are fixed. Each error is located at its entry, so it is said once, there.
+        links = _link_errors(data.get("entries") if isinstance(data, dict) else None)
+        try:
+            table = handler(data)
+        except ValidationError as exc:
+            raise ValidationError.from_exception_data(
+                cls.__name__, [*map(_init_details, exc.errors()), *links]
+            ) from None
+        if links:
+            raise ValidationError.from_exception_data(cls.__name__, links)
         # Checked here, not as a field constraint, so a table whose entries are invalid
         # is not also reported as empty.
-        if not self.entries:
+        if not table.entries:
             raise ValueError("a table needs at least one entry")
-        seen: set[str] = set()
-        duplicates: list[str] = []
-        for entry in self.entries:
-            if entry.code in seen:
-                duplicates.append(entry.code)
-            seen.add(entry.code)
-        if duplicates:
-            raise ValueError(
-                f"duplicate code(s) in product {self.product.id}: {', '.join(duplicates)}"
-            )
-        dangling = sorted({c for e in self.entries for c in e.see_also if c not in seen})
-        if dangling:
-            raise ValueError(f"see_also names code(s) this product lacks: {', '.join(dangling)}")
-        return self
+        return table
+
+
+def _link_errors(entries: object) -> list[InitErrorDetails]:
+    """A code defined twice, and see_also naming a code the table lacks, at their entries."""
+    if not isinstance(entries, list | tuple):
+        return []
+    links = [(index, *_code_and_see_also(entry)) for index, entry in enumerate(entries)]
+    first: dict[str, int] = {}
+    out: list[InitErrorDetails] = []
+    for index, code, _ in links:
+        if code is None:
+            continue
+        if code in first:
+            reason = f"duplicate code: entry #{first[code] + 1} already defines {code}"
+            out.append(_located(index, "code", code, "duplicate_code", reason))
+        else:
+            first[code] = index
+    for index, _, see_also in links:
+        for target in see_also:
+            if target not in first:
+                reason = f"code {target} is not in this table"
+                out.append(_located(index, "see_also", target, "dangling_see_also", reason))
+    return out
+
+
+def _code_and_see_also(entry: object) -> tuple[str | None, list[str]]:
+    # Entries arrive as YAML mappings from the loader, or as built ErrorCodes from code.
+    if isinstance(entry, ErrorCode):
+        return entry.code, list(entry.see_also)
+    if not isinstance(entry, dict) or "code" not in entry:
+        return None, []
+    see_also = entry.get("see_also")
+    return str(entry["code"]), [str(t) for t in see_also] if isinstance(see_also, list) else []
+
+
+def _located(index: int, field: str, value: object, kind: str, reason: str) -> InitErrorDetails:
+    return {
+        "type": PydanticCustomError(kind, reason),
+        "loc": ("entries", index, field),
+        "input": value,
+    }
+
+
+def _init_details(error: ErrorDetails) -> InitErrorDetails:
+    # The message is kept as written (no context to format), whatever the error's type.
+    kind = PydanticCustomError(error["type"], error["msg"])
+    return {"type": kind, "loc": error["loc"], "input": error["input"]}
 
 
 class _Found(BaseModel):

@@ -19,7 +19,7 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from bot.errors import ConfigError
 
-__all__ = ["DEFAULT_SLACK_API_URL", "Settings", "load_settings"]
+__all__ = ["DEFAULT_SLACK_API_URL", "Settings", "StoreSettings", "load_settings"]
 
 #: Slack's Web API; GovSlack and the tests point ``SLACK_API_URL`` elsewhere.
 DEFAULT_SLACK_API_URL = "https://slack.com/api/"
@@ -139,6 +139,20 @@ class Settings(BaseSettings):
             if password:
                 found.append(password)
         return found
+
+
+class StoreSettings(BaseSettings):
+    """Only where the shared state lives: what ``errcode stats`` reads.
+
+    Reading stats needs no Slack token, so :class:`Settings` (which requires one)
+    would refuse to load on an operator's laptop.
+    """
+
+    model_config = SettingsConfigDict(
+        env_prefix="ERRCODE_", env_file=".env", env_file_encoding="utf-8", extra="ignore"
+    )
+
+    redis_url: str | None = None
 
 
 def _env_name(field: str) -> str:

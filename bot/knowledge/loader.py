@@ -123,71 +123,17 @@ def _load_file(path: Path, problems: list[Problem]) -> ProductTable | None:
         reason = f"must be a mapping with 'product' and 'entries' ({kind})"
         problems.append(Problem(name, "file", reason))
         return None
-    duplicates = _duplicate_codes(name, raw.get("entries"))
-    problems.extend(duplicates)
-    dangling = _dangling_see_also(name, raw.get("entries"))
-    problems.extend(dangling)
     try:
         table = ProductTable.model_validate(raw)
     except ValidationError as exc:
-        found = _explain(name, raw, exc)
-        # The table-level checks repeat what _duplicate_codes and _dangling_see_also
-        # said per entry.
-        problems.extend(
-            p
-            for p in found
-            if not (duplicates and "duplicate code" in p.reason)
-            and not (dangling and "see_also names" in p.reason)
-        )
-        return None
-    if duplicates or dangling:
+        problems.extend(_explain(name, raw, exc))
         return None
     save_cached(data, table)
     return table
 
 
-def _duplicate_codes(name: str, entries: object) -> list[Problem]:
-    """Name both places a code is defined; the schema alone could only say "duplicate"."""
-    if not isinstance(entries, list):
-        return []
-    first: dict[str, int] = {}
-    out: list[Problem] = []
-    for index, entry in enumerate(entries):
-        if not isinstance(entry, dict) or "code" not in entry:
-            continue
-        code = str(entry["code"])
-        if code in first:
-            out.append(
-                Problem(
-                    name,
-                    f"entry #{index + 1} (code {code})",
-                    f"duplicate code: entry #{first[code] + 1} already defines {code}",
-                )
-            )
-        else:
-            first[code] = index
-    return out
-
-
-def _dangling_see_also(name: str, entries: object) -> list[Problem]:
-    """Name the entry whose see_also points at a code the product lacks."""
-    if not isinstance(entries, list):
-        return []
-    codes = {str(e["code"]) for e in entries if isinstance(e, dict) and "code" in e}
-    out: list[Problem] = []
-    for index, entry in enumerate(entries):
-        if not isinstance(entry, dict) or not isinstance(entry.get("see_also"), list):
-            continue
-        for target in entry["see_also"]:
-            if str(target) not in codes:
-                where = f"entry #{index + 1} (code {entry.get('code')})"
-                reason = f"see_also: code {target} is not in this table"
-                out.append(Problem(name, where, reason))
-    return out
-
-
 def _explain(name: str, raw: dict[str, Any], exc: ValidationError) -> list[Problem]:
-    """Turn pydantic's errors into (file, entry, reason) the author can find."""
+    """Turn the models' validation errors into (file, entry, reason) the author can find."""
     entries = raw.get("entries")
     out: list[Problem] = []
     for err in exc.errors():

@@ -21,6 +21,7 @@ from bot.settings import Settings
 from bot.slack import render
 from bot.slack.render import Reply
 from bot.store.protocol import StateStore
+from bot.store.stats import collect_stats, stats_text
 from bot.telemetry.metrics import LOOKUPS, SCANNER_HITS
 
 __all__ = ["DEDUPE_TTL", "Conversation", "Outcome", "decode_share", "encode_share"]
@@ -137,13 +138,7 @@ class Conversation:
         return resolution
 
     def stats(self, team: str) -> Reply:
-        try:
-            from bot.store.stats import (  # written alongside; optional until then
-                collect_stats,
-                stats_text,
-            )
-        except ImportError:
-            return render.notice("stats_unavailable")
+        """``/errcode stats``: the last week's most asked and unknown codes in ``team``."""
         text = stats_text(collect_stats(self.store, team, _today()))
         # Unknown codes are what users typed: keep them inert in mrkdwn.
         return render.notice("stats", detail=render.escape(text))

@@ -294,7 +294,6 @@ NOTICES = {
     "shared": "Shared in the channel.",
     "remove_denied": "Only the author of the original message can remove this reply.",
     "failure": "Sorry, something went wrong while answering. It has been logged.",
-    "stats_unavailable": "Usage statistics are not available on this server yet.",
 }
 
 

@@ -6,7 +6,7 @@ settings, and usage stats read from any store. May import: :mod:`bot.models`,
 :mod:`bot.errors`.
 """
 
-from bot.store.factory import make_store
+from bot.store.factory import make_store, open_shared_store
 from bot.store.protocol import MemoryStore, StateStore, days_back, top_counts
 from bot.store.stats import Stats, collect_stats, stats_text
 
@@ -17,6 +17,7 @@ __all__ = [
     "collect_stats",
     "days_back",
     "make_store",
+    "open_shared_store",
     "stats_text",
     "top_counts",
 ]

@@ -1,12 +1,13 @@
-"""Choose the state store from the settings: memory by default, Redis when configured."""
+"""Build the state store from the settings: memory by default, Redis when configured."""
 
 from __future__ import annotations
 
 from typing import Protocol
 
+from bot.errors import ErrcodeError
 from bot.store.protocol import MemoryStore, StateStore
 
-__all__ = ["make_store"]
+__all__ = ["make_store", "open_shared_store"]
 
 
 class _HasRedisUrl(Protocol):
@@ -25,10 +26,7 @@ def make_store(settings: _HasRedisUrl, *, retry_interval: float = 5.0) -> StateS
 
     :param retry_interval: seconds between attempts to reach a Redis that failed.
     """
-    raw: object = getattr(settings, "redis_url", None)
-    # Accept a SecretStr too: a Redis URL may carry a password.
-    reveal = getattr(raw, "get_secret_value", None)
-    url = str(reveal() if callable(reveal) else raw or "").strip()
+    url = (settings.redis_url or "").strip()
     if not url:
         return MemoryStore()
     # Imported here so that a deployment without Redis never loads the client.
@@ -36,3 +34,27 @@ def make_store(settings: _HasRedisUrl, *, retry_interval: float = 5.0) -> StateS
     from bot.store.resilient import ResilientStore
 
     return ResilientStore(RedisStore.from_url(url), retry_interval=retry_interval)
+
+
+def open_shared_store(settings: _HasRedisUrl, *, timeout: float = 3.0) -> StateStore:
+    """The shared store alone, checked to answer now: what ``errcode stats`` reads.
+
+    :param timeout: seconds for connecting and for each reply.
+    :raises ErrcodeError: when no Redis is configured or it cannot be reached.
+    """
+    url = (settings.redis_url or "").strip()
+    if not url:
+        raise ErrcodeError(
+            "ERRCODE_REDIS_URL is not set: usage counts live in each bot process's "
+            "memory, out of reach of the command line; use /errcode stats in Slack"
+        )
+    from bot.store.redis_store import RedisStore, StoreUnavailable
+
+    # Straight to Redis, no fallback: an empty answer from a memory fallback would
+    # look like "nobody asked anything" when the truth is "Redis is unreachable".
+    store = RedisStore.from_url(url, timeout=timeout)
+    try:
+        store.ping()
+    except StoreUnavailable as exc:
+        raise ErrcodeError(f"cannot reach Redis ({type(exc).__name__})") from None
+    return store

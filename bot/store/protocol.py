@@ -14,12 +14,11 @@ import time
 from collections import Counter, OrderedDict
 from collections.abc import Callable
 from datetime import date, timedelta
-from typing import Protocol, runtime_checkable
+from typing import Protocol
 
 __all__ = ["MemoryStore", "StateStore", "days_back", "top_counts"]
 
 
-@runtime_checkable
 class StateStore(Protocol):
     """Shared state: dedupe and cooldown claims, channel mutes, usage counts."""
 
@@ -46,6 +45,10 @@ class StateStore(Protocol):
         ...
 
     def top_unknown(self, team: str, days: list[date], limit: int) -> list[tuple[str, int]]: ...
+
+    def teams(self) -> list[str]:
+        """The workspaces with usage counts still kept, sorted (``errcode stats``)."""
+        ...
 
 
 def days_back(today: date, count: int) -> list[date]:

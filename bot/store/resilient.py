@@ -142,12 +142,7 @@ class ResilientStore:
 
     def teams(self) -> list[str]:
         """The workspaces with usage counts (for ``errcode stats``)."""
-
-        def shared(store: StateStore) -> list[str]:
-            lister = getattr(store, "teams", None)
-            return list(lister()) if callable(lister) else self._memory.teams()
-
-        return self._run(shared, lambda memory: memory.teams())
+        return self._run(lambda store: store.teams(), lambda memory: memory.teams())
 
     # -- failover -----------------------------------------------------------
 

@@ -9,11 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Protocol, runtime_checkable
 
-from pydantic_settings import BaseSettings, SettingsConfigDict
-
-from bot.errors import ErrcodeError
 from bot.store.protocol import StateStore, days_back
 
 __all__ = ["Stats", "cli_stats", "collect_stats", "stats_text"]
@@ -69,73 +65,24 @@ def stats_text(stats: Stats) -> str:
     return "\n".join(lines)
 
 
-# -- command line ------------------------------------------------------------
-
-
-@runtime_checkable
-class _ListsTeams(Protocol):
-    def teams(self) -> list[str]: ...
-
-
-class _HasRedisUrl(Protocol):
-    @property
-    def redis_url(self) -> str | None: ...
-
-
-class _StoreSettings(BaseSettings):
-    # Only where the state lives: reading stats needs no Slack token, so the full
-    # Settings (which requires one) would refuse to load on an operator's laptop.
-    model_config = SettingsConfigDict(env_prefix="ERRCODE_", env_file=".env", extra="ignore")
-
-    redis_url: str | None = None
-
-
-def _open_store(source: StateStore | _HasRedisUrl | None) -> StateStore:
-    if isinstance(source, StateStore):
-        return source
-    url = ((source or _StoreSettings()).redis_url or "").strip()
-    if not url:
-        raise ErrcodeError(
-            "ERRCODE_REDIS_URL is not set: usage counts live in each bot process's "
-            "memory, out of reach of the command line; use /errcode stats in Slack"
-        )
-    from bot.store.redis_store import RedisStore, StoreUnavailable
-
-    # Straight to Redis, no fallback: an empty answer from a memory fallback would
-    # look like "nobody asked anything" when the truth is "Redis is unreachable".
-    store = RedisStore.from_url(url, timeout=3.0)
-    try:
-        store.ping()
-    except StoreUnavailable as exc:
-        raise ErrcodeError(f"cannot reach Redis ({type(exc).__name__})") from None
-    return store
-
-
 def cli_stats(
+    store: StateStore,
     team: str | None = None,
     days: int = 7,
     *,
-    source: StateStore | _HasRedisUrl | None = None,
     today: date | None = None,
     limit: int = 10,
 ) -> str:
     """The text ``errcode stats`` prints.
 
+    :param store: where the counts are; the command line opens it (see
+        :func:`bot.store.factory.open_shared_store`).
     :param team: the workspace id (``T0123``); every workspace with counts when None.
     :param days: how many days back, today included.
-    :param source: a store, or settings carrying ``redis_url``; by default the
-        ``ERRCODE_REDIS_URL`` of the environment or ``.env``.
     :param today: the last day of the window; the local date by default.
-    :raises ErrcodeError: when no Redis is configured or it cannot be reached.
     """
-    store = _open_store(source)
     day = today or date.today()
-    if team is not None:
-        teams = [team]
-    elif isinstance(store, _ListsTeams):
-        teams = store.teams()
-    else:
-        raise ErrcodeError("this store cannot list workspaces: pass --team")
+    teams = [team] if team is not None else store.teams()
     if not teams:
         return "No usage has been recorded yet."
     sections = []

@@ -73,6 +73,9 @@ class SlowStore:
     def top_unknown(self, team: str, days: list[date], limit: int) -> list[tuple[str, int]]:
         return self.inner.top_unknown(team, days, limit)
 
+    def teams(self) -> list[str]:
+        return self.inner.teams()
+
 
 def serve_command() -> list[str]:
     """The command line that runs ``errcode serve`` on a :class:`SlowStore` (set the delay)."""

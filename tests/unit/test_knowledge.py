@@ -316,3 +316,16 @@ def test_good_and_bad_extra_tables_load_nothing(tmp_path: Path) -> None:
         result = load_knowledge(extra_dir=tmp_path)
     assert result is None
     assert {Path(p.file).name for p in caught.value.problems} == {"bad.yaml", "worse.yaml"}
+
+
+def test_link_problems_are_reported_beside_field_problems_once_each(tmp_path: Path) -> None:
+    """The models validate links from the input, so fixing one problem never reveals another."""
+    write_table(tmp_path, "broken.yaml", "acme", _see_also("5", "77"), entry("5", severity="x"))
+    with pytest.raises(KnowledgeError) as caught:
+        load_dir(tmp_path)
+    found = sorted((p.entry, p.reason.split(":")[0]) for p in caught.value.problems)
+    assert found == [
+        ("entry #1 (code 5)", "see_also"),
+        ("entry #2 (code 5)", "code"),
+        ("entry #2 (code 5)", "severity"),
+    ], caught.value.problems
