@@ -582,8 +582,8 @@ def _other_system(w: Window) -> bool:
     if tail_m:
         hi = tail_m.start()
     nearest_other = _nearest_other(w.masked, lo, hi, w.start, w.end)
-    if nearest_other is None:
-        return False
+    if nearest_other is None or nearest_other >= _FAR:
+        return False  # another clause's system: "error 1027 while Slack is slow"
     ours = [_distance(w, s, e) for s, e, _ in w.products if lo <= s and e <= hi]
     return not ours or min(ours) > nearest_other
 
@@ -591,7 +591,10 @@ def _other_system(w: Window) -> bool:
 def _distance(w: Window, start: int, end: int) -> int:
     """How far a name at ``start:end`` is from the number; across a clause break, far."""
     lo, hi = (end, w.start) if end <= w.start else (w.end, start)
-    return max(hi - lo, 0) + (1000 if _CLAUSE_BREAK.search(w.masked, lo, hi) else 0)
+    return max(hi - lo, 0) + (_FAR if _CLAUSE_BREAK.search(w.masked, lo, hi) else 0)
+
+
+_FAR = 1000  # what a clause break adds to a distance
 
 
 def _nearest_other(text: str, lo: int, hi: int, start: int, end: int) -> int | None:
@@ -608,7 +611,7 @@ def _nearest_other(text: str, lo: int, hi: int, start: int, end: int) -> int | N
     best: int | None = None
     for s, e in spans:
         a, b = (e, start) if e <= start else (end, s)
-        d = max(b - a, 0) + (1000 if _CLAUSE_BREAK.search(text, a, b) else 0)
+        d = max(b - a, 0) + (_FAR if _CLAUSE_BREAK.search(text, a, b) else 0)
         best = d if best is None else min(best, d)
     return best
 

@@ -176,8 +176,8 @@ OTHER_SYSTEMS = of(
     "mcp lsp ethereum geth infura alchemy metamask web3 solana bitcoin "
     "struts grpc postgres postgresql mysql redis kafka rabbitmq mongodb elasticsearch "
     "kubernetes k8s kubectl docker helm github gitlab jenkins jira stripe paypal twilio "
-    "sendgrid firebase fcm apns gcm agora zoom webex slack teams discord telegram whatsapp "
-    "wechat weixin alipay camera vscode chrome safari firefox excel vba windows macos "
+    "sendgrid firebase fcm apns gcm agora zoom webex discord telegram whatsapp "
+    "wechat weixin alipay camera vscode chrome safari firefox excel vba macos "
     "websocket ws smb nfs"
 )
 #: The same in Chinese, matched as substrings of the text before or after the number.

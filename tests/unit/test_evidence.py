@@ -48,9 +48,9 @@ def test_a_new_context_word_is_a_data_change(
 
 
 def test_a_new_unit_is_a_data_change(kb: KnowledgeBase, monkeypatch: pytest.MonkeyPatch) -> None:
-    text = "error 1027 widgets"
+    text = "error 1027 zorp"
     assert scan(text, kb)
-    monkeypatch.setattr(words, "UNITS", words.UNITS | {"widgets"})
+    monkeypatch.setattr(words, "UNITS", words.UNITS | {"zorp"})
     assert scan(text, kb) == []
 
 
