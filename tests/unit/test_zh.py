@@ -7,9 +7,10 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 
-from bot.knowledge.base import KnowledgeBase
+from bot.knowledge.base import Entry, KnowledgeBase
 from bot.models import ErrorCode
 from bot.resolver import resolve
+from bot.resolver.textsearch import TextIndex, segment, terms
 from bot.text.grammar import is_cjk
 
 BASE: dict[str, Any] = {
@@ -108,3 +109,63 @@ def test_where_chinese_and_english_differ_the_note_says_so(
 def test_chinese_product_names_narrow_a_number(kb: KnowledgeBase, alias: str) -> None:
     result = resolve(f"{alias} 11001 是什么意思", kb)
     assert [m.key for m in result.matches] == ["commsease:11001"]
+
+
+# -- Chinese free-text search -----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("用户被禁言", "commsease:423"),
+        ("我被禁言了", "commsease:423"),
+        ("聊天室不存在", "commsease:404"),
+        ("对方不在线", "commsease:10201"),
+        ("token 过期了怎么办", "commsease:302"),
+        ("群人数达到上限了", "commsease:801"),
+        ("群被禁言了发不了消息", "commsease:812"),
+        ("账号在黑名单中进不了聊天室", "commsease:13003"),
+        ("邀请已经被拒绝", "commsease:10409"),
+        ("操作太频繁", "commsease:416"),
+        ("服务器繁忙", "commsease:503"),
+        ("参数错误", "commsease:414"),
+        ("对方离线 通话打不通", "commsease:11001"),
+        ("客户端版本太旧需要升级", "commsease:201"),
+        ("已经在群里了", "commsease:809"),
+        # mixed-language and named-product questions
+        ("NIM 登录 token 过期", "commsease:302"),
+        ("网易云信 聊天室不存在", "commsease:404"),
+        ("NIM 用户 muted", "commsease:423"),
+    ],
+)
+def test_chinese_descriptions_answer_chinese_questions(
+    kb: KnowledgeBase, query: str, expected: str
+) -> None:
+    result = resolve(query, kb)
+    assert [m.key for m in result.matches] == [expected], result.suggestions
+    assert result.matches[0].kind.value == "description"
+
+
+def test_segmentation_keeps_domain_words_whole() -> None:
+    assert segment("用户被禁言") == ["用户", "被", "禁言"]
+    assert segment("聊天室不存在") == ["聊天室", "不", "存在"]
+    assert "云信" in segment("对方云信不在线")
+    # Anything that is not Chinese is left to the English rules.
+    assert segment("token 过期了") == ["过期", "了"]
+
+
+def test_chinese_and_english_fold_onto_the_same_terms() -> None:
+    assert terms("用户被禁言") == terms("user is muted")
+
+
+def test_english_questions_score_as_if_there_were_no_chinese(kb: KnowledgeBase) -> None:
+    # The Chinese field must not move an English answer: same hits, same scores.
+    plain = [
+        Entry(product=e.product, code=e.code.model_copy(update={"description_zh": None}))
+        for e in kb.entries
+    ]
+    with_zh, without = TextIndex(kb.entries), TextIndex(plain)
+    for query in ("user is muted", "room does not exist", "too many admins", "server busy"):
+        a = [(h.entry.code.code, h.score, h.coverage) for h in with_zh.search(query)]
+        b = [(h.entry.code.code, h.score, h.coverage) for h in without.search(query)]
+        assert a == b, query
