@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
@@ -11,6 +12,7 @@ from bot.knowledge.base import Entry, KnowledgeBase
 from bot.models import ErrorCode
 from bot.resolver import resolve
 from bot.resolver.textsearch import TextIndex, segment, terms
+from bot.slack import render
 from bot.text.grammar import is_cjk
 
 BASE: dict[str, Any] = {
@@ -169,3 +171,46 @@ def test_english_questions_score_as_if_there_were_no_chinese(kb: KnowledgeBase) 
         a = [(h.entry.code.code, h.score, h.coverage) for h in with_zh.search(query)]
         b = [(h.entry.code.code, h.score, h.coverage) for h in without.search(query)]
         assert a == b, query
+
+
+# -- showing it -------------------------------------------------------------------------
+
+
+def _reply_text(reply: render.Reply) -> str:
+    return reply.text + json.dumps(list(reply.blocks), ensure_ascii=False)
+
+
+@pytest.mark.parametrize("query", ["云信 13004 是什么意思", "聊天室报13004", "在禁言列表中 13004"])
+def test_chinese_question_shows_the_vendors_chinese(kb: KnowledgeBase, query: str) -> None:
+    result = resolve(query, kb)
+    line = "云信说明: 在禁言列表中,不允许发言"
+    assert line in _reply_text(render.answer(result))
+    assert line in render.to_text(result)
+    # The English stays, and comes first.
+    text = render.to_text(result)
+    assert text.index("Banned accounts are not allowed") < text.index(line)
+
+
+@pytest.mark.parametrize("query", ["13004", "NIM 13004", "commsease:13004 muted"])
+def test_english_question_shows_no_chinese(kb: KnowledgeBase, query: str) -> None:
+    result = resolve(query, kb)
+    assert result.found
+    assert render.ZH_LABEL not in _reply_text(render.answer(result))
+    assert render.ZH_LABEL not in render.to_text(result)
+
+
+def test_no_chinese_line_where_the_vendor_has_no_chinese(kb: KnowledgeBase) -> None:
+    result = resolve("用户被禁言", kb)  # 423: NetEase publishes no Chinese for it we could find
+    assert [m.key for m in result.matches] == ["commsease:423"]
+    assert render.ZH_LABEL not in render.to_text(result)
+
+
+def test_bems_answers_to_chinese_questions_have_no_chinese_line(kb: KnowledgeBase) -> None:
+    result = resolve("bems 11001 是什么意思", kb)
+    assert [m.key for m in result.matches] == ["bems:11001"]
+    assert render.ZH_LABEL not in _reply_text(render.answer(result))
+
+
+def test_lookup_json_carries_the_chinese(kb: KnowledgeBase) -> None:
+    (match,) = resolve("11001 in commsease", kb).to_dict()["matches"]
+    assert match["description_zh"] == "对方离线, 通话不可送达"
