@@ -44,6 +44,11 @@ CodeStr = Annotated[str, StringConstraints(pattern=r"^-?[0-9]{1,12}$")]
 TextCode = Annotated[str, StringConstraints(pattern=r"^[A-Z][A-Z0-9]*(_[A-Z0-9]+)+$")]
 NonEmpty = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 Step = Annotated[str, StringConstraints(strip_whitespace=True, min_length=20, max_length=600)]
+# At least one CJK ideograph: a Chinese description with none is an English one misfiled.
+ChineseText = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, pattern=r"[\u3400-\u9fff]")
+]
+Url = Annotated[str, StringConstraints(pattern=r"^https?://[^\s]+$")]
 
 
 class Severity(StrEnum):
@@ -115,6 +120,10 @@ class ErrorCode(BaseModel):
     see_also: tuple[CodeStr, ...] = ()
     #: Where the vendor table is wrong or inconsistent.
     note: NonEmpty | None = None
+    #: The vendor's own Chinese description, verbatim (CommsEase publishes its tables in Chinese).
+    description_zh: ChineseText | None = None
+    #: The pages or files the descriptions rest on.
+    sources: tuple[Url, ...] = ()
 
 
 class ProductTable(BaseModel):
@@ -300,6 +309,7 @@ def dump_dict(product: Product, entry: ErrorCode) -> dict[str, Any]:
         **entry_dict(product, entry),
         "aliases": list(entry.aliases),
         "source": {"seed": product.seed, "sections": list(entry.categories)},
+        "sources": list(entry.sources),
     }
 
 
@@ -318,4 +328,5 @@ def entry_dict(product: Product, entry: ErrorCode) -> dict[str, Any]:
         "remediation": list(entry.remediation),
         "see_also": list(entry.see_also),
         "note": entry.note,
+        "description_zh": entry.description_zh,
     }

@@ -15,9 +15,10 @@ ENTRY_FIELDS = frozenset(
         "remediation",
         "see_also",
         "note",
+        "description_zh",
     ]
 )
 #: A match adds how it was reached.
 MATCH_FIELDS = ENTRY_FIELDS | {"match", "score"}
-#: ``knowledge dump`` adds aliases and the source, and has no match or score.
-DUMP_FIELDS = ENTRY_FIELDS | {"aliases", "source"}
+#: ``knowledge dump`` adds aliases, the source and the pages it rests on; no match or score.
+DUMP_FIELDS = ENTRY_FIELDS | {"aliases", "source", "sources"}

@@ -24,7 +24,7 @@ MIN_BYTES = 256 * 1024
 #: Names the cache directory; "off" turns the cache off.
 CACHE_DIR_ENV = "ERRCODE_CACHE_DIR"
 # Bumped whenever the models change shape, so old cache files are never read as new.
-_FORMAT = "errcode-table-v1"
+_FORMAT = "errcode-table-v2"
 
 
 def cache_dir() -> Path | None:

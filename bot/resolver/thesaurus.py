@@ -9,7 +9,15 @@ from __future__ import annotations
 
 from bot.text.grammar import words_of as of
 
-__all__ = ["PHRASES", "STOP_WORDS", "SYNONYMS"]
+__all__ = [
+    "PHRASES",
+    "STOP_WORDS",
+    "SYNONYMS",
+    "ZH_PHRASES",
+    "ZH_STOP_WORDS",
+    "ZH_SYNONYMS",
+    "ZH_WORDS",
+]
 
 #: Words that carry no meaning in a question about an error.
 STOP_WORDS = of(
@@ -101,4 +109,111 @@ SYNONYMS: dict[str, str] = {
     "uid": "user",
     "uids": "user",
     "users": "user",
+}
+
+
+# -- Chinese ----------------------------------------------------------------------------
+# Chinese text is cut into words by jieba (rjieba); the tables below then fold the words onto
+# the English terms above, so "用户被禁言" asks what "user is muted" asks, and a Chinese
+# question also finds the entries that have only an English description.
+
+#: Words the segmenter must keep whole: product and domain words its dictionary splits.
+ZH_WORDS = of("云信 网易云信 禁言 聊天室 强推 拉黑 群主 踢出 已读 撤回 通道 推送 解包 打包 只读")
+
+#: Spellings folded before Chinese text is segmented (regex, replacement), like PHRASES.
+ZH_PHRASES: tuple[tuple[str, str], ...] = (
+    # A CommsEase login token that is expired, invalid or wrong gets one answer (302: the
+    # token is not the accid's current one); the table has no separate expiry code.
+    ("token\\s*(?:已经?)?(?:过期|失效|无效|不对|错误|错了)", "token"),
+)
+
+#: Words that carry no meaning in a Chinese question about an error.
+ZH_STOP_WORDS = of(
+    "的 地 得 了 着 过 是 在 被 中 里 里面 上 吗 呢 啊 吧 呀 嘛 哦 我们 你 你们 他 她 它 "
+    "这 那 这个 那个 这里 就 都 也 还 又 和 与 或 及 把 给 让 该 时 时候 一直 老是 总是 "
+    "为什么 为啥 怎么 怎么办 怎么回事 怎样 如何 什么 啥 意思 请问 一下 报 报错 错误 错误码 "
+    "错误代码 返回 返回码 状态码 提示 出现 显示 处理 解决 问题 码 亦 太 需要 要 能 会 可以 操作"
+)
+
+#: Chinese words (and words inside Chinese text) mapped onto English terms; a value of
+#: several words adds each. Chinese words with no entry here stay terms of their own.
+ZH_SYNONYMS: dict[str, str] = {
+    # In Chinese questions "token" is the CommsEase login token, which is the password of
+    # the accid (302); in English ones it is mostly BEMS's GD token, so only here.
+    "token": "password",
+    # In a support question "I" is the account in trouble: "我被禁言了" is "user is muted".
+    "我": "user",
+    "用户": "user",
+    "用户名": "user name",
+    "账号": "user",
+    "帐号": "user",
+    "账户": "user",
+    "帐户": "user",
+    "密码": "password",
+    "禁言": "muted",
+    "聊天室": "chatroom",
+    "房间": "room",
+    "房间内": "room",
+    "群": "team",
+    "群组": "team",
+    "群聊": "team",
+    "成员": "member",
+    "人数": "number member",
+    "数量": "number",
+    "管理员": "admin",
+    "群主": "owner",
+    "不": "not",
+    "已": "already",
+    "已经": "already",
+    "没有": "no",
+    "无": "no",
+    "不在": "not",
+    "存在": "exist",
+    "权限": "permission",
+    "在线": "online",
+    "离线": "offline",
+    "对方": "peer",
+    "超时": "timeout",
+    "请求": "request",
+    "上限": "limit",
+    "超限": "limit",
+    "超过": "limit",
+    "限制": "limit",
+    "太多": "limit",
+    "满": "limit",
+    "达到": "reach",
+    "频率": "rate",
+    "频繁": "rate",
+    "服务器": "server",
+    "繁忙": "busy",
+    "太忙": "busy",
+    "忙": "busy",
+    "版本": "version",
+    "升级": "upgrade",
+    "邀请": "invitation",
+    "拒绝": "reject",
+    "接受": "accepted",
+    "过期": "expired",
+    "黑名单": "blocklist",
+    "拉黑": "blocklist",
+    "创建": "created",
+    "通话": "call",
+    "呼叫": "call",
+    "电话": "call",
+    "消息": "message",
+    "发送": "send",
+    "发": "send",
+    "发言": "send message",
+    "允许": "allowed",
+    "撤回": "recall",
+    "重复": "repeated",
+    "协议": "protocol",
+    "网络": "network",
+    "连接": "connection",
+    "参数": "parameter",
+    "异常": "abnormal",
+    "解包": "unpacking",
+    "打包": "packaging",
+    "只读": "read only",
+    "对象": "object",
 }

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot.models import Match, Mention, Resolution, Suggestion, source_of
+from bot.text.grammar import is_cjk
 
 __all__ = [
     "MAX_BLOCKS",
@@ -106,7 +107,22 @@ def _label(match: Match) -> str:
     return f"{match.product.id} {_name(match)}"
 
 
-def _match_blocks(match: Match) -> list[Block]:
+#: Label of NetEase's own Chinese description, shown under the English one.
+ZH_LABEL = "云信说明"
+
+
+def _in_chinese(query: str) -> bool:
+    """Was the question asked in Chinese (any CJK ideograph)? Then the vendor's Chinese shows."""
+    return any(is_cjk(c) for c in query)
+
+
+def _chinese_line(match: Match, chinese: bool) -> str | None:
+    """``云信说明: …`` when the question was Chinese and the vendor wrote the entry in Chinese."""
+    zh = match.entry.description_zh
+    return f"{ZH_LABEL}: {zh}" if chinese and zh else None
+
+
+def _match_blocks(match: Match, chinese: bool = False) -> list[Block]:
     entry, product = match.entry, match.product
     fields = [
         ("Category", ", ".join(entry.categories)),
@@ -118,9 +134,13 @@ def _match_blocks(match: Match) -> list[Block]:
         ("Who acts", entry.audience.label),
     ]
     steps = "\n".join(f"{n}. {escape(step)}" for n, step in enumerate(entry.remediation, 1))
+    # The English stays first: the Chinese is the vendor's wording, the advice is in English.
+    described = "\n".join(
+        escape(line) for line in (entry.description, _chinese_line(match, chinese)) if line
+    )
     blocks = [
         _header(f"{_name(match)} · {product.name}"),
-        _section(escape(entry.description)),
+        _section(described),
         {
             "type": "section",
             "fields": [
@@ -154,7 +174,9 @@ def _groups(matches: Iterable[Match]) -> list[list[Match]]:
     return list(groups.values())
 
 
-def _explained(groups: Sequence[Sequence[Match]], budget: int, max_groups: int) -> list[Block]:
+def _explained(
+    groups: Sequence[Sequence[Match]], budget: int, max_groups: int, chinese: bool = False
+) -> list[Block]:
     """Full entries while they fit in ``budget`` blocks; the rest summarised in one line."""
     blocks: list[Block] = []
     shown = 0
@@ -169,7 +191,7 @@ def _explained(groups: Sequence[Sequence[Match]], budget: int, max_groups: int) 
                 )
             )
         for match in group:
-            part += [*_match_blocks(match), {"type": "divider"}]
+            part += [*_match_blocks(match, chinese), {"type": "divider"}]
         if len(blocks) + len(part) > budget - 1:  # keep one block for the summary line
             break
         blocks += part
@@ -217,15 +239,22 @@ def to_blocks(resolution: Resolution, budget: int = MAX_BLOCKS) -> list[Block]:
     if not resolution.found:
         return [_section("\n".join(_not_found(resolution)))]
     top = [_section("\n".join(_corrections(resolution)))] if resolution.corrections else []
-    return top + _explained(_groups(resolution.matches), budget - len(top), max_groups=budget)
+    chinese = _in_chinese(resolution.query)
+    return top + _explained(
+        _groups(resolution.matches), budget - len(top), max_groups=budget, chinese=chinese
+    )
 
 
 def _fallback(resolution: Resolution) -> str:
     if not resolution.found:
         return _cut("\n".join(_not_found(resolution)), MAX_FALLBACK)
-    lines = _corrections(resolution) + [
-        f"{escape(_label(m))}: {escape(m.entry.description)}" for m in resolution.matches
-    ]
+    chinese = _in_chinese(resolution.query)
+    lines = _corrections(resolution)
+    for m in resolution.matches:
+        zh = _chinese_line(m, chinese)
+        lines.append(f"{escape(_label(m))}: {escape(m.entry.description)}")
+        if zh:
+            lines.append(escape(zh))
     return _cut("\n".join(lines), MAX_FALLBACK)
 
 
@@ -314,14 +343,17 @@ def to_text(resolution: Resolution) -> str:
         ]
         return "\n".join(lines)
     lines = [f"No exact {c.original}; showing {c.corrected}." for c in resolution.corrections]
+    chinese = _in_chinese(resolution.query)
     for group in _groups(resolution.matches):
         if len(group) > 1:
             lines.append(f"{group[0].entry.code} is a code in {len(group)} products:")
         for match in group:
             entry = match.entry
+            zh = _chinese_line(match, chinese)
             lines += [
                 f"{_name(match)} · {match.product.name}",
                 f"  {entry.description}",
+                *([f"  {zh}"] if zh else []),
                 f"  category: {', '.join(entry.categories)} | severity: {entry.severity.value}"
                 f" | retry helps: {'yes' if entry.retryable else 'no'}"
                 f" | who acts: {entry.audience.label}",

@@ -1,0 +1,216 @@
+"""Chinese for CommsEase (issue 11): the vendor's Chinese words, Chinese search, Chinese lines."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+from pydantic import ValidationError
+
+from bot.knowledge.base import Entry, KnowledgeBase
+from bot.models import ErrorCode
+from bot.resolver import resolve
+from bot.resolver.textsearch import TextIndex, segment, terms
+from bot.slack import render
+from bot.text.grammar import is_cjk
+
+BASE: dict[str, Any] = {
+    "code": "1",
+    "description": "Something went wrong.",
+    "categories": ["General"],
+    "severity": "error",
+    "retryable": False,
+    "audience": "end_user",
+    "remediation": ["Check the widget configuration in the admin console."],
+}
+
+
+# -- schema ---------------------------------------------------------------------------
+
+
+def test_schema_accepts_chinese_description_and_sources() -> None:
+    entry = ErrorCode(
+        **BASE,
+        description_zh="在禁言列表中,不允许发言",
+        sources=["https://github.com/netease-im/node-nim/blob/abc/ts/nim_def/client_def.ts"],
+    )
+    assert entry.description_zh == "在禁言列表中,不允许发言"
+    assert entry.sources[0].startswith("https://github.com/")
+
+
+def test_schema_leaves_both_optional() -> None:
+    entry = ErrorCode(**BASE)
+    assert entry.description_zh is None and entry.sources == ()
+
+
+@pytest.mark.parametrize(
+    "extra",
+    [
+        {"description_zh": ""},
+        {"description_zh": "   "},
+        {"description_zh": "Account is muted."},  # English misfiled as Chinese
+        {"sources": ["doc.yunxin.163.com/messaging"]},  # no scheme
+        {"sources": ["https://example.com/a b"]},
+        {"sources": "https://example.com/"},  # one string, not a list
+    ],
+)
+def test_schema_rejects(extra: dict[str, Any]) -> None:
+    with pytest.raises(ValidationError):
+        ErrorCode(**BASE, **extra)
+
+
+# -- the bundled CommsEase table --------------------------------------------------------
+
+
+def _with_zh(kb: KnowledgeBase) -> list[ErrorCode]:
+    return [e.code for e in kb.entries if e.code.description_zh]
+
+
+def test_every_chinese_description_is_chinese_and_sourced(kb: KnowledgeBase) -> None:
+    entries = _with_zh(kb)
+    assert len(entries) >= 50
+    for code in entries:
+        assert code.description_zh and any(is_cjk(c) for c in code.description_zh), code.code
+        # Verbatim vendor text only: each rests on a NetEase page or a NetEase repository.
+        assert code.sources, code.code
+        for url in code.sources:
+            assert (
+                url.startswith(
+                    ("https://github.com/netease-im/", "https://github.com/netease-kit/")
+                )
+                or "163.com" in url
+                or "netease.im" in url
+            ), url
+
+
+def test_only_commsease_has_chinese_descriptions(kb: KnowledgeBase) -> None:
+    assert {e.product.id for e in kb.entries if e.code.description_zh} == {"commsease"}
+
+
+@pytest.mark.parametrize(
+    ("code", "words"),
+    [
+        ("11001", "callee"),
+        ("808", "申请成功"),
+        ("13004", "muted"),
+        ("811", "force-push"),
+        ("508", "超过配置有效期"),
+        ("315", "内部帐户不允许在该地址登陆"),
+    ],
+)
+def test_where_chinese_and_english_differ_the_note_says_so(
+    kb: KnowledgeBase, code: str, words: str
+) -> None:
+    (entry,) = kb.by_number(code, {"commsease"})
+    assert entry.code.note and words in entry.code.note
+    assert "advice follows" in entry.code.note
+
+
+@pytest.mark.parametrize("alias", ["网易云信", "网易IM", "云信IM", "NIM", "云信"])
+def test_chinese_product_names_narrow_a_number(kb: KnowledgeBase, alias: str) -> None:
+    result = resolve(f"{alias} 11001 是什么意思", kb)
+    assert [m.key for m in result.matches] == ["commsease:11001"]
+
+
+# -- Chinese free-text search -----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("用户被禁言", "commsease:423"),
+        ("我被禁言了", "commsease:423"),
+        ("聊天室不存在", "commsease:404"),
+        ("对方不在线", "commsease:10201"),
+        ("token 过期了怎么办", "commsease:302"),
+        ("群人数达到上限了", "commsease:801"),
+        ("群被禁言了发不了消息", "commsease:812"),
+        ("账号在黑名单中进不了聊天室", "commsease:13003"),
+        ("邀请已经被拒绝", "commsease:10409"),
+        ("操作太频繁", "commsease:416"),
+        ("服务器繁忙", "commsease:503"),
+        ("参数错误", "commsease:414"),
+        ("对方离线 通话打不通", "commsease:11001"),
+        ("客户端版本太旧需要升级", "commsease:201"),
+        ("已经在群里了", "commsease:809"),
+        # mixed-language and named-product questions
+        ("NIM 登录 token 过期", "commsease:302"),
+        ("网易云信 聊天室不存在", "commsease:404"),
+        ("NIM 用户 muted", "commsease:423"),
+    ],
+)
+def test_chinese_descriptions_answer_chinese_questions(
+    kb: KnowledgeBase, query: str, expected: str
+) -> None:
+    result = resolve(query, kb)
+    assert [m.key for m in result.matches] == [expected], result.suggestions
+    assert result.matches[0].kind.value == "description"
+
+
+def test_segmentation_keeps_domain_words_whole() -> None:
+    assert segment("用户被禁言") == ["用户", "被", "禁言"]
+    assert segment("聊天室不存在") == ["聊天室", "不", "存在"]
+    assert "云信" in segment("对方云信不在线")
+    # Anything that is not Chinese is left to the English rules.
+    assert segment("token 过期了") == ["过期", "了"]
+
+
+def test_chinese_and_english_fold_onto_the_same_terms() -> None:
+    assert terms("用户被禁言") == terms("user is muted")
+
+
+def test_english_questions_score_as_if_there_were_no_chinese(kb: KnowledgeBase) -> None:
+    # The Chinese field must not move an English answer: same hits, same scores.
+    plain = [
+        Entry(product=e.product, code=e.code.model_copy(update={"description_zh": None}))
+        for e in kb.entries
+    ]
+    with_zh, without = TextIndex(kb.entries), TextIndex(plain)
+    for query in ("user is muted", "room does not exist", "too many admins", "server busy"):
+        a = [(h.entry.code.code, h.score, h.coverage) for h in with_zh.search(query)]
+        b = [(h.entry.code.code, h.score, h.coverage) for h in without.search(query)]
+        assert a == b, query
+
+
+# -- showing it -------------------------------------------------------------------------
+
+
+def _reply_text(reply: render.Reply) -> str:
+    return reply.text + json.dumps(list(reply.blocks), ensure_ascii=False)
+
+
+@pytest.mark.parametrize("query", ["云信 13004 是什么意思", "聊天室报13004", "在禁言列表中 13004"])
+def test_chinese_question_shows_the_vendors_chinese(kb: KnowledgeBase, query: str) -> None:
+    result = resolve(query, kb)
+    line = "云信说明: 在禁言列表中,不允许发言"
+    assert line in _reply_text(render.answer(result))
+    assert line in render.to_text(result)
+    # The English stays, and comes first.
+    text = render.to_text(result)
+    assert text.index("Banned accounts are not allowed") < text.index(line)
+
+
+@pytest.mark.parametrize("query", ["13004", "NIM 13004", "commsease:13004 muted"])
+def test_english_question_shows_no_chinese(kb: KnowledgeBase, query: str) -> None:
+    result = resolve(query, kb)
+    assert result.found
+    assert render.ZH_LABEL not in _reply_text(render.answer(result))
+    assert render.ZH_LABEL not in render.to_text(result)
+
+
+def test_no_chinese_line_where_the_vendor_has_no_chinese(kb: KnowledgeBase) -> None:
+    result = resolve("用户被禁言", kb)  # 423: NetEase publishes no Chinese for it we could find
+    assert [m.key for m in result.matches] == ["commsease:423"]
+    assert render.ZH_LABEL not in render.to_text(result)
+
+
+def test_bems_answers_to_chinese_questions_have_no_chinese_line(kb: KnowledgeBase) -> None:
+    result = resolve("bems 11001 是什么意思", kb)
+    assert [m.key for m in result.matches] == ["bems:11001"]
+    assert render.ZH_LABEL not in _reply_text(render.answer(result))
+
+
+def test_lookup_json_carries_the_chinese(kb: KnowledgeBase) -> None:
+    (match,) = resolve("11001 in commsease", kb).to_dict()["matches"]
+    assert match["description_zh"] == "对方离线, 通话不可送达"
