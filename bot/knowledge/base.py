@@ -137,6 +137,17 @@ class KnowledgeBase:
         unavailable"), in every product that has it."""
         return self._reason_phrases.get(code, ())
 
+    def meanings_zh(self, code: str) -> tuple[str, ...]:
+        """The vendors' Chinese descriptions of ``code``, in every product that has one."""
+        return self._meanings_zh.get(code, ())
+
+    @cached_property
+    def _meanings_zh(self) -> dict[str, tuple[str, ...]]:
+        return {
+            code: tuple(e.code.description_zh for e in entries if e.code.description_zh)
+            for code, entries in self._by_number.items()
+        }
+
     @cached_property
     def _reason_phrases(self) -> dict[str, tuple[str, ...]]:
         out: dict[str, tuple[str, ...]] = {}

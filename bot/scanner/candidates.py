@@ -246,6 +246,7 @@ def _window(
         product_words=kb.product_words,
         products=tuple(products),
         reasons=kb.reason_phrases(number.code),
+        meanings_zh=kb.meanings_zh(number.code),
     )
 
 

@@ -138,6 +138,8 @@ class Window:
     products: tuple[tuple[int, int, str], ...] = ()
     #: The reason phrases of the entries with this number, lower case.
     reasons: tuple[str, ...] = ()
+    #: The vendors' Chinese descriptions of the entries with this number.
+    meanings_zh: tuple[str, ...] = ()
 
     @cached_property
     def line_end(self) -> int:
@@ -353,7 +355,12 @@ def _negative_sign(w: Window) -> bool:
 
 @_detector("code_word_after")
 def _code_word_after(w: Window) -> bool:
-    return w.next_word in ("error", "errors", "err", "failure", "failures", "exception")
+    return w.next_word in ("error", "err", "failure", "exception")
+
+
+@_detector("errors_after")
+def _errors_after(w: Window) -> bool:
+    return w.next_word in ("errors", "failures", "exceptions")
 
 
 @_detector("reason_phrase")
@@ -371,6 +378,8 @@ def _reason_phrase(w: Window) -> bool:
         and is_cjk(m[st - 2])
     ):
         return True  # 请求超时(408): a Chinese reason, the code in brackets
+    if _zh_reason_beside(w):
+        return True
     if not w.reasons:
         return False
     after = _content(w.masked[w.end : min(w.line_end, w.end + 48)])[:4]
@@ -385,6 +394,34 @@ def _reason_phrase(w: Window) -> bool:
         ):
             return True
     return False
+
+
+def _bigrams(text: str) -> set[str]:
+    """The pairs of adjacent CJK characters of ``text``: how Chinese phrases are compared
+    without a segmenter on the scanner's hot path."""
+    return {
+        text[i : i + 2] for i in range(len(text) - 1) if is_cjk(text[i]) and is_cjk(text[i + 1])
+    }
+
+
+def _shares_meaning(text: str, meanings: tuple[str, ...]) -> bool:
+    """Does ``text`` say what one of ``meanings`` says (two CJK pairs in common, or all of a
+    short one)?"""
+    pairs = _bigrams(text)
+    for meaning in meanings:
+        theirs = _bigrams(meaning)
+        if theirs and len(pairs & theirs) >= min(2, len(theirs)):
+            return True
+    return False
+
+
+def _zh_reason_beside(w: Window) -> bool:
+    """The vendor's Chinese reason beside the number: "群不存在 803", "13002 状态异常"."""
+    if not w.meanings_zh:
+        return False
+    before = w.masked[max(w.line_start, w.start - 12) : w.start]
+    after = w.masked[w.end : min(w.line_end, w.end + 12)]
+    return _shares_meaning(before, w.meanings_zh) or _shares_meaning(after, w.meanings_zh)
 
 
 def _content(text: str) -> list[str]:
@@ -487,7 +524,10 @@ def _after_quantity(w: Window) -> bool:
 @_detector("defines_meaning")
 def _defines_meaning(w: Window) -> bool:
     after = w.masked[w.end : w.end + 8].lstrip(" \t\"'`,，")
-    return after.startswith(vocab.ZH_DEFINING_WORDS)
+    if not after.startswith(vocab.ZH_DEFINING_WORDS):
+        return False
+    # "803 表示群不存在" explains our code; "804则为用户重复" gives it a meaning of its own
+    return not _shares_meaning(w.masked[w.end : min(w.line_end, w.end + 24)], w.meanings_zh)
 
 
 _MESSAGE_FIELD = re.compile(r"""["']?([A-Za-z_]+)["']?\s*[:=]\s*["'“「]([^"'”」\n]{1,80})""")
@@ -497,8 +537,9 @@ _MESSAGE_FIELD = re.compile(r"""["']?([A-Za-z_]+)["']?\s*[:=]\s*["'“「]([^"'�
 def _message_field(w: Window) -> bool:
     lo = max(w.line_start, w.start - 120)
     for m in _MESSAGE_FIELD.finditer(w.masked, lo, min(w.line_end, w.end + 120)):
-        if m.group(1).lower() in vocab.MESSAGE_KEYS and any(is_cjk(c) for c in m.group(2)):
-            return True
+        text = m.group(2)
+        if m.group(1).lower() in vocab.MESSAGE_KEYS and any(is_cjk(c) for c in text):
+            return not _shares_meaning(text, w.meanings_zh)  # {"code":803,"msg":"群不存在"}
     return False
 
 
@@ -610,8 +651,11 @@ def _nearest_other(text: str, lo: int, hi: int, start: int, end: int) -> int | N
             )
     best: int | None = None
     for s, e in spans:
+        # A system named before the number claims it across a comma ("PlayFab ticket
+        # failed, errorCode 1028"); one named after it only in its own clause ("404 from
+        # the ingress", not "error 1027 while Slack is slow").
         a, b = (e, start) if e <= start else (end, s)
-        d = max(b - a, 0) + (_FAR if _CLAUSE_BREAK.search(text, a, b) else 0)
+        d = max(b - a, 0) + (_FAR if e > start and _CLAUSE_BREAK.search(text, a, b) else 0)
         best = d if best is None else min(best, d)
     return best
 

@@ -232,11 +232,12 @@ FEATURES: tuple[Feature, ...] = (
     _f("zh_word_before", _E, "Chinese run before", _CW, "错误码：811, 状态码 500"),
     _f("zh_verb_before", _E, "Chinese run before", _CW, "返回302, 报 408, 一直返回 408"),
     # words after the number
-    _f("code_word_after", _E, "word after", _CW, "1028 errors, 416错误 (English)"),
+    _f("code_word_after", _E, "word after", _CW, "1027 error, 416 failure"),
+    _f("errors_after", _E, "word after", _CW, "500 errors on the api: a code, or a count"),
     _f("zh_word_after", _E, "Chinese run after", _CW, "416错误, 1019是什么"),
     _f("reason_phrase", _E, "phrase beside", _CW,
-       "the entry's own reason or an HTTP reason beside it, in English or Chinese: "
-       "404 Not Found, Method not found (-32601), 请求超时(408)"),
+       "the entry's own reason or an HTTP reason beside it, in English or the vendor's "
+       "Chinese: 404 Not Found, Method not found (-32601), 请求超时(408), 群不存在 803"),
     _f("sent_from_source", _E, "4 words after", _CW,
        "403 from NIM, 500 from the server, 1028 on bems, 408 in NIM"),
     _f("product_in_clause", _E, "clause", _CW, "one of our products named in the number's clause"),

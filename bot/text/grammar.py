@@ -18,6 +18,7 @@ __all__ = [
     "IDENTIFIER",
     "NUMBER",
     "ZH_MEASURE_WORDS",
+    "ZH_NOT_MEASURES",
     "ZH_ORDINAL_PREFIXES",
     "Shape",
     "is_cjk",
@@ -141,11 +142,19 @@ def words_of(text: str) -> frozenset[str]:
 ZH_MEASURE_WORDS = words_of(
     "个 人 次 条 点 秒 分 分钟 小时 天 日 周 年 月 号 元 块 毛 % ％ 位 名 台 张 行 页 岁 万 千 百 "
     "左右 上下 多个 来个 "
-    "毫秒 秒钟 遍 回 群 组 部 件 项 份 字 字节 兆 倍 层 楼 米 公里 斤 度 折 成 届 期 批 轮 集"
+    "毫秒 秒钟 遍 回 组 部 件 项 份 字 字节 兆 倍 层 楼 米 公里 斤 度 折 成 届 期 批 轮 集"
+)
+#: Words that begin with a measure word's character but measure nothing: "807 成员状态
+#: 错误" is a code beside its reason, not 807 tenths; "416 分别" is not 416 minutes.
+ZH_NOT_MEASURES = words_of(
+    "成员 成功 成为 回调 回复 回给 回来 回到 回滚 部署 部分 件事 项目 组件 组内 行为 行不 台湾 "
+    "位置 名字 名称 名单 期间 批量 集成 集群 层级 度量 分别 分析 分配 分享 点击 点赞 点开 号码 "
+    "字段 字符 页面 天气 日志 周期 月份 年份 条件 个人信息 次数 倍数 米哈游 元素 块儿 人员 "
+    "人数 张三 份额 轮询 遍历"
 )
 #: Written right before a number, makes it an ordinal: "第3次".
 ZH_ORDINAL_PREFIXES = words_of("第")
-_MAX_MEASURE = max(len(w) for w in ZH_MEASURE_WORDS)
+_MAX_NOT_MEASURE = max(len(w) for w in ZH_MEASURE_WORDS | ZH_NOT_MEASURES)
 
 
 def is_cjk(char: str) -> bool:
@@ -158,8 +167,10 @@ def zh_quantity(text: str, start: int, end: int) -> bool:
 
     A measure word right after it ("500人", "3 次") or 第 right before it ("第2次").
     """
-    after = text[end : end + 1 + _MAX_MEASURE].lstrip(" ")
-    if any(after.startswith(w) for w in ZH_MEASURE_WORDS):
+    after = text[end : end + 1 + _MAX_NOT_MEASURE].lstrip(" ")
+    if any(after.startswith(w) for w in ZH_MEASURE_WORDS) and not any(
+        after.startswith(w) for w in ZH_NOT_MEASURES
+    ):
         return True
     before = text[max(0, start - 2) : start].rstrip(" ")
     return before[-1:] in ZH_ORDINAL_PREFIXES

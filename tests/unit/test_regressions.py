@@ -52,7 +52,6 @@ KNOWN_MISSES = {
     "T-016": "another system's JSON-RPC error (geth) named only in prose before the body",
     "T-031": "Chinese free-text description: needs description_zh (issue 11)",
     "T-033": "a typo in a text code written as words in direct mode",
-    "T-039": "two codes glued to Chinese with 分别: the second is not read",
 }
 
 
