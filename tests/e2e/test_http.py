@@ -7,10 +7,10 @@ import time
 from collections.abc import Iterator
 
 import pytest
-from e2e import payloads as P
-from e2e.fake_slack import BOT_USER, FakeSlack
 from e2e.harness import BOT_TOKEN, SIGNING_SECRET, ServeProcess, SlackSender, http
-from e2e.slow_store import DELAY_ENV, serve_command
+from fakes import payloads as P
+from fakes.fake_slack import BOT_USER, FakeSlack
+from fakes.slow_store import DELAY_ENV, serve_command
 
 from bot.slack.listeners import ANSWER_IN_ACK_SECONDS
 

@@ -6,7 +6,7 @@ Bolt app whose only listener acks empty. errcode answers a command in its ack
 (the ack's body is the answer: lookup, usage counts in the store, Block Kit), so
 the ratio shows what that real work costs before Slack's 3-second limit. Each
 errcode ack is checked to carry its answer, and no answer may go to a response_url.
-Both talk to a fake Slack (tests/e2e/fake_slack.py) on loopback; requests are
+Both talk to a fake Slack (tests/fakes/fake_slack.py) on loopback; requests are
 signed as Slack signs them.
 
     uv run python tests/scripts/bench_ack.py [--requests 600] [--concurrency 8]
@@ -30,9 +30,9 @@ from urllib.parse import urlsplit
 REPO = Path(__file__).resolve().parents[2]
 sys.path[:0] = [str(REPO), str(REPO / "tests")]
 
-from e2e import payloads as P  # noqa: E402
-from e2e.fake_slack import FakeSlack, signed_headers  # noqa: E402
 from e2e.harness import BOT_TOKEN, SIGNING_SECRET, ServeProcess, free_port, http  # noqa: E402
+from fakes import payloads as P  # noqa: E402
+from fakes.fake_slack import FakeSlack, signed_headers  # noqa: E402
 
 
 def _serve_ack_only(port: int) -> None:

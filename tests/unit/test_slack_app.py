@@ -15,9 +15,9 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from e2e import payloads as P
-from e2e.fake_slack import BOT_USER, FakeSlack
-from e2e.slow_store import SlowStore
+from fakes import payloads as P
+from fakes.fake_slack import BOT_USER, FakeSlack
+from fakes.slow_store import SlowStore
 from prometheus_client import REGISTRY
 from slack_bolt.async_app import AsyncApp, AsyncBoltRequest
 from slack_bolt.response import BoltResponse
