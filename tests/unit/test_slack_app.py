@@ -48,15 +48,27 @@ class Running:
             5
         )
 
+    def settle(self, timeout: float = 5.0) -> None:
+        """Wait until the app has finished every request dispatched so far.
+
+        Bolt runs listeners as tasks on the app's loop, after the ack; once none is left,
+        whatever the app was going to send has reached the fake. Negative assertions wait
+        on this, never on a sleep that a late reply could outlast.
+        """
+
+        async def drain() -> None:
+            me, deadline = asyncio.current_task(), self.loop.time() + timeout
+            while pending := [t for t in asyncio.all_tasks() if t is not me]:
+                if self.loop.time() >= deadline:
+                    raise TimeoutError(f"{len(pending)} listener tasks still running")
+                await asyncio.wait(pending, timeout=deadline - self.loop.time())
+
+        asyncio.run_coroutine_threadsafe(drain(), self.loop).result(timeout + 1)
+
     def close(self) -> None:
         # Let listeners still working after their ack (response_url posts, ...) finish and
         # close their connections, so nothing is left half-done when the loop goes away.
-        async def drain() -> None:
-            pending = [t for t in asyncio.all_tasks() if t is not asyncio.current_task()]
-            if pending:
-                await asyncio.wait(pending, timeout=5)
-
-        asyncio.run_coroutine_threadsafe(drain(), self.loop).result(10)
+        self.settle()
         self.loop.call_soon_threadsafe(self.loop.stop)
         self.thread.join(5)
         self.loop.close()
@@ -92,8 +104,9 @@ def make(fake: FakeSlack, kb: KnowledgeBase) -> Iterator[Any]:
         running.close()
 
 
-def _quiet(fake: FakeSlack, seconds: float = 0.3) -> list[Any]:
-    time.sleep(seconds)
+def _quiet(bot: Running, fake: FakeSlack) -> list[Any]:
+    """The thread replies posted once the app has finished what it was sent."""
+    bot.settle()
     return fake.calls_to("chat.postMessage")
 
 
@@ -117,7 +130,7 @@ def test_channel_message_gets_a_thread_reply(make: Any, fake: FakeSlack) -> None
 def test_auto_reply_settings(make: Any, fake: FakeSlack, overrides: dict, channel: str) -> None:
     bot = make(**overrides)
     assert bot.dispatch(P.message("error 1027", channel=channel)).status == 200
-    assert _quiet(fake) == []
+    assert _quiet(bot, fake) == []
 
 
 def test_allow_list_lets_listed_channels_through(make: Any, fake: FakeSlack) -> None:
@@ -130,7 +143,7 @@ def test_muted_channel_is_quiet(make: Any, fake: FakeSlack) -> None:
     bot = make()
     bot.store.set_muted("C111", True)
     bot.dispatch(P.message("error 1027"))
-    assert _quiet(fake) == []
+    assert _quiet(bot, fake) == []
 
 
 def test_cooldown_zero_explains_every_time(make: Any, fake: FakeSlack) -> None:
@@ -143,7 +156,7 @@ def test_cooldown_zero_explains_every_time(make: Any, fake: FakeSlack) -> None:
 def test_message_mentioning_the_bot_is_left_to_app_mention(make: Any, fake: FakeSlack) -> None:
     bot = make()
     bot.dispatch(P.message(f"<@{BOT_USER}> error 1027"))
-    assert _quiet(fake) == []
+    assert _quiet(bot, fake) == []
 
 
 def _answer_in(response: BoltResponse) -> dict[str, Any]:
@@ -170,7 +183,7 @@ def test_command_is_answered_in_the_ack_and_nowhere_else(make: Any, fake: FakeSl
     assert answer["response_type"] == "ephemeral" and "WRONG_SERVER" in answer["text"]
     assert answer["blocks"][0]["type"] == "header"
     assert any(b["type"] == "actions" for b in answer["blocks"])  # the Share button
-    time.sleep(0.3)
+    bot.settle()
     assert _posts(fake) == []  # exactly once: nothing on the response_url or the Web API
 
 
@@ -199,7 +212,7 @@ def test_slow_store_acks_empty_then_answers_on_the_response_url(
     assert time.perf_counter() - start < 0.5  # acked at the wait's end, not the store's
     (posted,) = fake.wait_for("response_url:slow", timeout=3)
     assert posted.params["response_type"] == "ephemeral" and "WRONG_SERVER" in posted.params["text"]
-    time.sleep(0.3)
+    bot.settle()
     assert len(_posts(fake)) == 1
 
 
@@ -232,7 +245,7 @@ def test_a_failing_store_gets_the_failure_notice_in_the_ack(make: Any, fake: Fak
     bot = make(store=SlowStore(error=RuntimeError("store broke")))
     answer = _answer_in(bot.dispatch(P.slash_command("1027", response_url=fake.response_url("e"))))
     assert "something went wrong" in answer["text"]
-    time.sleep(0.3)
+    bot.settle()
     assert _posts(fake) == []
 
 
