@@ -4,5 +4,6 @@
 - ``fake_socket``: a fake of Slack's Socket Mode WebSocket
 - ``slow_store``: a state store that answers slowly or fails, and ``errcode serve`` on one
 - ``payloads``: Slack request bodies built from the captured shapes in ``tests/fixtures/events``
+- ``running_app``: errcode's Bolt app on its own loop, dispatched in process
 - ``slack_checks``: what Slack would do with a message: pings, Block Kit limits
 """

@@ -4,15 +4,13 @@ from __future__ import annotations
 
 import asyncio
 import json
-import time
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from fakes.fake_slack import FakeSlack
+from fakes.fake_slack import FakeSlack, signed_headers
 from slack_bolt.async_app import AsyncAck, AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
-from test_signature import signed
 
 from bot.knowledge.base import KnowledgeBase
 from bot.settings import Settings
@@ -75,10 +73,8 @@ class Recorder:
 
 def post(body: bytes, content_type: str = "application/x-www-form-urlencoded") -> dict[str, Any]:
     """A correctly signed POST's arguments for :func:`call`."""
-    headers = [
-        (b"content-type", content_type.encode()),
-        *signed(body, int(time.time()), SECRET.encode()),
-    ]
+    signed = [(k.encode(), v.encode()) for k, v in signed_headers(SECRET, body).items()]
+    headers = [(b"content-type", content_type.encode()), *signed]
     return {"method": "POST", "path": EVENTS_PATH, "body": body, "headers": headers}
 
 

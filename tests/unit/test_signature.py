@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import hashlib
-import hmac
-
 import pytest
+from fakes.fake_slack import signed_headers
 
 from bot.transports.signature import MAX_AGE_SECONDS, headers_present, is_signed
 
@@ -14,12 +12,9 @@ NOW = 1_700_000_000
 
 
 def signed(body: bytes, timestamp: int = NOW, secret: bytes = SECRET) -> list[tuple[bytes, bytes]]:
-    base = b"v0:" + str(timestamp).encode() + b":" + body
-    signature = "v0=" + hmac.new(secret, base, hashlib.sha256).hexdigest()
-    return [
-        (b"X-Slack-Request-Timestamp", str(timestamp).encode()),
-        (b"X-Slack-Signature", signature.encode()),
-    ]
+    """The ASGI headers Slack would send with ``body``."""
+    headers = signed_headers(secret.decode(), body, timestamp)
+    return [(name.encode(), value.encode()) for name, value in headers.items()]
 
 
 @pytest.mark.parametrize("body", [b'{"type":"event_callback"}', b"", b"\xff\xfe not UTF-8"])

@@ -7,9 +7,7 @@ in production.
 
 from __future__ import annotations
 
-import asyncio
 import json
-import threading
 import time
 from collections.abc import Iterator
 from typing import Any
@@ -17,61 +15,13 @@ from typing import Any
 import pytest
 from fakes import payloads as P
 from fakes.fake_slack import BOT_USER, FakeSlack
+from fakes.running_app import AppFactory, Running
 from fakes.slow_store import SlowStore
 from prometheus_client import REGISTRY
-from slack_bolt.async_app import AsyncApp, AsyncBoltRequest
 from slack_bolt.response import BoltResponse
-from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.knowledge.base import KnowledgeBase
-from bot.settings import Settings
 from bot.slack import listeners
-from bot.slack.app import build_app
-from bot.store.protocol import MemoryStore, StateStore
-
-
-class Running:
-    """A built app and the event loop it runs on."""
-
-    def __init__(self, app: AsyncApp, store: StateStore) -> None:
-        self.app, self.store = app, store
-        self.loop = asyncio.new_event_loop()
-        self.thread = threading.Thread(target=self.loop.run_forever, daemon=True)
-        self.thread.start()
-
-    def dispatch(self, body: dict[str, Any], received: float | None = None) -> BoltResponse:
-        """Dispatch ``body``; ``received``: when the transport got it (monotonic seconds)."""
-        request = AsyncBoltRequest(body=body, mode="socket_mode")
-        if received is not None:
-            request.context[listeners.RECEIVED_AT] = received
-        return asyncio.run_coroutine_threadsafe(self.app.async_dispatch(request), self.loop).result(
-            5
-        )
-
-    def settle(self, timeout: float = 5.0) -> None:
-        """Wait until the app has finished every request dispatched so far.
-
-        Bolt runs listeners as tasks on the app's loop, after the ack; once none is left,
-        whatever the app was going to send has reached the fake. Negative assertions wait
-        on this, never on a sleep that a late reply could outlast.
-        """
-
-        async def drain() -> None:
-            me, deadline = asyncio.current_task(), self.loop.time() + timeout
-            while pending := [t for t in asyncio.all_tasks() if t is not me]:
-                if self.loop.time() >= deadline:
-                    raise TimeoutError(f"{len(pending)} listener tasks still running")
-                await asyncio.wait(pending, timeout=deadline - self.loop.time())
-
-        asyncio.run_coroutine_threadsafe(drain(), self.loop).result(timeout + 1)
-
-    def close(self) -> None:
-        # Let listeners still working after their ack (response_url posts, ...) finish and
-        # close their connections, so nothing is left half-done when the loop goes away.
-        self.settle()
-        self.loop.call_soon_threadsafe(self.loop.stop)
-        self.thread.join(5)
-        self.loop.close()
 
 
 @pytest.fixture(scope="module")
@@ -82,26 +32,8 @@ def fake() -> Iterator[FakeSlack]:
 
 @pytest.fixture
 def make(fake: FakeSlack, kb: KnowledgeBase) -> Iterator[Any]:
-    started: list[Running] = []
-
-    def factory(store: StateStore | None = None, **overrides: Any) -> Running:
-        settings = Settings(
-            slack_bot_token="xoxb-unit",
-            slack_signing_secret="unit-secret",
-            slack_api_url=fake.api_url,
-            _env_file=None,
-            **overrides,
-        )
-        store = store if store is not None else MemoryStore()
-        client = AsyncWebClient(token="xoxb-unit", base_url=fake.api_url)
-        running = Running(build_app(settings, kb, store, client=client), store)
-        started.append(running)
-        return running
-
-    fake.reset()
-    yield factory
-    for running in started:
-        running.close()
+    with AppFactory(fake, kb) as factory:
+        yield factory
 
 
 def _quiet(bot: Running, fake: FakeSlack) -> list[Any]:
