@@ -2,10 +2,10 @@
 
 Packages, lowest layer first (nothing imports from a layer above it):
 
-- ``errors``, ``models``, ``settings``: the error tree, plain data passed between layers,
-  configuration
+- ``errors``, ``models``, ``settings``: the error tree, plain data passed between layers
+  (and the one validator of the knowledge tables), configuration
 - ``text``: the one reader of Slack mrkdwn and the one grammar of chat text
-- ``knowledge``: load, validate, cache and index the tables
+- ``knowledge``: load (validated by the models), cache and index the tables
 - ``scanner``: channel mode, the code mentions in a message (the evidence model)
 - ``resolver``: direct mode, what a question asks about
 - ``store``: shared state (memory, Redis, resilient fallback) and usage stats

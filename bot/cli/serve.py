@@ -59,4 +59,6 @@ def main(kb: KnowledgeBase) -> None:
             "serving HTTP on %s:%d with %d knowledge entries", settings.host, settings.port, len(kb)
         )
         secret = settings.slack_signing_secret
-        serve_http(app, settings.host, settings.port, secret.get_secret_value() if secret else None)
+        if secret is None:  # load_settings refuses HTTP mode without one; never serve unchecked
+            raise ConfigError("bad setting: SLACK_SIGNING_SECRET is missing")
+        serve_http(app, settings.host, settings.port, secret.get_secret_value())

@@ -2,7 +2,7 @@
 
 The app is transport-free: :mod:`bot.transports.http` serves it over HTTP and
 :mod:`bot.transports.socket_mode` over Slack's WebSocket, and tests dispatch
-requests to it directly (``mode="socket_mode"`` skips the signature check).
+requests to it directly. The app itself never checks signatures: the HTTP transport does.
 """
 
 from __future__ import annotations
@@ -33,14 +33,16 @@ def build_app(
     :param client: the Web API client; by default one for ``settings`` (its token,
         ``SLACK_API_URL`` and the retry handlers of :mod:`bot.slack_client`).
     """
-    secret = settings.slack_signing_secret
     app = AsyncApp(
         name="errcode",
         logger=logging.getLogger("errcode.bolt"),
         client=client if client is not None else make_client(settings),
-        # Socket Mode has no signing secret; its requests skip verification anyway.
-        signing_secret=secret.get_secret_value() if secret is not None else "",
-        request_verification_enabled=secret is not None,
+        # Checked once, not twice: the HTTP transport verifies every request on its raw
+        # bytes before dispatching it (bot.transports.signature; it answers 401 where
+        # slack_sdk's verifier would raise on a body that is not UTF-8), and Socket Mode
+        # requests come over Slack's authenticated WebSocket, unsigned.
+        signing_secret="",
+        request_verification_enabled=False,
         # Slack's response goes out as soon as a listener acks (a slash command's
         # with its answer, within listeners.ANSWER_IN_ACK_SECONDS); work after the
         # ack (posting replies) never holds it.

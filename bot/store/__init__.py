@@ -1,9 +1,9 @@
 """Shared state between messages and replicas: the ``StateStore`` protocol and its engines.
 
 Memory (the embedded default), Redis (the only module importing ``redis``), a resilient
-wrapper that falls back to memory during an outage, the factory that picks one from the
-settings, and usage stats read from any store. May import: :mod:`bot.models`,
-:mod:`bot.errors`.
+wrapper that falls back to memory during an outage, the factory that builds the bot's store
+(and the stats command's direct one) from the settings, and usage stats read from any store.
+May import: :mod:`bot.models`, :mod:`bot.errors`.
 """
 
 from bot.store.factory import make_store, open_shared_store

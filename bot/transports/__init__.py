@@ -1,7 +1,10 @@
 """The ways to run a built Slack app: over HTTP (uvicorn) or over Slack's Socket Mode.
 
-Transports only translate: they receive a built Bolt ``App`` and know nothing of codes. May
-import: :mod:`bot.errors`, :mod:`bot.settings`, :mod:`bot.telemetry`, ``slack_bolt`` adapters.
+Transports only translate: they receive a built Bolt ``App`` and know nothing of codes.
+``http`` routes, limits bodies and serves health and metrics; ``signature`` is the one
+check of Slack's request signature; ``bolt_request`` isolates the Bolt workarounds (its
+form parsing, its internal context builder); ``socket_mode`` runs the WebSocket. May
+import: :mod:`bot.errors`, :mod:`bot.settings`, :mod:`bot.telemetry`, ``slack_bolt``.
 """
 
 from __future__ import annotations

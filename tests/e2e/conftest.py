@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from e2e.fake_slack import FakeSlack
 from e2e.harness import ServeProcess, SlackSender
+from fakes.fake_slack import FakeSlack
 
 
 @pytest.fixture(scope="module")

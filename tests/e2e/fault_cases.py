@@ -23,9 +23,9 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
-from e2e import payloads as P
-from e2e.fake_slack import Call, FakeSlack
 from e2e.harness import Response, SlackSender
+from fakes import payloads as P
+from fakes.fake_slack import Call, FakeSlack
 
 __all__ = [
     "ACK_LIMIT",

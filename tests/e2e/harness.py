@@ -1,7 +1,7 @@
 """Run ``errcode serve`` as a subprocess and talk to it as Slack does.
 
 :class:`ServeProcess` starts the real command on a free loopback port with
-SLACK_API_URL pointing at a :class:`~e2e.fake_slack.FakeSlack`, waits for
+SLACK_API_URL pointing at a :class:`~fakes.fake_slack.FakeSlack`, waits for
 /healthz, and stops it with SIGTERM. :class:`SlackSender` posts Events API
 callbacks, slash commands and block actions to it over HTTP, signed with the
 signing secret exactly as Slack signs them.
@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-from e2e.fake_slack import signed_headers
+from fakes.fake_slack import signed_headers
 
 __all__ = ["BOT_TOKEN", "SIGNING_SECRET", "Response", "ServeProcess", "SlackSender", "free_port"]
 

@@ -22,9 +22,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from e2e import payloads as P
-from e2e.fake_slack import FakeSlack
 from e2e.harness import Response, SlackSender
+from fakes import payloads as P
+from fakes.fake_slack import FakeSlack
 
 from bot.knowledge.base import KnowledgeBase
 from bot.scanner import scan

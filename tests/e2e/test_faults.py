@@ -10,8 +10,6 @@ second server whose state store is slow.
 from __future__ import annotations
 
 import pytest
-from e2e import payloads as P
-from e2e.fake_slack import FakeSlack
 from e2e.fault_cases import (
     ACK_LIMIT,
     CASES,
@@ -21,7 +19,9 @@ from e2e.fault_cases import (
     run_matrix,
 )
 from e2e.harness import ServeProcess, SlackSender
-from e2e.slow_store import DELAY_ENV, serve_command
+from fakes import payloads as P
+from fakes.fake_slack import FakeSlack
+from fakes.slow_store import DELAY_ENV, serve_command
 
 pytestmark = pytest.mark.e2e
 

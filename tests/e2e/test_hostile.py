@@ -14,11 +14,11 @@ import time
 from collections.abc import Iterator
 
 import pytest
-from e2e import payloads as P
-from e2e.fake_slack import BOT_ID, BOT_USER, FakeSlack
-from e2e.fake_socket import FakeSocketMode
 from e2e.harness import BOT_TOKEN, SIGNING_SECRET, ServeProcess, SlackSender, http
 from e2e.hostile_cases import CASES, Result, pings_in, run_matrix, secret_leaks
+from fakes import payloads as P
+from fakes.fake_slack import BOT_ID, BOT_USER, FakeSlack
+from fakes.fake_socket import FakeSocketMode
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 

@@ -5,12 +5,13 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 
 import pytest
-from e2e import payloads as P
-from e2e.fake_slack import BOT_USER, FakeSlack
 from e2e.harness import BOT_TOKEN, SIGNING_SECRET, ServeProcess, SlackSender, http
-from e2e.slow_store import DELAY_ENV, serve_command
+from fakes import payloads as P
+from fakes.fake_slack import BOT_USER, FakeSlack
+from fakes.slow_store import DELAY_ENV, serve_command
 
 from bot.slack.listeners import ANSWER_IN_ACK_SECONDS
 
@@ -59,11 +60,36 @@ def test_url_verification(slack: SlackSender) -> None:
     assert reply.status == 200 and body["challenge"] in reply.body.decode()
 
 
+def _metric(server: ServeProcess, name: str) -> float:
+    """The sum of a metric's samples on the server's /metrics (0 while it has none)."""
+    lines = http(server.url + "/metrics").body.decode().splitlines()
+    return sum(
+        float(line.rsplit(" ", 1)[1]) for line in lines if line.startswith((name + "{", name + " "))
+    )
+
+
+@contextmanager
+def _finished(server: ServeProcess, handler: str, timeout: float = 5.0) -> Iterator[None]:
+    """Wait, after the block, until one more ``handler`` listener has run to its end.
+
+    The listener observes ``errcode_handler_seconds`` after its last Slack call, so once
+    the count moves, nothing more will come from it: a negative assertion can follow.
+    """
+    name = f'errcode_handler_seconds_count{{handler="{handler}"}}'
+    before = _metric(server, name)
+    yield
+    deadline = time.monotonic() + timeout
+    while _metric(server, name) <= before:
+        assert time.monotonic() < deadline, f"the {handler} listener never finished"
+        time.sleep(0.02)
+
+
 @pytest.mark.parametrize("how", ["invalid", "missing", "empty", "stale"])
 def test_bad_signatures_get_401_and_reach_no_handler(
-    how: str, slack: SlackSender, fake: FakeSlack
+    how: str, server: ServeProcess, slack: SlackSender, fake: FakeSlack
 ) -> None:
     body = json.dumps(P.message("1027 in bems")).encode()
+    dispatched = _metric(server, "errcode_requests_total")
     if how == "invalid":
         reply = SlackSender(slack.endpoint.removesuffix("/slack/events"), "wrong-secret").post(
             body, "application/json"
@@ -79,7 +105,9 @@ def test_bad_signatures_get_401_and_reach_no_handler(
     else:
         reply = slack.post(body, "application/json", timestamp=int(time.time()) - 6 * 60)
     assert reply.status == 401
-    time.sleep(0.3)
+    # Requests are counted as Bolt dispatches them, before the response is sent: an
+    # unchanged count means no listener ever saw this one.
+    assert _metric(server, "errcode_requests_total") == dispatched
     assert fake.calls_to("chat.postMessage") == []
 
 
@@ -108,16 +136,16 @@ def _command(slack: SlackSender, fake: FakeSlack, text: str, name: str, **fields
     return reply.json()
 
 
-def _nothing_posted(fake: FakeSlack, settle: float = 0.3) -> bool:
+def _nothing_posted(fake: FakeSlack) -> bool:
     """True if nothing went to a response_url or chat.* (the ack was the only answer)."""
-    time.sleep(settle)
     return [c for c in fake.calls if c.method.startswith(("response_url:", "chat."))] == []
 
 
 def test_slash_command_answers_in_the_ack_with_share_button(
-    slack: SlackSender, fake: FakeSlack
+    server: ServeProcess, slack: SlackSender, fake: FakeSlack
 ) -> None:
-    answer = _command(slack, fake, "1027", "q1")
+    with _finished(server, "command"):
+        answer = _command(slack, fake, "1027", "q1")
     assert answer["response_type"] == "ephemeral"
     assert "WRONG_SERVER" in answer["text"]
     assert answer["blocks"][0]["type"] == "header"
@@ -178,11 +206,14 @@ def test_hostile_query_pings_nobody(slack: SlackSender, fake: FakeSlack) -> None
     assert "&lt;!channel&gt;" in everything
 
 
-def test_answer_in_the_ack_while_the_web_api_is_slow(slack: SlackSender, fake: FakeSlack) -> None:
+def test_answer_in_the_ack_while_the_web_api_is_slow(
+    server: ServeProcess, slack: SlackSender, fake: FakeSlack
+) -> None:
     fake.delay("response_url:slow", 2.0)
     fake.delay("chat.postMessage", 2.0)
     start = time.perf_counter()
-    answer = _command(slack, fake, "1027", "slow")
+    with _finished(server, "command"):
+        answer = _command(slack, fake, "1027", "slow")
     assert time.perf_counter() - start < 1.0 and "WRONG_SERVER" in answer["text"]
     assert _nothing_posted(fake)
 

@@ -10,9 +10,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from e2e.fake_slack import FakeSlack
 from e2e.harness import ServeProcess, SlackSender
 from e2e.load import LoadFigures, LoadShape, plan_messages, run_load
+from fakes.fake_slack import FakeSlack
 
 from bot.knowledge.base import KnowledgeBase
 

@@ -14,9 +14,9 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from e2e import payloads as P
-from e2e.fake_slack import FakeSlack
 from e2e.harness import ServeProcess, SlackSender
+from fakes import payloads as P
+from fakes.fake_slack import FakeSlack
 from redis_server import RedisServer
 
 pytestmark = pytest.mark.e2e

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from e2e import payloads as P
-from e2e.fake_slack import FakeSlack
-from e2e.fake_socket import FakeSocketMode
 from e2e.harness import ServeProcess
+from fakes import payloads as P
+from fakes.fake_slack import FakeSlack
+from fakes.fake_socket import FakeSocketMode
 
 pytestmark = pytest.mark.e2e
 

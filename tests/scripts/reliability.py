@@ -6,7 +6,7 @@ said) against the fake Slack Web API on loopback:
 1. Web API faults (tests/e2e/fault_cases.py): 429 with Retry-After, 500, 503,
    dropped connections (before and after Slack posted), 5-second answers. Slash
    commands are answered in their ack; the cases where the answer misses it run
-   against a second server whose state store is slow (tests/e2e/slow_store.py).
+   against a second server whose state store is slow (tests/fakes/slow_store.py).
 2. Load (tests/e2e/load.py): 2,000 seeded channel messages, steady then in bursts;
    acks, replies, duplicates, ack latency and the server's memory.
 3. Bad input and signatures (tests/e2e/hostile_cases.py, when present).
@@ -36,10 +36,10 @@ REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO / "tests"))  # the e2e harness: fake Slack, signing, cases
 
 from e2e import fault_cases  # noqa: E402
-from e2e.fake_slack import FakeSlack  # noqa: E402
 from e2e.harness import BOT_TOKEN, SIGNING_SECRET, ServeProcess, SlackSender  # noqa: E402
 from e2e.load import LoadFigures, LoadShape, plan_messages, run_load  # noqa: E402
-from e2e.slow_store import DELAY_ENV, serve_command  # noqa: E402
+from fakes.fake_slack import FakeSlack  # noqa: E402
+from fakes.slow_store import DELAY_ENV, serve_command  # noqa: E402
 
 from bot.knowledge.loader import load_knowledge  # noqa: E402
 from bot.slack.conversation import DEDUPE_TTL  # noqa: E402
@@ -115,7 +115,7 @@ def faults() -> str:
     )
     notes += (
         f"\n- ² a second server whose state-store writes take "
-        f"{fault_cases.LATE_STORE_DELAY:g} s (a hanging Redis; `tests/e2e/slow_store.py`): "
+        f"{fault_cases.LATE_STORE_DELAY:g} s (a hanging Redis; `tests/fakes/slow_store.py`): "
         "the command's answer misses the ack, which goes out empty within "
         f"{ANSWER_IN_ACK_SECONDS:g} s (`bot.listeners.ANSWER_IN_ACK_SECONDS`), and is "
         "posted to the response_url when ready."
@@ -311,7 +311,7 @@ def main(argv: list[str] | None = None) -> int:
         "```",
         "",
         "Everything runs on loopback: `errcode serve` as a subprocess in HTTP mode, the fake "
-        "Slack Web API of `tests/e2e/fake_slack.py`, requests signed as Slack signs them. "
+        "Slack Web API of `tests/fakes/fake_slack.py`, requests signed as Slack signs them. "
         "The same cases run in CI, smaller: `tests/e2e/test_faults.py`, `test_load.py`, "
         "`test_hostile.py`.",
     ]

@@ -24,9 +24,9 @@ from typing import Any
 REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO / "tests"))  # the test harness: fake Slack, signing, redis-server
 
-from e2e import payloads as P  # noqa: E402
-from e2e.fake_slack import FakeSlack  # noqa: E402
 from e2e.harness import ServeProcess, SlackSender  # noqa: E402
+from fakes import payloads as P  # noqa: E402
+from fakes.fake_slack import FakeSlack  # noqa: E402
 from redis_server import RedisServer  # noqa: E402
 
 CODED = ["login fails with 1027", "still getting error 1027", "SERVER_BUSY again", "code 408"]

@@ -1,11 +1,11 @@
-"""The ``errcode`` command line: output, JSON shape and exit codes."""
+"""The ``errcode`` command line in process (CliRunner): output, JSON shape and exit codes.
+
+The real entry point, run as a subprocess, is tested in ``tests/integration/test_cli_process.py``.
+"""
 
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 from public_shape import DUMP_FIELDS
@@ -13,25 +13,10 @@ from typer.testing import CliRunner
 
 from bot.cli.commands import app
 
-ROOT = Path(__file__).resolve().parents[2]
-
 
 @pytest.fixture
 def runner() -> CliRunner:
     return CliRunner()
-
-
-def errcode(*args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
-    """Run the real entry point, as a user would."""
-    return subprocess.run(
-        [sys.executable, "-m", "bot", *args],
-        input=stdin,
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        timeout=60,
-        check=False,
-    )
 
 
 def test_lookup_prints_the_answer_plain_when_piped(runner: CliRunner) -> None:
@@ -72,48 +57,6 @@ def test_knowledge_dump_has_every_entry_and_field(runner: CliRunner) -> None:
     for entry in entries:
         assert set(entry) == DUMP_FIELDS
         assert "match" not in entry and entry["source"]["sections"] == entry["categories"]
-
-
-def test_knowledge_validate_reports_problems_and_exits_1(tmp_path: Path) -> None:
-    (tmp_path / "a.yaml").write_text("product: {id: a}\nentries: []\n", encoding="utf-8")
-    result = errcode("knowledge", "validate", str(tmp_path))
-    assert result.returncode == 1
-    assert "a.yaml: product: name: Field required" in result.stderr
-    assert "Traceback" not in result.stderr
-
-
-def test_knowledge_validate_bundled_is_ok() -> None:
-    result = errcode("knowledge", "validate")
-    assert result.returncode == 0 and "169 entries" in result.stdout
-
-
-@pytest.mark.parametrize(
-    "args", [("lookup",), ("bogus",), ("lookup", "--nope", "1"), ("scan", "--mode", "sideways")]
-)
-def test_usage_errors_exit_2_without_traceback(args: tuple[str, ...]) -> None:
-    result = errcode(*args)
-    assert result.returncode == 2
-    assert "Traceback" not in result.stderr and result.stderr.strip()
-
-
-def test_blank_query_is_a_usage_error() -> None:
-    result = errcode("lookup", "  ")
-    assert result.returncode == 2 and "needs a query" in result.stderr
-
-
-def test_broken_extra_knowledge_dir_is_a_clear_error(tmp_path: Path) -> None:
-    (tmp_path / "x.yaml").write_text("entries: [", encoding="utf-8")
-    result = subprocess.run(
-        [sys.executable, "-m", "bot", "lookup", "1027"],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        env={"PATH": "/usr/bin:/bin", "ERRCODE_KNOWLEDGE_DIR": str(tmp_path)},
-        timeout=60,
-        check=False,
-    )
-    assert result.returncode == 1
-    assert "x.yaml: file: is not valid YAML" in result.stderr and "Traceback" not in result.stderr
 
 
 def test_a_negative_code_is_a_query_not_an_option(runner: CliRunner) -> None:

@@ -10,7 +10,7 @@ that ping nobody.
 
 from __future__ import annotations
 
-from e2e.hostile_cases import block_kit_problems, pings_in
+from fakes.slack_checks import block_kit_problems, pings_in
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 

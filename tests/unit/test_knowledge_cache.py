@@ -8,6 +8,7 @@ import pytest
 
 from bot.errors import KnowledgeError
 from bot.knowledge import cache as knowledge_cache
+from bot.knowledge import loader
 from bot.knowledge.loader import load_dir
 
 ENTRY = """
@@ -37,14 +38,25 @@ def cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return directory
 
 
-def test_a_large_table_is_cached_and_read_back(tmp_path: Path, cache: Path) -> None:
+def test_a_large_table_is_cached_and_read_back(
+    tmp_path: Path, cache: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     tables = tmp_path / "tables"
     tables.mkdir()
     big_table(tables, 50)
     first = load_dir(tables)
     assert len(list(cache.glob("*.json"))) == 1
+
+    def no_parsing(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the YAML was parsed again instead of read from the cache")
+
+    # Unchanged bytes must come back from the cache alone, never from the YAML.
+    monkeypatch.setattr(loader.yaml, "load", no_parsing)
     second = load_dir(tables)
     assert [e.code for e in second.entries] == [e.code for e in first.entries]
+    assert [e.code.description for e in second.entries] == [
+        e.code.description for e in first.entries
+    ]
 
 
 def test_an_edited_table_is_not_served_from_the_cache(tmp_path: Path, cache: Path) -> None:

@@ -145,3 +145,48 @@ def test_packages_say_what_they_own(name: str) -> None:
     assert doc.strip(), f"bot.{name} has no docstring"
     if name not in ("__init__",):
         assert "import" in doc, f"bot.{name} does not say what it may import"
+
+
+#: Scripts, not modules: nothing imports them.
+SCRIPTS = {"__main__"}
+
+
+def _module(name: str) -> types.ModuleType:
+    return importlib.import_module("bot" if name == "__init__" else f"bot.{name}")
+
+
+@pytest.mark.parametrize("name", sorted(set(modules()) - SCRIPTS))
+def test_every_module_exports_names_it_has(name: str) -> None:
+    module = _module(name)
+    exported = getattr(module, "__all__", None)
+    assert isinstance(exported, list), f"bot.{name} has no __all__"
+    assert len(exported) == len(set(exported)), f"bot.{name} exports a name twice"
+    missing = [export for export in exported if not hasattr(module, export)]
+    assert missing == [], f"bot.{name}.__all__ names what it lacks"
+    assert not [e for e in exported if isinstance(getattr(module, e), types.ModuleType)]
+
+
+@pytest.mark.parametrize("name", PACKAGES)
+def test_packages_re_export_what_their_modules_export(name: str) -> None:
+    """``__init__`` only re-exports: each name is the very object a module below exports."""
+    package = _module(name)
+    prefix = "" if name == "__init__" else name + "."
+    below = [
+        _module(m) for m in modules() if m.startswith(prefix) and m != name and m not in SCRIPTS
+    ]
+    for export in package.__all__:
+        value = getattr(package, export)
+        homes = [m.__name__ for m in below if export in m.__all__ and getattr(m, export) is value]
+        assert homes, f"bot.{name} exports {export}, which no module below it exports"
+
+
+def test_the_top_level_api() -> None:
+    """What ``import bot`` promises."""
+    from bot import KnowledgeBase, load_knowledge, resolve, scan
+
+    kb = load_knowledge(extra_dir="")
+    assert isinstance(kb, KnowledgeBase)
+    assert [m.key for m in resolve("bems 1027", kb).matches] == ["bems:1027"]
+    assert [m.key for mention in scan("error 1027 on login", kb) for m in mention.matches] == [
+        "bems:1027"
+    ]

@@ -7,59 +7,21 @@ in production.
 
 from __future__ import annotations
 
-import asyncio
 import json
-import threading
 import time
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from e2e import payloads as P
-from e2e.fake_slack import BOT_USER, FakeSlack
-from e2e.slow_store import SlowStore
+from fakes import payloads as P
+from fakes.fake_slack import BOT_USER, FakeSlack
+from fakes.running_app import AppFactory, Running
+from fakes.slow_store import SlowStore
 from prometheus_client import REGISTRY
-from slack_bolt.async_app import AsyncApp, AsyncBoltRequest
 from slack_bolt.response import BoltResponse
-from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.knowledge.base import KnowledgeBase
-from bot.settings import Settings
 from bot.slack import listeners
-from bot.slack.app import build_app
-from bot.store.protocol import MemoryStore, StateStore
-
-
-class Running:
-    """A built app and the event loop it runs on."""
-
-    def __init__(self, app: AsyncApp, store: StateStore) -> None:
-        self.app, self.store = app, store
-        self.loop = asyncio.new_event_loop()
-        self.thread = threading.Thread(target=self.loop.run_forever, daemon=True)
-        self.thread.start()
-
-    def dispatch(self, body: dict[str, Any], received: float | None = None) -> BoltResponse:
-        """Dispatch ``body``; ``received``: when the transport got it (monotonic seconds)."""
-        request = AsyncBoltRequest(body=body, mode="socket_mode")
-        if received is not None:
-            request.context[listeners.RECEIVED_AT] = received
-        return asyncio.run_coroutine_threadsafe(self.app.async_dispatch(request), self.loop).result(
-            5
-        )
-
-    def close(self) -> None:
-        # Let listeners still working after their ack (response_url posts, ...) finish and
-        # close their connections, so nothing is left half-done when the loop goes away.
-        async def drain() -> None:
-            pending = [t for t in asyncio.all_tasks() if t is not asyncio.current_task()]
-            if pending:
-                await asyncio.wait(pending, timeout=5)
-
-        asyncio.run_coroutine_threadsafe(drain(), self.loop).result(10)
-        self.loop.call_soon_threadsafe(self.loop.stop)
-        self.thread.join(5)
-        self.loop.close()
 
 
 @pytest.fixture(scope="module")
@@ -70,30 +32,13 @@ def fake() -> Iterator[FakeSlack]:
 
 @pytest.fixture
 def make(fake: FakeSlack, kb: KnowledgeBase) -> Iterator[Any]:
-    started: list[Running] = []
-
-    def factory(store: StateStore | None = None, **overrides: Any) -> Running:
-        settings = Settings(
-            slack_bot_token="xoxb-unit",
-            slack_signing_secret="unit-secret",
-            slack_api_url=fake.api_url,
-            _env_file=None,
-            **overrides,
-        )
-        store = store if store is not None else MemoryStore()
-        client = AsyncWebClient(token="xoxb-unit", base_url=fake.api_url)
-        running = Running(build_app(settings, kb, store, client=client), store)
-        started.append(running)
-        return running
-
-    fake.reset()
-    yield factory
-    for running in started:
-        running.close()
+    with AppFactory(fake, kb) as factory:
+        yield factory
 
 
-def _quiet(fake: FakeSlack, seconds: float = 0.3) -> list[Any]:
-    time.sleep(seconds)
+def _quiet(bot: Running, fake: FakeSlack) -> list[Any]:
+    """The thread replies posted once the app has finished what it was sent."""
+    bot.settle()
     return fake.calls_to("chat.postMessage")
 
 
@@ -117,7 +62,7 @@ def test_channel_message_gets_a_thread_reply(make: Any, fake: FakeSlack) -> None
 def test_auto_reply_settings(make: Any, fake: FakeSlack, overrides: dict, channel: str) -> None:
     bot = make(**overrides)
     assert bot.dispatch(P.message("error 1027", channel=channel)).status == 200
-    assert _quiet(fake) == []
+    assert _quiet(bot, fake) == []
 
 
 def test_allow_list_lets_listed_channels_through(make: Any, fake: FakeSlack) -> None:
@@ -130,7 +75,7 @@ def test_muted_channel_is_quiet(make: Any, fake: FakeSlack) -> None:
     bot = make()
     bot.store.set_muted("C111", True)
     bot.dispatch(P.message("error 1027"))
-    assert _quiet(fake) == []
+    assert _quiet(bot, fake) == []
 
 
 def test_cooldown_zero_explains_every_time(make: Any, fake: FakeSlack) -> None:
@@ -143,7 +88,7 @@ def test_cooldown_zero_explains_every_time(make: Any, fake: FakeSlack) -> None:
 def test_message_mentioning_the_bot_is_left_to_app_mention(make: Any, fake: FakeSlack) -> None:
     bot = make()
     bot.dispatch(P.message(f"<@{BOT_USER}> error 1027"))
-    assert _quiet(fake) == []
+    assert _quiet(bot, fake) == []
 
 
 def _answer_in(response: BoltResponse) -> dict[str, Any]:
@@ -170,7 +115,7 @@ def test_command_is_answered_in_the_ack_and_nowhere_else(make: Any, fake: FakeSl
     assert answer["response_type"] == "ephemeral" and "WRONG_SERVER" in answer["text"]
     assert answer["blocks"][0]["type"] == "header"
     assert any(b["type"] == "actions" for b in answer["blocks"])  # the Share button
-    time.sleep(0.3)
+    bot.settle()
     assert _posts(fake) == []  # exactly once: nothing on the response_url or the Web API
 
 
@@ -199,7 +144,7 @@ def test_slow_store_acks_empty_then_answers_on_the_response_url(
     assert time.perf_counter() - start < 0.5  # acked at the wait's end, not the store's
     (posted,) = fake.wait_for("response_url:slow", timeout=3)
     assert posted.params["response_type"] == "ephemeral" and "WRONG_SERVER" in posted.params["text"]
-    time.sleep(0.3)
+    bot.settle()
     assert len(_posts(fake)) == 1
 
 
@@ -232,7 +177,7 @@ def test_a_failing_store_gets_the_failure_notice_in_the_ack(make: Any, fake: Fak
     bot = make(store=SlowStore(error=RuntimeError("store broke")))
     answer = _answer_in(bot.dispatch(P.slash_command("1027", response_url=fake.response_url("e"))))
     assert "something went wrong" in answer["text"]
-    time.sleep(0.3)
+    bot.settle()
     assert _posts(fake) == []
 
 

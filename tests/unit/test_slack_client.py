@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 import aiohttp
 import pytest
-from e2e.fake_slack import FakeSlack
+from fakes.fake_slack import FakeSlack
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.slack.client import post_message_once, retry_handlers

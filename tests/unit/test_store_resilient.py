@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 import threading
-import time
 from datetime import date
 
 import pytest
@@ -49,6 +48,20 @@ class FakeClock:
 
     def __call__(self) -> float:
         return self.now
+
+
+class Counted(RedisStore):
+    """A RedisStore that counts the claims sent to Redis."""
+
+    calls = 0
+
+    def claim(self, key: str, ttl_seconds: int) -> bool:
+        self.calls += 1
+        return super().claim(key, ttl_seconds)
+
+
+def _redis(server: RedisServer) -> Counted:
+    return Counted(RedisStore.from_url(server.url, timeout=0.3).client)
 
 
 # -- against a fake shared store ------------------------------------------
@@ -132,8 +145,9 @@ def test_the_last_known_mute_holds_during_an_outage() -> None:
 def test_redis_outage_falls_back_then_returns(
     own_redis: RedisServer, caplog: pytest.LogCaptureFixture
 ) -> None:
+    clock = FakeClock()
     redis_store = RedisStore.from_url(own_redis.url, timeout=0.3)
-    store = ResilientStore(redis_store, retry_interval=0.2)
+    store = ResilientStore(redis_store, retry_interval=5.0, clock=clock)
     caplog.set_level(logging.INFO, logger=LOGGER)
 
     assert store.claim("event:before", 600)
@@ -155,7 +169,7 @@ def test_redis_outage_falls_back_then_returns(
 
     # A fresh, empty Redis on the same port: the journal restores what happened meanwhile.
     own_redis.start()
-    time.sleep(0.25)
+    clock.now += 5.0  # the next call probes Redis
     assert not store.claim("event:during", 600)
     assert store.healthy
     infos = _records(caplog, logging.INFO)
@@ -174,14 +188,18 @@ def test_redis_outage_falls_back_then_returns(
 def test_each_outage_logs_its_own_warning(
     own_redis: RedisServer, caplog: pytest.LogCaptureFixture
 ) -> None:
-    store = ResilientStore(RedisStore.from_url(own_redis.url, timeout=0.3), retry_interval=0.1)
+    clock = FakeClock()
+    shared = _redis(own_redis)
+    store = ResilientStore(shared, retry_interval=5.0, clock=clock)
     caplog.set_level(logging.INFO, logger=LOGGER)
     for outage in range(2):
         own_redis.stop()
+        before = shared.calls
         for index in range(20):
             store.claim(f"event:{outage}:{index}", 600)
+        assert shared.calls == before + 1  # one failed call; the rest went to memory
         own_redis.start()
-        time.sleep(0.15)
+        clock.now += 5.0
         store.claim(f"event:{outage}:probe", 600)
         assert store.healthy
     assert len(_records(caplog, logging.WARNING)) == 2
@@ -189,24 +207,38 @@ def test_each_outage_logs_its_own_warning(
 
 
 def test_a_hung_redis_does_not_stall_handlers(own_redis: RedisServer) -> None:
-    store = ResilientStore(RedisStore.from_url(own_redis.url, timeout=0.3), retry_interval=60.0)
+    """One call waits out the timeout; the rest go to memory until the interval has passed."""
+    clock = FakeClock()
+    shared = _redis(own_redis)
+    store = ResilientStore(shared, retry_interval=60.0, clock=clock)
     assert store.claim("event:warm", 600)  # open a pooled connection first
     own_redis.pause()
     try:
-        started = time.monotonic()
         assert store.claim("event:hung", 600)
         for index in range(20):
-            store.claim(f"event:hung:{index}", 600)
-        assert time.monotonic() - started < 1.5
+            assert store.claim(f"event:hung:{index}", 600)
+        assert shared.calls == 2 and not store.healthy
+        clock.now = 59.0
+        store.claim("event:still-hung", 600)
+        assert shared.calls == 2
     finally:
         own_redis.resume()
 
 
 def test_a_redis_down_at_start_up_is_used_once_it_starts(own_redis: RedisServer) -> None:
     own_redis.stop()
-    store = ResilientStore(RedisStore.from_url(own_redis.url, timeout=0.3), retry_interval=0.1)
+    clock = FakeClock()
+    shared = _redis(own_redis)
+    store = ResilientStore(shared, retry_interval=5.0, clock=clock)
     assert store.claim("event:early", 600)
     own_redis.start()
-    time.sleep(0.15)
+    clock.now = 4.9
+    assert store.claim("event:early-too", 600)
+    assert shared.calls == 1 and not store.healthy  # within the interval: memory only
+    clock.now = 5.0
     assert store.claim("event:late", 600)
     assert store.healthy
+    # The two claims made meanwhile are replayed before the probe's own.
+    assert shared.calls == 1 + 2 + 1
+    for key in ("early", "early-too", "late"):
+        assert shared.client.exists(f"errcode:claim:event:{key}")

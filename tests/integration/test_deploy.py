@@ -152,8 +152,8 @@ def image_server(
     stages: list[Stage], installed: Path, tmp_path: Path
 ) -> Iterator[tuple[dict[str, str], subprocess.Popen[bytes]]]:
     """The runtime stage's CMD, with its ENV, from a directory with no source tree."""
-    from e2e.fake_slack import FakeSlack
     from e2e.harness import free_port
+    from fakes.fake_slack import FakeSlack
 
     runtime = stages[-1]
     env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "ERRCODE_"))}

@@ -1,0 +1,53 @@
+"""Slack's request signature (v0), checked once, by the transport, on the raw bytes.
+
+Bolt's own check is turned off (see :func:`bot.slack.app.build_app`): slack_sdk's
+verifier decodes the body as UTF-8 first and raises on bytes that are not, so a
+forged body of such bytes would be a 500 there, and is a 401 here.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import time
+from collections.abc import Iterable
+
+__all__ = ["MAX_AGE_SECONDS", "headers_present", "is_signed"]
+
+#: Older timestamps are refused, as Slack asks, so a captured request cannot be replayed.
+MAX_AGE_SECONDS = 300
+
+_TIMESTAMP = "x-slack-request-timestamp"
+_SIGNATURE = "x-slack-signature"
+
+
+def _lowered(headers: Iterable[tuple[bytes, bytes]]) -> dict[str, str]:
+    return {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in headers}
+
+
+def headers_present(headers: Iterable[tuple[bytes, bytes]]) -> bool:
+    """Both signature headers, in their shape: worth reading the body for."""
+    found = _lowered(headers)
+    return found.get(_TIMESTAMP, "").isdigit() and found.get(_SIGNATURE, "").startswith("v0=")
+
+
+def is_signed(
+    secret: bytes,
+    body: bytes,
+    headers: Iterable[tuple[bytes, bytes]],
+    now: float | None = None,
+) -> bool:
+    """Slack's v0 signature over ``body`` exactly as received, and a fresh timestamp.
+
+    :param headers: the ASGI headers (name and value as bytes).
+    :param now: wall-clock seconds; the current time by default.
+    """
+    found = _lowered(headers)
+    timestamp, signature = found.get(_TIMESTAMP, ""), found.get(_SIGNATURE, "")
+    if not timestamp.isdigit():
+        return False
+    if abs((time.time() if now is None else now) - int(timestamp)) > MAX_AGE_SECONDS:
+        return False
+    base = b"v0:" + timestamp.encode() + b":" + body
+    expected = "v0=" + hmac.new(secret, base, hashlib.sha256).hexdigest()
+    return hmac.compare_digest(expected, signature)

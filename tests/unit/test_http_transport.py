@@ -1,0 +1,155 @@
+"""The HTTP transport in process: routes, body limits, the one signature check, dispatch."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from fakes.fake_slack import FakeSlack, signed_headers
+from slack_bolt.async_app import AsyncAck, AsyncApp
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.knowledge.base import KnowledgeBase
+from bot.settings import Settings
+from bot.slack.app import build_app
+from bot.store.protocol import MemoryStore
+from bot.transports.http import EVENTS_PATH, MAX_BODY, SlackASGI
+
+SECRET = "unit-secret"
+
+
+def call(
+    asgi: SlackASGI,
+    method: str,
+    path: str,
+    body: bytes = b"",
+    headers: list[tuple[bytes, bytes]] | None = None,
+    chunk: int = 1 << 16,
+) -> tuple[int, bytes]:
+    """One request through the ASGI app; its status and body."""
+    parts = [body[i : i + chunk] for i in range(0, len(body), chunk)] or [b""]
+    incoming = [
+        {"type": "http.request", "body": part, "more_body": i < len(parts) - 1}
+        for i, part in enumerate(parts)
+    ]
+    sent: list[dict[str, Any]] = []
+
+    async def receive() -> dict[str, Any]:
+        return incoming.pop(0) if incoming else {"type": "http.disconnect"}
+
+    async def send(message: dict[str, Any]) -> None:
+        sent.append(message)
+
+    scope = {
+        "type": "http",
+        "method": method,
+        "path": path,
+        "query_string": b"",
+        "headers": headers or [],
+    }
+    asyncio.run(asgi(scope, receive, send))
+    # A POST is read to its end, even when refused, so the client gets its answer.
+    assert method != "POST" or not incoming, "the transport left part of the body unread"
+    status = next(m["status"] for m in sent if m["type"] == "http.response.start")
+    return status, b"".join(m.get("body", b"") for m in sent if m["type"] == "http.response.body")
+
+
+class Recorder:
+    """A Bolt app whose one command listener records what reached it."""
+
+    def __init__(self, api_url: str) -> None:
+        client = AsyncWebClient(token="xoxb-unit", base_url=api_url)
+        self.app = AsyncApp(client=client, signing_secret="", request_verification_enabled=False)
+        self.commands: list[dict[str, Any]] = []
+
+        @self.app.command("/errcode")
+        async def on_command(ack: AsyncAck, command: dict[str, Any]) -> None:
+            self.commands.append(command)
+            await ack(text="ok")
+
+
+def post(body: bytes, content_type: str = "application/x-www-form-urlencoded") -> dict[str, Any]:
+    """A correctly signed POST's arguments for :func:`call`."""
+    signed = [(k.encode(), v.encode()) for k, v in signed_headers(SECRET, body).items()]
+    headers = [(b"content-type", content_type.encode()), *signed]
+    return {"method": "POST", "path": EVENTS_PATH, "body": body, "headers": headers}
+
+
+@pytest.fixture(scope="module")
+def fake() -> Iterator[FakeSlack]:
+    with FakeSlack() as server:
+        yield server
+
+
+@pytest.fixture
+def recorder(fake: FakeSlack) -> Recorder:
+    return Recorder(fake.api_url)
+
+
+@pytest.fixture
+def asgi(recorder: Recorder) -> SlackASGI:
+    return SlackASGI(recorder.app, SECRET)
+
+
+def test_health_and_metrics_are_answered_here(asgi: SlackASGI) -> None:
+    assert call(asgi, "GET", "/healthz") == (200, b"ok\n")
+    status, body = call(asgi, "GET", "/metrics")
+    assert status == 200 and b"errcode_requests_total" in body
+
+
+def test_other_paths_are_bolts_404(asgi: SlackASGI) -> None:
+    assert call(asgi, "GET", "/nope")[0] == 404
+
+
+def test_a_signed_command_reaches_its_listener(asgi: SlackASGI, recorder: Recorder) -> None:
+    status, body = call(asgi, **post(b"command=%2Ferrcode&text=bad+payload"))
+    assert (status, body) == (200, b"ok")
+    assert [c["text"] for c in recorder.commands] == ["bad payload"]
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [[], [(b"x-slack-request-timestamp", b"1"), (b"x-slack-signature", b"v0=" + b"0" * 64)]],
+    ids=["unsigned", "forged"],
+)
+def test_unsigned_and_forged_requests_are_401_and_reach_no_listener(
+    asgi: SlackASGI, recorder: Recorder, headers: list[tuple[bytes, bytes]]
+) -> None:
+    request = post(b"command=%2Ferrcode&text=1027")
+    request["headers"] = [(b"content-type", b"application/x-www-form-urlencoded"), *headers]
+    assert call(asgi, **request)[0] == 401
+    assert recorder.commands == []
+
+
+@pytest.mark.parametrize("declared", [True, False], ids=["declared", "streamed"])
+def test_an_oversized_body_is_413_and_read_to_its_end(asgi: SlackASGI, declared: bool) -> None:
+    request = post(b"x" * (MAX_BODY + 1))
+    if declared:
+        request["headers"].append((b"content-length", str(MAX_BODY + 1).encode()))
+    assert call(asgi, **request)[0] == 413
+
+
+def test_what_bolt_cannot_read_is_400_not_500(asgi: SlackASGI) -> None:
+    body = json.dumps({"type": "view_submission", "view": []}).encode()
+    assert call(asgi, **post(body, "application/json"))[0] == 400
+
+
+def test_the_transport_is_the_only_signature_check(kb: KnowledgeBase, fake: FakeSlack) -> None:
+    """errcode's app leaves verification to the transport: a signed request is answered."""
+    settings = Settings(
+        slack_bot_token="xoxb-unit",
+        slack_signing_secret=SECRET,
+        slack_api_url=fake.api_url,
+        _env_file=None,
+    )
+    asgi = SlackASGI(build_app(settings, kb, MemoryStore()), SECRET)
+    status, body = call(asgi, **post(b"command=%2Ferrcode&text=help&team_id=T1&user_id=U1"))
+    assert status == 200 and b"/errcode bems 1027" in body
+
+
+def test_the_transport_needs_a_secret(recorder: Recorder) -> None:
+    with pytest.raises(ValueError, match="signing secret"):
+        SlackASGI(recorder.app, "")
