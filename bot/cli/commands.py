@@ -80,17 +80,21 @@ def scan(
     mode: Annotated[
         ScanMode, typer.Option(help="channel: auto-reply rules; direct: each text is a query.")
     ] = ScanMode.channel,
+    explain: Annotated[
+        bool,
+        typer.Option(help="Channel mode: add each number weighed, its features and score."),
+    ] = False,
 ) -> None:
     """Find code mentions in JSON lines, one JSON line out per line in."""
     from bot.cli.scan import run_scan
 
     kb = _kb()
     if file is None or str(file) == "-":
-        run_scan(sys.stdin, sys.stdout, mode.value, kb)
+        run_scan(sys.stdin, sys.stdout, mode.value, kb, explain=explain)
         return
     try:
         with file.open(encoding="utf-8", errors="replace") as lines:
-            run_scan(lines, sys.stdout, mode.value, kb)
+            run_scan(lines, sys.stdout, mode.value, kb, explain=explain)
     except OSError as exc:
         raise UsageError(f"cannot read {file}: {exc.strerror or exc}") from exc
 

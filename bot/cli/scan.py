@@ -20,28 +20,35 @@ from typing import Any, Literal, TextIO
 from bot.knowledge.base import KnowledgeBase
 from bot.resolver import resolve
 from bot.scanner import scan
+from bot.scanner.candidates import explain as weigh_numbers
 
 __all__ = ["ScanMode", "answer_line", "run_scan"]
 
 ScanMode = Literal["channel", "direct"]
 
 
-def run_scan(lines: Iterable[str], out: TextIO, mode: ScanMode, kb: KnowledgeBase) -> None:
+def run_scan(
+    lines: Iterable[str], out: TextIO, mode: ScanMode, kb: KnowledgeBase, *, explain: bool = False
+) -> None:
     """Write one JSON answer line to ``out`` for every line of ``lines``.
 
     :param lines: JSON lines, e.g. an open file or ``sys.stdin``; read lazily.
     :param out: where the answers go, one per input line, in input order.
     :param mode: ``"channel"`` (auto-reply rules) or ``"direct"`` (each text is a query).
+    :param explain: in channel mode, add ``"weighed"``: every known number the scanner
+        weighed, with its features, score and whether it was taken.
     """
     if mode not in ("channel", "direct"):
         raise ValueError(f"unknown scan mode: {mode!r}")
     for line in lines:
-        out.write(json.dumps(answer_line(line, mode, kb), ensure_ascii=False))
+        out.write(json.dumps(answer_line(line, mode, kb, explain=explain), ensure_ascii=False))
         out.write("\n")
         out.flush()
 
 
-def answer_line(line: str, mode: ScanMode, kb: KnowledgeBase) -> dict[str, Any]:
+def answer_line(
+    line: str, mode: ScanMode, kb: KnowledgeBase, *, explain: bool = False
+) -> dict[str, Any]:
     """The answer to one input line: its matches, or the reason it could not be read."""
     try:
         event = json.loads(line)
@@ -60,7 +67,19 @@ def answer_line(line: str, mode: ScanMode, kb: KnowledgeBase) -> dict[str, Any]:
     product = event.get("channel_product")
     if product is not None and product not in kb.products:
         return {"error": f'"channel_product" names no known product ({str(product)[:40]!r})'}
-    return {"matches": _channel_matches(text, kb, product)}
+    answer: dict[str, Any] = {"matches": _channel_matches(text, kb, product)}
+    if explain:
+        answer["weighed"] = [
+            {
+                "code": seen.code,
+                "span": list(seen.span),
+                "features": sorted(seen.evidence.features),
+                "score": None if seen.evidence.vetoed else round(seen.evidence.score, 3),
+                "taken": seen.evidence.taken,
+            }
+            for seen in weigh_numbers(text, kb)
+        ]
+    return answer
 
 
 def _channel_matches(

@@ -109,3 +109,17 @@ def test_channel_mode_reads_the_channel_product(kb: KnowledgeBase) -> None:
     answers = run(lines, "channel", kb)
     assert [m["product"] for m in answers[0]["matches"]] == ["commsease"]
     assert "channel_product" in answers[1]["error"]
+
+
+def test_explain_lists_every_number_weighed_with_its_features(kb: KnowledgeBase) -> None:
+    out = io.StringIO()
+    run_scan([event("took 1005 ms, then error 1027")], out, "channel", kb, explain=True)
+    answer = json.loads(out.getvalue())
+    weighed = {w["code"]: w for w in answer["weighed"]}
+    assert weighed["1005"]["taken"] is False and weighed["1005"]["score"] is None
+    assert "unit_after" in weighed["1005"]["features"]
+    assert weighed["1027"]["taken"] is True and "code_word_before" in weighed["1027"]["features"]
+    assert [m["code"] for m in answer["matches"]] == ["1027"]
+    plain = io.StringIO()
+    run_scan([event("error 1027")], plain, "channel", kb)
+    assert "weighed" not in json.loads(plain.getvalue())
