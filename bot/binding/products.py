@@ -12,6 +12,7 @@ from bot.knowledge.base import Entry, KnowledgeBase
 __all__ = [
     "GENERIC_CODES",
     "PRODUCT_VOCABULARY",
+    "VOCABULARY_HINTS",
     "ProductSpan",
     "is_generic",
     "named_products",
@@ -39,6 +40,14 @@ PRODUCT_VOCABULARY: dict[str, tuple[str, ...]] = {
         r"(?i:\bpersistent chat\b)|\bGood Dynamics\b|(?i:\bbems)|\bBlackBerry\b",
     ),
 }
+#: Lower-case strings one of which every vocabulary match contains: a text holding none
+#: of them names no product by vocabulary, and the patterns are not run over it.
+VOCABULARY_HINTS = (
+    "nim", "requestcallback", "onfailed", "onexception", "authservice", "msgservice",
+    "teamservice", "chatroomservice", "abortablefuture", "accid", "appkey", ".action",
+    "云信", "网易im", "yunxin", "connect service", "lync", "skype for business", "ucma",
+    "persistent chat", "good dynamics", "bems", "blackberry",
+)  # fmt: skip
 #: Codes that are also other systems' standard codes (RULES rule 5b): in channel mode
 #: they count only when the message or the channel ties them to their product.
 GENERIC_CODES: dict[str, tuple[int, int]] = {
@@ -54,20 +63,26 @@ _CLAUSE_REACH = 400
 
 
 @cache
-def _vocabulary() -> tuple[tuple[re.Pattern[str], str], ...]:
-    return tuple(
-        (re.compile(pattern), pid)
-        for pid, patterns in PRODUCT_VOCABULARY.items()
-        for pattern in patterns
-    )
+def _vocabulary() -> tuple[re.Pattern[str], tuple[str, ...]]:
+    """All vocabulary as one pattern (one pass over the text), and the product of each
+    alternative, by group index."""
+    owners = tuple(pid for pid, patterns in PRODUCT_VOCABULARY.items() for _ in patterns)
+    patterns = [p for ps in PRODUCT_VOCABULARY.values() for p in ps]
+    combined = "|".join(f"(?P<v{i}>{p})" for i, p in enumerate(patterns))
+    return re.compile(combined), owners
 
 
 def named_products(text: str, kb: KnowledgeBase) -> list[ProductSpan]:
     """Every place ``text`` names a product, by alias or vocabulary, in order."""
     spans = list(kb.find_products(text))
-    for pattern, pid in _vocabulary():
+    lowered = text.lower()
+    if not any(hint in lowered for hint in VOCABULARY_HINTS):
+        return sorted(spans)
+    pattern, owners = _vocabulary()
+    for m in pattern.finditer(text):
+        pid = owners[int(str(m.lastgroup)[1:])]
         if pid in kb.products:
-            spans.extend((m.start(), m.end(), pid) for m in pattern.finditer(text))
+            spans.append((m.start(), m.end(), pid))
     return sorted(set(spans))
 
 
@@ -79,19 +94,29 @@ def is_generic(product: str, code: str) -> bool:
     return bounds[0] <= int(code) <= bounds[1]
 
 
-def product_of(text: str, start: int, end: int, products: Sequence[ProductSpan]) -> set[str] | None:
+def product_of(
+    text: str,
+    start: int,
+    end: int,
+    products: Sequence[ProductSpan],
+    named: frozenset[str] | None = None,
+) -> set[str] | None:
     """The product a code at ``text[start:end]`` belongs to, given ``named_products(text)``.
 
     ``None`` when no product is named; one product named: that one. Several: the one
     named nearest to the code, where a product across a clause boundary ("NIM error 404,
     BEMS error 1027", "503 on nim, 1028 on bems") counts as far, and on a tie the product
     written before the code wins ("BEMS 1027, NIM 404").
+
+    :param named: the product ids of ``products``, when the caller already has them (a
+        message naming a product a thousand times asks here for every code in it).
     """
     if not products:
         return None
-    named = {pid for _, _, pid in products}
+    if named is None:
+        named = frozenset(pid for _, _, pid in products)
     if len(named) == 1:
-        return named
+        return set(named)
     at = bisect_left(products, (start,))
     near = [p for p in products[max(at - 2, 0) : at + 2] if p[1] <= start or p[0] >= end]
 
@@ -102,12 +127,17 @@ def product_of(text: str, start: int, end: int, products: Sequence[ProductSpan])
         crossing = hi - lo > _CLAUSE_REACH or _CLAUSE_BREAK.search(text, lo, hi)
         return (hi - lo + (_CLAUSE_REACH if crossing else 0), 0 if before else 1)
 
-    return {min(near, key=distance)[2]} if near else named
+    return {min(near, key=distance)[2]} if near else set(named)
 
 
 def narrow(
-    entries: list[Entry], text: str, start: int, end: int, products: Sequence[ProductSpan]
+    entries: list[Entry],
+    text: str,
+    start: int,
+    end: int,
+    products: Sequence[ProductSpan],
+    named: frozenset[str] | None = None,
 ) -> list[Entry]:
     """Keep the entries of the product the code at ``text[start:end]`` belongs to."""
-    named = product_of(text, start, end, products)
-    return entries if named is None else [e for e in entries if e.product.id in named]
+    owner = product_of(text, start, end, products, named)
+    return entries if owner is None else [e for e in entries if e.product.id in owner]

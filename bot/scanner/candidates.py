@@ -90,11 +90,14 @@ def scan(text: str, kb: KnowledgeBase, channel_product: str | None = None) -> li
     if not has_snake and kb.code_digits.isdisjoint(_DIGITS.findall(text)):
         return []
     view = parse(text)
+    products = tuple(named_products(view.masked, kb))
     found: list[_Found] = []
     if has_snake:
-        found.extend(_text_codes(view, kb))
-    found.extend(_numbers(view, kb))
-    named = {pid for _, _, pid in named_products(view.masked, kb)}
+        found.extend(_text_codes(view, kb, products))
+    found.extend(_numbers(view, kb, products))
+    if not found:
+        return []
+    named = {pid for _, _, pid in products}
     # A product's text code ties its generic codes too ("METHOD_NOT_FOUND -32601").
     named |= {m.product.id for f in found if f.reason == "text code" for m in f.matches}
     mentions = _untied_generics_dropped(_assemble(found), named, channel_product)
@@ -108,7 +111,8 @@ def explain(text: str, kb: KnowledgeBase) -> list[Considered]:
     in the order they were weighed: what ``errcode scan --explain`` prints, and what the
     evidence model is fitted on."""
     trace: list[Considered] = []
-    for _ in _numbers(parse(text), kb, trace):
+    view = parse(text)
+    for _ in _numbers(view, kb, tuple(named_products(view.masked, kb)), trace):
         pass
     return trace
 
@@ -143,20 +147,23 @@ def _prefer(mention: Mention, product: str) -> Mention:
 # -- text codes -----------------------------------------------------------------------
 
 
-def _text_codes(view: SlackText, kb: KnowledgeBase) -> Iterator[_Found]:
+def _text_codes(
+    view: SlackText, kb: KnowledgeBase, products: tuple[ProductSpan, ...]
+) -> Iterator[_Found]:
     seen: dict[str, tuple[Match, ...]] = {}  # a log repeats its identifiers
-    products: tuple[ProductSpan, ...] | None = None
+    taken: set[str] = set()  # a text code is named by its first mention only
     for m in IDENTIFIER.finditer(view.masked):
         token = m.group("id")
         key = token.upper()
+        if key in taken:
+            continue
         if key not in seen:
             seen[key] = _text_code_matches(token, kb)
         if not seen[key]:
             continue
-        if products is None:
-            products = tuple(named_products(view.masked, kb))
         if _given_to_other_system(view.masked, m.start("id"), m.end("id"), kb, products):
             continue  # "the OAuth step says invalid_request": rule 11
+        taken.add(key)
         yield _Found(m.start("id"), m.end("id"), "text code", seen[key])
 
 
@@ -186,12 +193,15 @@ def _text_code_matches(token: str, kb: KnowledgeBase) -> tuple[Match, ...]:
 
 
 def _numbers(
-    view: SlackText, kb: KnowledgeBase, trace: list[Considered] | None = None
+    view: SlackText,
+    kb: KnowledgeBase,
+    products: tuple[ProductSpan, ...],
+    trace: list[Considered] | None = None,
 ) -> Iterator[_Found]:
     masked = view.masked
     known = kb.code_digits
     formatted = {_strip_span(masked, a, b) for a, b in (*view.inline_code, *view.blocks)}
-    products: list[tuple[int, int, str]] | None = None
+    named = frozenset(pid for _, _, pid in products)
     done: set[str] = set()  # codes whose every entry is found: a log repeats its codes
     decided: dict[int, Evidence] = {}  # by start: a list item reads the item before it
     anchors: list[_Found] = []
@@ -202,13 +212,11 @@ def _numbers(
             continue
         if number_shape(masked, m) is not None:
             continue
-        if products is None:
-            products = named_products(masked, kb)
         number = _Number(m.start(), m.end(), code)
         window = _window(masked, number, formatted, kb, products)
         evidence = _evidence(masked, window, formatted, kb, products, decided, 0)
         candidates = kb.by_number(number.code)
-        entries = narrow(candidates, masked, number.start, number.end, products)
+        entries = narrow(candidates, masked, number.start, number.end, products, named)
         if trace is not None:
             trace.append(Considered(number.code, (number.start, number.end), evidence, entries))
         if evidence.unsure:
@@ -221,7 +229,7 @@ def _numbers(
             anchors.append(_Found(number.start, number.end, evidence.reason, _exact(entries)))
     yield from anchors
     if anchors and unsure:
-        yield from _siblings(masked, kb, anchors, unsure, products or [], trace)
+        yield from _siblings(masked, kb, anchors, unsure, products, trace)
 
 
 def _exact(entries: list[Entry]) -> tuple[Match, ...]:
@@ -235,7 +243,7 @@ def _window(
     number: _Number,
     formatted: set[tuple[int, int]],
     kb: KnowledgeBase,
-    products: list[tuple[int, int, str]],
+    products: tuple[ProductSpan, ...],
 ) -> Window:
     return Window(
         masked=masked,
@@ -244,7 +252,7 @@ def _window(
         line_start=masked.rfind("\n", 0, number.start) + 1,
         formatted=(number.start, number.end) in formatted,
         product_words=kb.product_words,
-        products=tuple(products),
+        products=products,
         reasons=kb.reason_phrases(number.code),
         meanings_zh=kb.meanings_zh(number.code),
     )
@@ -255,7 +263,7 @@ def _siblings(
     kb: KnowledgeBase,
     anchors: list[_Found],
     unsure: list[tuple[_Number, Window, Evidence]],
-    products: list[tuple[int, int, str]],
+    products: tuple[ProductSpan, ...],
     trace: list[Considered] | None,
 ) -> Iterator[_Found]:
     """Codes whose context word is left out because a parallel clause already said it.
@@ -312,7 +320,7 @@ def _evidence(
     window: Window,
     formatted: set[tuple[int, int]],
     kb: KnowledgeBase,
-    products: list[tuple[int, int, str]],
+    products: tuple[ProductSpan, ...],
     decided: dict[int, Evidence],
     depth: int,
 ) -> Evidence:

@@ -10,9 +10,10 @@ about other numbers (``list_after_code``, ``parallel_clause``) and are set by
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cache, cached_property, lru_cache
 
 from bot.scanner import words as vocab
 from bot.scanner.tables import column_of
@@ -59,7 +60,6 @@ _ASKING = words_of("what's whats what’s explain")
 _ZH_GAP = " \t:：=＝\"'“”`（("
 _ZH_BEFORE_MAX = max(len(w) for w in vocab.ZH_CODE_BEFORE | vocab.ZH_VERBS_BEFORE)
 _ZH_AFTER_MAX = max(len(w) for w in vocab.ZH_CODE_AFTER)
-_ZH_OTHER_MAX = max(len(w) for w in vocab.ZH_OTHER_SYSTEMS)
 # A number inside a URL or path token with a query string: "/send.action?reqCode=13002&".
 _URL_TOKEN = re.compile(r"\S*[/?][^\s?]*\?\S*\Z")
 
@@ -445,7 +445,7 @@ def _sent_from_source(w: Window) -> bool:
 @_detector("product_in_clause")
 def _product_in_clause(w: Window) -> bool:
     lo, hi = w.clause
-    return any(lo <= s and e <= hi for s, e, _ in w.products)
+    return any(e <= hi for _, e, _ in _products_from(w, lo, hi))
 
 
 @_detector("code_formatting")
@@ -581,8 +581,9 @@ def _veto_word_before(w: Window) -> bool:
         if len(toks) >= 2 and toks[-2].lower() in vocab.NOT_CODE_QUALIFIERS:
             return True  # "zip code 10001", "area code 212"
     head = w.masked[max(w.line_start, w.start - 8) : w.start].rstrip(_ZH_GAP)
-    words = sorted(vocab.ZH_NOT_CODE_WORDS, key=len, reverse=True)
-    for word in words:
+    if not head or (head[-1].isascii() and head[-2:] not in ("ID", "id")):
+        return False  # the Chinese words below end in CJK, or in "ID"
+    for word in _longest_first(vocab.ZH_NOT_CODE_WORDS):
         # "ID" counts glued to Chinese ("群ID 10404"), not as the end of "said"
         if head.endswith(word) and (is_cjk(word[0]) or is_cjk(head[-len(word) - 1 : -len(word)])):
             # a lone 号 or ID yields to a word naming a code: "错误号 1027"
@@ -590,6 +591,11 @@ def _veto_word_before(w: Window) -> bool:
                 return not head.endswith(tuple(vocab.ZH_CODE_BEFORE | vocab.ZH_VERBS_BEFORE))
             return True
     return False
+
+
+@cache
+def _longest_first(words: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(sorted(words, key=len, reverse=True))
 
 
 @_detector("id_key")
@@ -625,8 +631,14 @@ def _other_system(w: Window) -> bool:
     nearest_other = _nearest_other(w.masked, lo, hi, w.start, w.end)
     if nearest_other is None or nearest_other >= _FAR:
         return False  # another clause's system: "error 1027 while Slack is slow"
-    ours = [_distance(w, s, e) for s, e, _ in w.products if lo <= s and e <= hi]
+    ours = [_distance(w, s, e) for s, e, _ in _products_from(w, lo, hi) if e <= hi]
     return not ours or min(ours) > nearest_other
+
+
+def _products_from(w: Window, lo: int, hi: int) -> tuple[tuple[int, int, str], ...]:
+    """The products named starting in ``[lo, hi)``: found by bisection, as a paste may
+    name a product a thousand times."""
+    return w.products[bisect_left(w.products, (lo,)) : bisect_left(w.products, (hi,))]
 
 
 def _distance(w: Window, start: int, end: int) -> int:
@@ -639,18 +651,11 @@ _FAR = 1000  # what a clause break adds to a distance
 
 
 def _nearest_other(text: str, lo: int, hi: int, start: int, end: int) -> int | None:
-    spans = [
-        (m.start(), m.end())
-        for m in _WORDS.finditer(text, lo, hi)
-        if m.group(0).lower() in vocab.OTHER_SYSTEMS
-    ]
-    for i in range(lo, hi):
-        if text[i] in _ZH_OTHER_FIRST:
-            spans.extend(
-                (i, i + len(word)) for word in vocab.ZH_OTHER_SYSTEMS if text.startswith(word, i)
-            )
+    starts, spans = _other_systems_in(text, vocab.OTHER_SYSTEMS, vocab.ZH_OTHER_SYSTEMS)
     best: int | None = None
-    for s, e in spans:
+    for s, e in spans[bisect_left(starts, lo) : bisect_left(starts, hi)]:
+        if e > hi:
+            continue
         # A system named before the number claims it across a comma ("PlayFab ticket
         # failed, errorCode 1028"); one named after it only in its own clause ("404 from
         # the ingress", not "error 1027 while Slack is slow").
@@ -660,10 +665,37 @@ def _nearest_other(text: str, lo: int, hi: int, start: int, end: int) -> int | N
     return best
 
 
-_ZH_OTHER_FIRST = frozenset(w[0] for w in vocab.ZH_OTHER_SYSTEMS)
+@lru_cache(maxsize=8)
+def _other_systems_in(
+    text: str, english: frozenset[str], chinese: tuple[str, ...]
+) -> tuple[list[int], list[tuple[int, int]]]:
+    """Where ``text`` names other systems, found once per message (a str caches its hash,
+    so the numbers of one message share this): (starts, spans), in order."""
+    spans = [m.span() for m in _WORDS.finditer(text) if m.group(0).lower() in english]
+    for word in chinese:
+        at = text.find(word)
+        while at != -1:
+            spans.append((at, at + len(word)))
+            at = text.find(word, at + 1)
+    spans.sort()
+    return [s for s, _ in spans], spans
+
+
+_VETO_NAMES = tuple(f.name for f in vocab.FEATURES if f.kind == "veto")
 
 
 def detect(w: Window, only: Iterable[str] | None = None) -> frozenset[str]:
-    """The names of the features present around the number of ``w`` (of ``only``, if given)."""
-    names = DETECTORS if only is None else only
-    return frozenset(name for name in names if DETECTORS[name](w))
+    """The names of the features present around the number of ``w`` (of ``only``, if given).
+
+    Vetoes are read first: when one is present the number is settled, and the other
+    features are not read (they could not change the verdict).
+    """
+    if only is not None:
+        return frozenset(name for name in only if DETECTORS[name](w))
+    vetoes = frozenset(name for name in _VETO_NAMES if name in DETECTORS and DETECTORS[name](w))
+    if vetoes:
+        return vetoes
+    return frozenset(name for name in _EVIDENCE_NAMES if DETECTORS[name](w))
+
+
+_EVIDENCE_NAMES = tuple(n for n in DETECTORS if n not in _VETO_NAMES)

@@ -155,6 +155,8 @@ ZH_NOT_MEASURES = words_of(
 #: Written right before a number, makes it an ordinal: "第3次".
 ZH_ORDINAL_PREFIXES = words_of("第")
 _MAX_NOT_MEASURE = max(len(w) for w in ZH_MEASURE_WORDS | ZH_NOT_MEASURES)
+_MEASURES = tuple(ZH_MEASURE_WORDS)
+_NOT_MEASURES = tuple(ZH_NOT_MEASURES)
 
 
 def is_cjk(char: str) -> bool:
@@ -168,9 +170,7 @@ def zh_quantity(text: str, start: int, end: int) -> bool:
     A measure word right after it ("500人", "3 次") or 第 right before it ("第2次").
     """
     after = text[end : end + 1 + _MAX_NOT_MEASURE].lstrip(" ")
-    if any(after.startswith(w) for w in ZH_MEASURE_WORDS) and not any(
-        after.startswith(w) for w in ZH_NOT_MEASURES
-    ):
+    if after.startswith(_MEASURES) and not after.startswith(_NOT_MEASURES):
         return True
     before = text[max(0, start - 2) : start].rstrip(" ")
     return before[-1:] in ZH_ORDINAL_PREFIXES

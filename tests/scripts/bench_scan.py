@@ -7,8 +7,9 @@ chatter without codes (some with times, counts, versions, links, emoji), some me
 that mention codes in the ways people write them, and a few long pasted logs of up to
 tens of KB. The baseline, timed over the same messages in the same run, is one compiled
 regular expression that only extracts integers and UPPER_SNAKE tokens (what a keyword
-scan does before any table lookup). The issue's target: the scanner reaches at least
-half the baseline's throughput.
+scan does before any table lookup). The issue's targets: the scanner reaches at least
+0.8 x the baseline's throughput, and one 40,000-character message (Chinese included)
+scans in under 30 ms at p99.
 """
 
 from __future__ import annotations
@@ -158,7 +159,7 @@ def main() -> int:
             f"{name:>15}: {len(messages) / seconds:>12,.0f} messages/s  "
             f"{megabytes / seconds:8.1f} MB/s  ({seconds:.2f} s)"
         )
-    print(f"          ratio: {baseline / scanner:.2f} x baseline throughput (target >= 0.5)")
+    print(f"          ratio: {baseline / scanner:.2f} x baseline throughput (target >= 0.8)")
 
     rng = random.Random(args.seed)
     numbers = [e.code.code for e in kb.entries]
@@ -166,6 +167,12 @@ def main() -> int:
     for label, big in (
         ("pasted log", pasted_log(rng, SLACK_MAX, numbers, text_codes)),
         ("code-dense", ("error 1027, `SERVER_BUSY` 500 users at 10:05; " * 1000)[:SLACK_MAX]),
+        (
+            "Chinese",
+            ("云信登录一直返回 408，群里 500人，第3次报 803 群不存在；nginx 报 404。" * 1000)[
+                :SLACK_MAX
+            ],
+        ),
     ):
         runs = []
         for _ in range(args.repeat):
@@ -176,7 +183,7 @@ def main() -> int:
         p99 = runs[min(len(runs) - 1, round(0.99 * (len(runs) - 1)))]
         print(
             f"40,000-char message ({label}): median {statistics.median(runs):.2f} ms, "
-            f"p99 {p99:.2f} ms over {args.repeat} runs"
+            f"p99 {p99:.2f} ms over {args.repeat} runs (target p99 < 30 ms)"
         )
     return 0
 

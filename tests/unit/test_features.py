@@ -6,9 +6,12 @@ and the completeness test fails when a feature is added without one.
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from bot.binding import named_products
+from bot.binding.products import PRODUCT_VOCABULARY, VOCABULARY_HINTS
 from bot.knowledge.base import KnowledgeBase
 from bot.scanner import words
 from bot.scanner.candidates import explain
@@ -32,7 +35,7 @@ PRESENT: dict[str, tuple[str, str]] = {
     "reason_phrase": ("40131 file post not allowed in that room", "40131"),
     "sent_from_source": ("1028 on bems since the upgrade", "1028"),
     "product_in_clause": ("云信 登录 408 了", "408"),
-    "code_formatting": ("look at `1027` in the log", "1027"),
+    "code_formatting": ("the log has `1027` in it", "1027"),
     "code_column": ("code    count\n1027    12\n1028    3", "1028"),
     "heading_names_codes": ("error codes since the deploy: 1027 1028", "1027"),
     "table_row_under_heading": ("errors since the deploy:\n- 1027 x 12", "1027"),
@@ -41,7 +44,7 @@ PRESENT: dict[str, tuple[str, str]] = {
     "plural_after": ("we got 1028 new signups", "1028"),
     "after_quantity": ("1028 of them are bots", "1028"),
     "defines_meaning": ("接口文档：返回804则为用户重复", "804"),
-    "message_field": ('短信服务返回 {"code":801,"msg":"手机号未注册"}', "801"),
+    "message_field": ('CRM 接口返回 {"code":801,"msg":"手机号未注册"}', "801"),
     "time_range_after": ("errors: 1027 in the last hour", "1027"),
     "unit_after": ("took 1005 ms", "1005"),
     "zh_measure_word": ("群里有 500人", "500"),
@@ -105,3 +108,38 @@ def test_feature_present(name: str, kb: KnowledgeBase) -> None:
 def test_feature_absent(name: str, kb: KnowledgeBase) -> None:
     text, number = ABSENT[name]
     assert name not in _features(text, number, kb), text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "NIMSDK login",
+        "nim_login ret=1",
+        "onFailed(408)",
+        "accid=u1",
+        "user/create.action",
+        "/nimserver/user/create",
+        "云信 报错",
+        "网易IM",
+        "Yunxin",
+        "the Connect service",
+        "Lync 2013",
+        "Skype for Business",
+        "UCMA app",
+        "persistent chat room",
+        "Good Dynamics",
+        "bems02",
+        "BlackBerry Work",
+        "nim-gateway",
+        "NimUIKit",
+    ],
+)
+def test_vocabulary_hints_cover_every_vocabulary_match(text: str) -> None:
+    # The hints let a message that names no product skip the vocabulary patterns; a
+    # match with no hint in it would be missed.
+    matched = [
+        m.group(0) for ps in PRODUCT_VOCABULARY.values() for p in ps for m in re.finditer(p, text)
+    ]
+    assert matched, text
+    for m in matched:
+        assert any(h in m.lower() for h in VOCABULARY_HINTS), m
