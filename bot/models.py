@@ -7,6 +7,7 @@ normalised forms, the source reference) is computed, never stored.
 
 from __future__ import annotations
 
+from datetime import date
 from enum import StrEnum
 from typing import Annotated, Any
 
@@ -22,7 +23,9 @@ from pydantic import (
 from pydantic_core import ErrorDetails, InitErrorDetails, PydanticCustomError
 
 __all__ = [
+    "Action",
     "Audience",
+    "Confidence",
     "Correction",
     "ErrorCode",
     "Match",
@@ -31,6 +34,7 @@ __all__ = [
     "Product",
     "ProductTable",
     "Resolution",
+    "Retry",
     "Severity",
     "Suggestion",
     "dump_dict",
@@ -70,6 +74,35 @@ class Audience(StrEnum):
     @property
     def label(self) -> str:
         return self.value.replace("_", " ")
+
+
+class Retry(StrEnum):
+    """When the same request may be sent again (README: "Retry")."""
+
+    #: Transient: retry as is, with backoff.
+    NOW = "now"
+    #: Retry once the cause is fixed.
+    AFTER_FIX = "after_fix"
+    #: The same request cannot succeed, or the outcome is final or already done.
+    NEVER = "never"
+
+
+class Confidence(StrEnum):
+    """How an entry's cause and actions are known."""
+
+    #: A source in ``sources`` says so.
+    DOCUMENTED = "documented"
+    #: Reasoned from the description; the reasoning is in ``cause``.
+    INFERRED = "inferred"
+
+
+class Action(BaseModel):
+    """One remediation step and who takes it."""
+
+    model_config = _FROZEN
+
+    text: Step
+    who: Audience
 
 
 class MatchKind(StrEnum):
@@ -124,6 +157,22 @@ class ErrorCode(BaseModel):
     description_zh: ChineseText | None = None
     #: The pages or files the descriptions rest on.
     sources: tuple[Url, ...] = ()
+    # -- knowledge v2 (issue 11): optional until every entry is rewritten ----------------
+    #: Why it happens, 1-3 sentences.
+    cause: NonEmpty | None = None
+    #: 1-5 steps, each with who takes it.
+    actions: tuple[Action, ...] = Field(default=(), max_length=5)
+    retry: Retry | None = None
+    #: When to take it to the vendor, and exactly what to collect (which log, where, ids).
+    escalate: NonEmpty | None = None
+    #: The platforms and versions the advice is for, and how steps differ between them.
+    applies_to: tuple[NonEmpty, ...] = ()
+    confidence: Confidence | None = None
+    #: Our Chinese translations of ``cause`` and ``actions`` (CommsEase), marked as ours.
+    cause_zh: ChineseText | None = None
+    actions_zh: tuple[ChineseText, ...] = ()
+    #: When the entry was last checked against its sources (YYYY-MM-DD).
+    reviewed: date | None = None
 
 
 class ProductTable(BaseModel):
@@ -329,4 +378,13 @@ def entry_dict(product: Product, entry: ErrorCode) -> dict[str, Any]:
         "see_also": list(entry.see_also),
         "note": entry.note,
         "description_zh": entry.description_zh,
+        "cause": entry.cause,
+        "actions": [{"text": a.text, "who": a.who.value} for a in entry.actions],
+        "retry": entry.retry.value if entry.retry else None,
+        "escalate": entry.escalate,
+        "applies_to": list(entry.applies_to),
+        "confidence": entry.confidence.value if entry.confidence else None,
+        "cause_zh": entry.cause_zh,
+        "actions_zh": list(entry.actions_zh),
+        "reviewed": entry.reviewed.isoformat() if entry.reviewed else None,
     }

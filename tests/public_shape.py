@@ -16,6 +16,16 @@ ENTRY_FIELDS = frozenset(
         "see_also",
         "note",
         "description_zh",
+        # knowledge v2 (issue 11)
+        "cause",
+        "actions",
+        "retry",
+        "escalate",
+        "applies_to",
+        "confidence",
+        "cause_zh",
+        "actions_zh",
+        "reviewed",
     ]
 )
 #: A match adds how it was reached.
