@@ -36,9 +36,7 @@ __all__ = ["Considered", "explain", "scan"]
 _DIGITS = re.compile(r"\d+", re.ASCII)  # a cheap first test only: see scan()
 # The end of a list item before a number: "error 1010, 1027", "40019 and 40003".
 # Whitespace alone is no list: in `" 503 1027` the second number is a byte count.
-_LIST_TAIL = re.compile(
-    r"(?<![\w.])-?\d+[\s`*'\"]*(?:(?:,|;|/|&|and|or|then)[\s`*'\"]*){1,2}\Z", re.ASCII
-)
+_LIST_JOIN = re.compile(r"[\s`*'\"]*(?:(?:,|;|/|&|and|or|then)[\s`*'\"]*){1,2}\Z", re.ASCII)
 _LIST_REACH = 32  # characters looked back for the previous item
 _LIST_DEPTH = 8  # items followed back to the one that says "error"
 # A sibling code sits close to the code it parallels, in a clause joined to it.
@@ -342,11 +340,15 @@ def _evidence(
 def _previous_item(masked: str, window: Window) -> _Number | None:
     """The number before this one in a list ("error 1010, 1027"), if there is one."""
     lo = max(window.line_start, window.start - _LIST_REACH)
-    tail = _LIST_TAIL.search(masked, lo, window.start)
-    if tail is None:
+    items = [m for m in NUMBER.finditer(masked, lo, window.start) if m.end() < window.start]
+    if not items:
         return None
-    item = NUMBER.match(masked, tail.start())
-    if item is None or number_shape(masked, item) is not None:
+    item = items[-1]
+    if masked[item.start() - 1 : item.start()] in (".", "_") or not _LIST_JOIN.match(
+        masked, item.end(), window.start
+    ):
+        return None
+    if number_shape(masked, item) is not None:
         return None
     return _Number(item.start(), item.end(), item.group(0))
 
