@@ -22,10 +22,12 @@ import re
 from bisect import bisect_left
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import cache
 
 from bot.binding import ProductSpan, is_generic, named_products, narrow
 from bot.knowledge.base import Entry, KnowledgeBase
 from bot.models import Match, MatchKind, Mention, Severity
+from bot.scanner import words
 from bot.scanner.evidence import Evidence, weigh
 from bot.scanner.features import Window, detect
 from bot.text.grammar import IDENTIFIER, NUMBER, number_shape
@@ -36,15 +38,26 @@ __all__ = ["Considered", "explain", "scan"]
 _DIGITS = re.compile(r"\d+", re.ASCII)  # a cheap first test only: see scan()
 # The end of a list item before a number: "error 1010, 1027", "40019 and 40003".
 # Whitespace alone is no list: in `" 503 1027` the second number is a byte count.
-_LIST_JOIN = re.compile(r"[\s`*'\"]*(?:(?:,|;|/|&|and|or|then)[\s`*'\"]*){1,2}\Z", re.ASCII)
+_FORMATTING = r"[\s`*'\"]*"
+
+
+@cache
+def _joiners(english: frozenset[str], chinese: tuple[str, ...]) -> tuple[re.Pattern[str], ...]:
+    """The patterns that join list items and parallel clauses, from the word lists."""
+    words = "|".join(sorted(english, key=len, reverse=True))
+    zh = "|".join(re.escape(w) for w in sorted(chinese, key=len, reverse=True))
+    link = rf"[,;/&]|\b(?:{words})\b|{zh}"
+    return (
+        re.compile(rf"{_FORMATTING}(?:(?:{link}){_FORMATTING}){{1,2}}\Z"),  # list tail
+        re.compile(link),  # a clause link
+    )
+
+
 _LIST_REACH = 32  # characters looked back for the previous item
 _LIST_DEPTH = 8  # items followed back to the one that says "error"
 # A sibling code sits close to the code it parallels, in a clause joined to it.
 _SIBLING_REACH = 160
 # Lines of a paste are separate records, so a line break does not join clauses.
-_SIBLING_LINK = re.compile(
-    r"[,;]|\b(?:and|or|then|but|while|earlier|later|before|after|now|vs)\b", re.ASCII
-)
 
 
 @dataclass(frozen=True, slots=True)
@@ -284,7 +297,8 @@ def _siblings(
                 lo, hi = anchor.end, number.start
             else:
                 lo, hi = number.end, anchor.start
-            if hi - lo > _SIBLING_REACH or not _SIBLING_LINK.search(masked, lo, hi):
+            link = _joiners(words.LIST_JOINERS, words.ZH_LIST_JOINERS)[1]
+            if hi - lo > _SIBLING_REACH or not link.search(masked, lo, hi):
                 continue
             family = {(m.product.id, _family(m.entry.code)) for m in anchor.matches}
             entries = [
@@ -344,7 +358,8 @@ def _previous_item(masked: str, window: Window) -> _Number | None:
     if not items:
         return None
     item = items[-1]
-    if masked[item.start() - 1 : item.start()] in (".", "_") or not _LIST_JOIN.match(
+    tail = _joiners(words.LIST_JOINERS, words.ZH_LIST_JOINERS)[0]
+    if masked[item.start() - 1 : item.start()] in (".", "_") or not tail.match(
         masked, item.end(), window.start
     ):
         return None

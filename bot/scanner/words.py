@@ -26,6 +26,7 @@ __all__ = [
     "FEATURES",
     "FILLERS",
     "HEADER_NOUNS",
+    "LIST_JOINERS",
     "MEANING_WORDS",
     "MESSAGE_KEYS",
     "NOT_CODE_QUALIFIERS",
@@ -43,6 +44,7 @@ __all__ = [
     "ZH_CODE_BEFORE",
     "ZH_CODE_HEADERS",
     "ZH_DEFINING_WORDS",
+    "ZH_LIST_JOINERS",
     "ZH_NOT_CODE_WORDS",
     "ZH_OTHER_SYSTEMS",
     "ZH_QUANTITY_HEADERS",
@@ -130,6 +132,14 @@ ZH_VERBS_BEFORE = of(
     "报错 报 返回 失败 异常 提示 出现 报了 返回了 回调 抛出 抛 得到 收到 遇到 出错 一直报 "
     "一直返回 又报 还是报 回 给 弹"
 )
+#: Words that join the items of a list of codes, or two parallel clauses ("1027, 1028
+#: and 1030", "download fails with 40113, upload with 40114", "10437和10438", "先是 413，
+#: 后来 418"). English ones are whole words; Chinese ones and punctuation are matched as is.
+LIST_JOINERS = of("and or then but while earlier later before after now vs")
+ZH_LIST_JOINERS = (
+    "，", "、", "；", "和", "跟", "与", "及", "或", "或者", "还有", "然后", "后来", "接着",
+    "又", "再",
+)  # fmt: skip
 #: Chinese words after a number that name it a code: "416错误", "801 报错".
 ZH_CODE_AFTER = of(
     "错误 报错 错误码 状态码 异常 失败 是什么 什么意思 啥意思 是啥 啥 怎么办 怎么回事 怎么解决 "
@@ -178,11 +188,11 @@ OTHER_SYSTEMS = of(
     "kubernetes k8s kubectl docker helm github gitlab jenkins jira stripe paypal twilio "
     "sendgrid firebase fcm apns gcm agora zoom webex discord telegram whatsapp "
     "wechat weixin alipay camera vscode chrome safari firefox excel vba macos "
-    "websocket ws smb nfs"
+    "websocket ws smb nfs own"
 )
 #: The same in Chinese, matched as substrings of the text before or after the number.
 ZH_OTHER_SYSTEMS = (
-    "网易云音乐", "云音乐", "微信", "公众号", "小程序", "支付宝",
+    "我们自己", "自己的", "自家", "网易云音乐", "云音乐", "微信", "公众号", "小程序", "支付宝",
     "会员系统", "营销系统", "短信服务", "阿里云", "腾讯云", "七牛", "声网", "极光", "个推",
     "华为推送", "小米推送", "高德", "百度地图", "摄像头", "相机", "浏览器",
 )  # fmt: skip
