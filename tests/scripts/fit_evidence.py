@@ -127,7 +127,8 @@ def fit(rows: list[list[int]], labels: list[int]) -> dict[str, object]:
         "weights": weights,
         "fitted": {
             "method": "L2 logistic regression, C chosen from "
-            f"{list(C_GRID)} by 5-fold CV (C={chosen}); threshold: the middle of the gap where F0.5 over CV scores is best",
+            f"{list(C_GRID)} by 5-fold CV (C={chosen}); threshold: the middle of the gap "
+            "where F0.5 over CV scores is best",
             "examples": len(labels),
             "positives": int(sum(labels)),
             "cv_f05": round(best, 3),
