@@ -32,6 +32,7 @@ __all__ = [
     "MatchKind",
     "Mention",
     "Product",
+    "ProductMiss",
     "ProductTable",
     "Resolution",
     "Retry",
@@ -129,6 +130,11 @@ class Product(BaseModel):
     aliases: tuple[NonEmpty, ...] = ()
     #: The vendor table the entries come from.
     seed: str | None = None
+
+    @property
+    def short_name(self) -> str:
+        """What people call it in a sentence: the first alias ("BEMS", "CommsEase")."""
+        return self.aliases[0] if self.aliases else self.name
 
 
 class ErrorCode(BaseModel):
@@ -296,6 +302,32 @@ class Suggestion(_Found):
         }
 
 
+class ProductMiss(BaseModel):
+    """A code asked for under a product that lacks it, and the products that have it:
+    "CommsEase has no 1027; BEMS 1027 is WRONG_SERVER"."""
+
+    model_config = _FROZEN
+
+    code: str
+    product: Product
+    elsewhere: tuple[Suggestion, ...]
+
+    def message(self) -> str:
+        found = "; ".join(
+            f"{s.product.short_name} {self.code} is {s.entry.text_code or s.entry.description}"
+            for s in self.elsewhere
+        )
+        return f"{self.product.short_name} has no {self.code}; {found}"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "code": self.code,
+            "product": self.product.id,
+            "elsewhere": [s.to_dict() for s in self.elsewhere],
+            "message": self.message(),
+        }
+
+
 class Correction(BaseModel):
     """A typo the resolver corrected: ``SEVRER_BUSY`` was read as ``SERVER_BUSY``."""
 
@@ -319,6 +351,8 @@ class Resolution(BaseModel):
     corrections: tuple[Correction, ...] = ()
     #: Codes the query names that no table has ("1010", "FOO_BAR"), so the tables can grow.
     unknown: tuple[str, ...] = ()
+    #: Codes asked for under a product that lacks them, which another product has.
+    misses: tuple[ProductMiss, ...] = ()
 
     @property
     def found(self) -> bool:
@@ -331,6 +365,7 @@ class Resolution(BaseModel):
             "matches": [m.to_dict() for m in self.matches],
             "suggestions": [s.to_dict() for s in self.suggestions],
             "corrections": [c.to_dict() for c in self.corrections],
+            "misses": [m.to_dict() for m in self.misses],
         }
 
 

@@ -17,7 +17,7 @@ from functools import lru_cache
 
 from bot.binding import named_products, product_of
 from bot.knowledge.base import Entry, KnowledgeBase, canonical_number, normalize_text_code
-from bot.models import Correction, Match, MatchKind, Resolution, Suggestion
+from bot.models import Correction, Match, MatchKind, ProductMiss, Resolution, Suggestion
 from bot.resolver.textsearch import TextIndex
 from bot.text.grammar import IDENTIFIER, NUMBER, Shape, number_shape, zh_quantity
 from bot.text.slack import plain_text
@@ -56,6 +56,8 @@ def resolve(query: str, kb: KnowledgeBase) -> Resolution:
     corrections: list[Correction] = []
     unknown: list[str] = []
 
+    misses: list[ProductMiss] = []
+
     numbers = _numbers(masked)
     for start, end, code in numbers:
         allowed = product_of(masked, start, end, products)
@@ -65,6 +67,19 @@ def resolve(query: str, kb: KnowledgeBase) -> Resolution:
                 Match(product=e.product, entry=e.code, kind=MatchKind.EXACT, score=100)
                 for e in found
             )
+        elif allowed and (elsewhere := kb.by_number(code)):
+            # "commsease 1027": the named product lacks it, another has it: say so
+            misses.extend(
+                ProductMiss(
+                    code=code,
+                    product=kb.products[pid],
+                    elsewhere=tuple(
+                        Suggestion(product=e.product, entry=e.code, score=100) for e in elsewhere
+                    ),
+                )
+                for pid in sorted(allowed)
+            )
+            unknown.append(code)  # to the named product, still a code it lacks
         else:
             unknown.append(code)
 
@@ -87,7 +102,10 @@ def resolve(query: str, kb: KnowledgeBase) -> Resolution:
             matches=tuple(matches),
             corrections=tuple(corrections),
             unknown=tuple(dict.fromkeys(unknown)),
+            misses=tuple(misses),
         )
+    if misses:
+        return Resolution(query=query, unknown=tuple(dict.fromkeys(unknown)), misses=tuple(misses))
     # No code matched: the words may still describe one ("name longer than 256 characters":
     # the 256 is part of 40106's description). Identifiers nobody knows are no description
     # ("X_WRONG_SERVER" is not 1027).

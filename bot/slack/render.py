@@ -223,6 +223,8 @@ def _suggested(suggestion: Suggestion) -> str:
 
 
 def _not_found(resolution: Resolution) -> list[str]:
+    if resolution.misses:
+        return [escape(m.message()) + "." for m in resolution.misses]
     lines = [f"No entry for “{escape(_cut(resolution.query, 200))}”."]
     if resolution.suggestions:
         lines.append("Did you mean:")
@@ -238,7 +240,8 @@ def to_blocks(resolution: Resolution, budget: int = MAX_BLOCKS) -> list[Block]:
     """The answer to one query as Block Kit, within ``budget`` blocks."""
     if not resolution.found:
         return [_section("\n".join(_not_found(resolution)))]
-    top = [_section("\n".join(_corrections(resolution)))] if resolution.corrections else []
+    notes = _corrections(resolution) + [escape(m.message()) + "." for m in resolution.misses]
+    top = [_section("\n".join(notes))] if notes else []
     chinese = _in_chinese(resolution.query)
     return top + _explained(
         _groups(resolution.matches), budget - len(top), max_groups=budget, chinese=chinese
@@ -334,6 +337,8 @@ def notice(kind: str, detail: str | None = None) -> Reply:
 
 def to_text(resolution: Resolution) -> str:
     """The answer as plain terminal text (``errcode chat``): no markup, nothing escaped."""
+    if not resolution.found and resolution.misses:
+        return "\n".join(m.message() + "." for m in resolution.misses)
     if not resolution.found:
         lines = [f"No entry for “{resolution.query}”."]
         if resolution.suggestions:
@@ -343,6 +348,7 @@ def to_text(resolution: Resolution) -> str:
         ]
         return "\n".join(lines)
     lines = [f"No exact {c.original}; showing {c.corrected}." for c in resolution.corrections]
+    lines += [m.message() + "." for m in resolution.misses]
     chinese = _in_chinese(resolution.query)
     for group in _groups(resolution.matches):
         if len(group) > 1:

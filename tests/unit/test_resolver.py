@@ -220,3 +220,26 @@ def test_codes_the_tables_lack_are_reported(
     query: str, unknown: tuple[str, ...], kb: KnowledgeBase
 ) -> None:
     assert resolve(query, kb).unknown == unknown
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ("commsease 1027", "CommsEase has no 1027; BEMS 1027 is WRONG_SERVER"),
+        ("NIM 1027", "CommsEase has no 1027; BEMS 1027 is WRONG_SERVER"),
+        ("bems 404", "BEMS has no 404; CommsEase 404 is "),
+    ],
+)
+def test_a_code_the_named_product_lacks_points_to_the_product_that_has_it(
+    query: str, message: str, kb: KnowledgeBase
+) -> None:
+    result = resolve(query, kb)
+    assert not result.found
+    assert result.misses[0].message().startswith(message)
+    assert result.to_dict()["misses"][0]["elsewhere"][0]["code"] == query.split()[-1]
+
+
+def test_a_miss_is_said_beside_the_codes_that_were_found(kb: KnowledgeBase) -> None:
+    result = resolve("commsease 1027 and 404", kb)
+    assert [m.key for m in result.matches] == ["commsease:404"]
+    assert [m.code for m in result.misses] == ["1027"]
