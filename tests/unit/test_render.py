@@ -71,6 +71,15 @@ def test_correction_is_stated(kb: KnowledgeBase) -> None:
     )
 
 
+def test_a_code_the_named_product_lacks_points_elsewhere(kb: KnowledgeBase) -> None:
+    said = "CommsEase has no 1027; BEMS 1027 is WRONG_SERVER."
+    alone = render.answer(resolve("commsease 1027", kb))
+    assert said in json.dumps(alone.blocks, ensure_ascii=False) and "No entry" not in alone.text
+    beside = render.answer(resolve("commsease 1027 and 404", kb))
+    assert said in json.dumps(beside.blocks, ensure_ascii=False)
+    assert said in render.to_text(resolve("NIM 1027", kb))
+
+
 def test_not_found_with_hint_and_no_share_button(kb: KnowledgeBase) -> None:
     reply = render.answer(Resolution(query="zz 99999"), share_value="v")
     assert "No entry for" in reply.text
