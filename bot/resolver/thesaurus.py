@@ -118,7 +118,10 @@ SYNONYMS: dict[str, str] = {
 # question also finds the entries that have only an English description.
 
 #: Words the segmenter must keep whole: product and domain words its dictionary splits.
-ZH_WORDS = of("云信 网易云信 禁言 聊天室 强推 拉黑 群主 踢出 已读 撤回 通道 推送 解包 打包 只读")
+ZH_WORDS = of(
+    "云信 网易云信 禁言 聊天室 强推 拉黑 群主 踢出 已读 撤回 通道 推送 解包 打包 只读 不对 太多 "
+    "格式 邮箱 免打扰 管理员 发不出去 加不了 进不去"
+)
 
 #: Spellings folded before Chinese text is segmented (regex, replacement), like PHRASES.
 ZH_PHRASES: tuple[tuple[str, str], ...] = (
@@ -218,7 +221,7 @@ ZH_SYNONYMS: dict[str, str] = {
     "对象": "object",
     # Everyday IM and account words, so Chinese questions reach entries that have only
     # an English description.
-    "邮箱": "mailbox",
+    "邮箱": "email",
     "邮件": "mail",
     "格式": "format",
     "不对": "invalid",
@@ -263,6 +266,8 @@ ZH_SYNONYMS: dict[str, str] = {
     "加入": "join",
     "进入": "enter",
     "进不去": "join not",
+    "发不出去": "send not",
+    "加不了": "add not",
     "申请": "apply",
     "回执": "receipt",
     "已读": "read",
