@@ -152,7 +152,9 @@ def test_formatting_and_questions(text: str, expected: list[str], kb: KnowledgeB
         ("errors since the deploy:\n- 1027 x 12\n- 1028 x 3", ["bems:1027", "bems:1028"]),
         ("errors last hour\n```\n1027  12\n40105  3\n```", ["bems:1027", "bems:40105"]),
         ("users per region:\n500 emea\n404 apac", []),  # a heading that names no codes
-        ("status: 3 of 500 done", []),  # progress, not a list of codes
+        # progress, not a list of codes: a product named, so rule 5b does not decide it
+        ("NIM sync status: 3 of 500 done", []),
+        ("bems sync status: 3 of 1027 done", []),
         ("12 errors, 1027 warnings", []),
         ("errors: WRONG_SERVER=12 SERVER_BUSY=404", ["bems:1027", "bems:1028"]),  # =N counts
     ],
