@@ -154,8 +154,8 @@ class ErrorCode(BaseModel):
     #: Would retrying the same call later plausibly succeed?
     retryable: bool
     audience: Audience
-    #: 1-4 concrete steps, written for this code.
-    remediation: tuple[Step, ...] = Field(min_length=1, max_length=4)
+    #: 1-5 concrete steps, written for this code.
+    remediation: tuple[Step, ...] = Field(min_length=1, max_length=5)
     see_also: tuple[CodeStr, ...] = ()
     #: Where the vendor table is wrong or inconsistent.
     note: NonEmpty | None = None

@@ -32,12 +32,14 @@ PRODUCT_VOCABULARY: dict[str, tuple[str, ...]] = {
         r"\b(?:RequestCallback|onFailed|onException|AuthService|MsgService|TeamService)\b",
         r"\b(?:ChatRoomService|AbortableFuture|accid|appKey)\b",
         r"/nimserver/",
-        r"\b[a-z]+/[a-zA-Z]+\.action\b",
+        # the NIM server API's modules only: "struts /admin/login.action" is another site
+        r"\b(?:user|team|superteam|msg|friend|chatroom|history|event|subscribe|qchat|"
+        r"sensitive|sms|room|nimserver)/[a-zA-Z]+\.action\b",
         r"云信|网易IM|(?i:\bnim\b)|(?i:\byunxin\b)|(?i:nim-)",
     ),
     "bems": (
         r"(?i:\bconnect service\b)|\bLync\b|(?i:\bskype for business\b)|\bUCMA\b",
-        r"(?i:\bpersistent chat\b)|\bGood Dynamics\b|(?i:\bbems)|\bBlackBerry\b",
+        r"(?i:\bpersistent chat\b)|\bGood Dynamics\b|(?i:\bbems)|\bBlackBerry\b|持久聊天",
     ),
 }
 #: Lower-case strings one of which every vocabulary match contains: a text holding none
@@ -46,7 +48,7 @@ VOCABULARY_HINTS = (
     "nim", "requestcallback", "onfailed", "onexception", "authservice", "msgservice",
     "teamservice", "chatroomservice", "abortablefuture", "accid", "appkey", ".action",
     "云信", "网易im", "yunxin", "connect service", "lync", "skype for business", "ucma",
-    "persistent chat", "good dynamics", "bems", "blackberry",
+    "persistent chat", "good dynamics", "bems", "blackberry", "持久聊天",
 )  # fmt: skip
 #: Codes that are also other systems' standard codes (RULES rule 5b): in channel mode
 #: they count only when the message or the channel ties them to their product.

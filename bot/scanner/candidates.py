@@ -322,9 +322,10 @@ def _siblings(
 
 
 def _family(code: str) -> tuple[int, str]:
-    """Codes of one family share their length and leading digits: 40113 and 40114."""
+    """Codes of one family share their length and, past three digits, their leading
+    digits: 40113 and 40114; 302 and 416 (HTTP-like statuses of one product)."""
     digits = code.lstrip("-")
-    return len(digits), digits[:2]
+    return len(digits), digits[:2] if len(digits) > 3 else ""
 
 
 def _evidence(

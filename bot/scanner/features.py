@@ -193,6 +193,8 @@ def _walk_back(masked: str, start: int, line_start: int, product_words: frozense
     i = len(toks) - 1
     while i >= 0 and toks[i] in _FORMAT:
         i -= 1
+    if masked[lo:start].rstrip(" \t`*_\"'").endswith(vocab.ARROWS):
+        return _Before(head="->", head_raw="->")  # "AuthService.login -> 302": returned
     if i >= 0 and toks[i] in _SEPARATORS:
         sep = toks[i]
         tail = masked[lo:start]
@@ -278,7 +280,7 @@ def _code_word_before(w: Window) -> bool:
 @_detector("failure_verb_before")
 def _failure_verb_before(w: Window) -> bool:
     b = w.before
-    if b.head in vocab.VERBS:
+    if b.head in vocab.VERBS or b.head == "->":
         return True
     # "NIM says 803", "the app shows 1027"; "the dashboard shows 500" stays a number
     return b.head in vocab.SAYS and (b.subject in w.product_words or b.subject in vocab.SPEAKERS)
@@ -315,6 +317,11 @@ def _asks_about(w: Window) -> bool:
 @_detector("opens_question")
 def _opens_question(w: Window) -> bool:
     return w.before.at_start and w.question_ahead
+
+
+@_detector("opens_sentence")
+def _opens_sentence(w: Window) -> bool:
+    return w.before.at_start
 
 
 @_detector("zh_word_before")
@@ -384,7 +391,10 @@ def _reason_phrase(w: Window) -> bool:
         return False
     after = _content(w.masked[w.end : min(w.line_end, w.end + 48)])[:4]
     head = w.masked[max(w.line_start, w.start - 60) : w.start]
-    attached = head.rstrip(" \t`\"'").endswith(("(", "[", ":", "-", "–", "="))
+    # "Method not found (-32601)", "...: -32601", and "Method not found -32601"
+    attached = head.rstrip(" \t`\"'").endswith(("(", "[", ":", "-", "–", "=")) or (
+        head[-1:].isspace() and head[-2:-1].isalpha()
+    )
     before = _content(head)[-4:] if attached else []
     for reason in w.reasons:
         words = set(_content(reason))
@@ -524,10 +534,20 @@ def _after_quantity(w: Window) -> bool:
 @_detector("defines_meaning")
 def _defines_meaning(w: Window) -> bool:
     after = w.masked[w.end : w.end + 8].lstrip(" \t\"'`,，")
-    if not after.startswith(vocab.ZH_DEFINING_WORDS):
+    if not after.startswith(vocab.ZH_DEFINING_WORDS) and not _quoted_meaning(w):
         return False
     # "803 表示群不存在" explains our code; "804则为用户重复" gives it a meaning of its own
     return not _shares_meaning(w.masked[w.end : min(w.line_end, w.end + 24)], w.meanings_zh)
+
+
+def _quoted_meaning(w: Window) -> bool:
+    """ "13004 means 'points frozen'", "9102 是“渠道维护中”": a quoted meaning right after."""
+    after = w.masked[w.end : w.end + 20].lstrip(" \t")
+    for word in vocab.QUOTED_DEFINING_WORDS:
+        if after.lower().startswith(word):
+            rest = after[len(word) :].lstrip(" \t")
+            return rest[:1] in vocab.QUOTES and rest[:1] != ""
+    return False
 
 
 _MESSAGE_FIELD = re.compile(r"""["']?([A-Za-z_]+)["']?\s*[:=]\s*["'“「]([^"'”」\n]{1,80})""")
@@ -551,13 +571,15 @@ def _time_range_after(w: Window) -> bool:
     if not words or words[0] not in vocab.TIME_RANGE_AFTER:
         return False
     if words[0] in ("in", "this", "last", "since", "per"):
-        return len(words) >= 2 and words[1] in _TIME_NOUNS
+        # "in the last hour", "per minute"; not "in the debugger"
+        rest = [x for x in words[1:4] if x not in ("the", "last", "past", "a", "an")]
+        return bool(rest) and rest[0] in _TIME_NOUNS
     return True
 
 
 _TIME_NOUNS = words_of(
-    "the last past hour hours minute minutes min day days week weeks month today second "
-    "seconds sec morning night sprint"
+    "hour hours minute minutes min mins day days week weeks month months today second "
+    "seconds sec secs morning night sprint"
 )
 
 
@@ -671,7 +693,11 @@ def _other_systems_in(
 ) -> tuple[list[int], list[tuple[int, int]]]:
     """Where ``text`` names other systems, found once per message (a str caches its hash,
     so the numbers of one message share this): (starts, spans), in order."""
-    spans = [m.span() for m in _WORDS.finditer(text) if m.group(0).lower() in english]
+    spans = [
+        m.span()
+        for m in _WORDS.finditer(text)
+        if m.group(0).lower() in english or m.group(0) in vocab.OTHER_SYSTEMS_CASED
+    ]
     for word in chinese:
         at = text.find(word)
         while at != -1:

@@ -19,6 +19,7 @@ from bot.text.grammar import words_of as of
 
 __all__ = [
     "AFTER_QUANTITY",
+    "ARROWS",
     "ARTICLES",
     "CODE_KEYS",
     "CODE_WORDS",
@@ -32,7 +33,10 @@ __all__ = [
     "NOT_CODE_QUALIFIERS",
     "NOT_PLURAL",
     "OTHER_SYSTEMS",
+    "OTHER_SYSTEMS_CASED",
     "QUESTION_WORDS",
+    "QUOTED_DEFINING_WORDS",
+    "QUOTES",
     "SAYS",
     "SOURCES",
     "SPEAKERS",
@@ -76,7 +80,7 @@ VERBS = of(
     "raised raises raise raising seeing see seen saw responded responds respond replied replies "
     "reply came comes errored rejected rejects received receive receiving reported reports "
     "kicked kicks crashed crashes died dies bounced bounces dropped drops refused refuses "
-    "denied denies hitting"
+    "denied denies hitting logged"
 )
 #: Function words allowed between a context word and its number ("got a 40117").
 FILLERS = of(
@@ -172,10 +176,19 @@ TIME_RANGE_AFTER = of(
 )
 #: Chinese words right after a code that give it a meaning ("804则为用户重复").
 ZH_DEFINING_WORDS = ("表示", "则为", "代表", "意思是", "意味着", "即为", "是指")
+#: Words that give a code a quoted meaning: "status 13004 means 'points frozen'",
+#: "code=9102 是“渠道维护中”". A quote must follow.
+QUOTED_DEFINING_WORDS = ("means", "stands for", "is defined as", "是", "为", "=", ":", "：")
+QUOTES = "\"'“‘「『"
 #: Keys of a message field in a JSON or log response: {"code":801,"msg":"..."}.
 MESSAGE_KEYS = of("msg message desc description errmsg error_msg errormessage reason")
 #: Words after a number that ask what it means: "what does 1019 mean", "1019 means?".
 MEANING_WORDS = of("mean means meaning stand stands")
+#: Arrows that read as "returned" in a log line: "AuthService.login -> 302".
+ARROWS = ("->", "=>", "→", "⇒")
+#: Names of other systems that are also ordinary words in lower case ("windows" of five
+#: minutes): matched only as written.
+OTHER_SYSTEMS_CASED = of("Windows Excel Word Outlook Office")
 #: Systems other than ours whose codes share our ranges (RULES rule 11). A number the
 #: message gives to one of them is theirs: "nginx returned 404", "PlayFab error 13002".
 OTHER_SYSTEMS = of(
@@ -239,6 +252,8 @@ FEATURES: tuple[Feature, ...] = (
     _f("product_before", _E, "word before", _CW, "NIM 404, BEMS 1027"),
     _f("asks_about", _E, "sentence", _Q, "what's 1027?, what does 1019 mean"),
     _f("opens_question", _E, "sentence", _Q, "1027?, 1019 - lync or us?"),
+    _f("opens_sentence", _E, "sentence", _CW,
+       "the number opens its line or sentence: 1027 again, 40118 命令不被支持"),
     _f("zh_word_before", _E, "Chinese run before", _CW, "错误码：811, 状态码 500"),
     _f("zh_verb_before", _E, "Chinese run before", _CW, "返回302, 报 408, 一直返回 408"),
     # words after the number

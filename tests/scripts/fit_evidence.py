@@ -53,6 +53,7 @@ CORPORA = ROOT / "tests" / "fixtures" / "corpus"
 DEFAULT = [
     CORPORA / "train.jsonl",
     CORPORA / "train-2.jsonl",
+    CORPORA / "train-3.jsonl",
     CORPORA / "heldout-a.jsonl",
     CORPORA / "heldout-b.jsonl",
     ROOT.parent / "shared" / "corpus" / "dev.jsonl",

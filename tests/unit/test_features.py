@@ -25,6 +25,7 @@ PRESENT: dict[str, tuple[str, str]] = {
     "product_before": ("BEMS 1027 since lunch", "1027"),
     "asks_about": ("what does 1019 mean", "1019"),
     "opens_question": ("1027? anyone", "1027"),
+    "opens_sentence": ("1027 again, the client wants another server", "1027"),
     "zh_word_before": ("错误码：811，最多能@多少账号", "811"),
     "zh_verb_before": ("登录一直返回 408", "408"),
     "zh_word_after": ("803错误，群没了", "803"),

@@ -288,12 +288,12 @@ def test_broken_files_say_what_is_wrong(
             "text_code: must be UPPER_SNAKE_CASE",
         ),
         (
-            (entry("5") + "".join(_STEP.format(n=n) for n in range(2, 6)),),
+            (entry("5") + "".join(_STEP.format(n=n) for n in range(2, 7)),),
             "entry #1 (code 5)",
-            "remediation: Tuple should have at most 4 items",
+            "remediation: Tuple should have at most 5 items",
         ),
     ],
-    ids=["see_also to a missing code", "lower-case text code", "five remediation steps"],
+    ids=["see_also to a missing code", "lower-case text code", "six remediation steps"],
 )
 def test_broken_entries_are_named_precisely(
     tmp_path: Path, entries: tuple[str, ...], where: str, reason: str
