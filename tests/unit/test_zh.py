@@ -80,6 +80,7 @@ def test_every_chinese_description_is_chinese_and_sourced(kb: KnowledgeBase) -> 
                     ("https://github.com/netease-im/", "https://github.com/netease-kit/")
                 )
                 or "163.com" in url
+                or "commsease.com" in url
                 or "netease.im" in url
                 or url.startswith("https://doc.commsease.com/")  # NetEase's English docs
             ), url
