@@ -118,9 +118,18 @@ def knowledge_validate(
     ] = None,
 ) -> None:
     """Check tables: every problem is listed (file, entry, reason); exit 1 if any."""
-    from bot.knowledge.loader import load_dir, load_knowledge
+    from bot.knowledge.loader import load_knowledge
 
-    kb = load_dir(directory) if directory is not None else load_knowledge()
+    # A directory is checked beside the bundled tables, as `serve` and `lookup` load it,
+    # so a product id that clashes with a bundled one is reported here, not at runtime.
+    kb = load_knowledge(directory)
+    if directory is not None:
+        mine = {t.product.id for t in load_knowledge().tables}
+        kb_tables = [t for t in kb.tables if t.product.id not in mine]
+        products = ", ".join(f"{t.product.id} ({len(t.entries)})" for t in kb_tables)
+        count = sum(len(t.entries) for t in kb_tables)
+        typer.echo(f"ok: {count} entries in {len(kb_tables)} products: {products}")
+        return
     products = ", ".join(f"{t.product.id} ({len(t.entries)})" for t in kb.tables)
     typer.echo(f"ok: {len(kb)} entries in {len(kb.tables)} products: {products}")
 

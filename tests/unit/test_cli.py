@@ -6,6 +6,7 @@ The real entry point, run as a subprocess, is tested in ``tests/integration/test
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 from public_shape import DUMP_FIELDS
@@ -70,3 +71,28 @@ def test_scan_reads_standard_input_given_as_a_dash(runner: CliRunner) -> None:
     result = runner.invoke(app, ["scan", "--mode", "channel", "-"], input=line + "\n")
     assert result.exit_code == 0, result.output
     assert [m["product"] for m in json.loads(result.output)["matches"]] == ["bems"]
+
+
+_TABLE = """product: {id: PID, name: Acme Messaging, vendor: Acme, aliases: [Acme]}
+entries:
+  - code: "7"
+    description: The delivery queue is full.
+    categories: [Delivery]
+    severity: warning
+    retryable: true
+    audience: server_admin
+    remediation:
+      - Raise queue.max in acme.conf or add a delivery worker.
+"""
+
+
+def test_knowledge_validate_reports_a_clash_with_the_bundled_tables(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    (tmp_path / "acme.yaml").write_text(_TABLE.replace("PID", "bems"), encoding="utf-8")
+    result = runner.invoke(app, ["knowledge", "validate", str(tmp_path)])
+    # the error carries its exit code (1) and is printed by the entry point
+    assert "product id 'bems' is already defined" in str(result.exception)
+    (tmp_path / "acme.yaml").write_text(_TABLE.replace("PID", "acme"), encoding="utf-8")
+    result = runner.invoke(app, ["knowledge", "validate", str(tmp_path)])
+    assert result.exit_code == 0 and "1 entries in 1 products: acme (1)" in result.output
