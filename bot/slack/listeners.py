@@ -123,6 +123,13 @@ async def _respond(url: str | None, outcome: Outcome, **options: Any) -> None:
 _FAILURE = Outcome(render.notice("failure"), "error")
 
 
+async def _announce(client: AsyncWebClient, outcome: Outcome, command: dict[str, Any]) -> None:
+    """Tell the channel who changed its settings (after the ack: never holds it up)."""
+    channel = _str(command, "channel_id")
+    if outcome.announce is not None and channel:
+        await _post(client, Outcome(outcome.announce, "announce"), channel, None)
+
+
 def _outcome(work: asyncio.Future[Outcome]) -> Outcome:
     """The finished decision, or the failure notice (logged) if it raised."""
     try:
@@ -143,7 +150,9 @@ def register(app: AsyncApp, conversation: Conversation) -> None:
             return await next()
 
     @app.command(re.compile(r"^/"))  # the app's one command, whatever name it was installed as
-    async def on_command(ack: AsyncAck, command: dict[str, Any], context: AsyncBoltContext) -> None:
+    async def on_command(
+        ack: AsyncAck, command: dict[str, Any], context: AsyncBoltContext, client: AsyncWebClient
+    ) -> None:
         received = context.get(RECEIVED_AT)
         waited = time.monotonic() - received if isinstance(received, float) else 0.0
         with timed("command"):
@@ -165,6 +174,7 @@ def register(app: AsyncApp, conversation: Conversation) -> None:
                 outcome = _outcome(work)
                 await ack(response_type="ephemeral", **outcome.reply.as_kwargs())
                 REPLIES.labels(kind=outcome.kind).inc()
+                await _announce(client, outcome, command)
                 return
             # Too slow for the ack: acknowledge now, answer on the response_url when ready.
             await ack()
@@ -174,6 +184,7 @@ def register(app: AsyncApp, conversation: Conversation) -> None:
             )
             await asyncio.wait({work})
             await _respond(command.get("response_url"), _outcome(work))
+            await _announce(client, _outcome(work), command)
 
     @app.action(render.SHARE_ACTION)
     async def on_share(ack: AsyncAck, body: dict[str, Any], action: dict[str, Any]) -> None:

@@ -2,9 +2,10 @@
 
 One primitive, :meth:`StateStore.claim`, serves both event dedupe and reply
 cooldowns: it sets a key only if absent, with a time to live, and says whether
-this caller was the one that set it (Redis ``SET NX EX``). Mutes and usage
-counts complete the interface, with each channel's product (``/errcode product``). :class:`MemoryStore` is the embedded default;
-``store_redis.RedisStore`` shares the same state between replicas.
+this caller was the one that set it (Redis ``SET NX EX``). Mutes, each channel's
+product (``/errcode product``) and usage counts complete the interface.
+:class:`MemoryStore` is the embedded default; ``store_redis.RedisStore`` shares the
+same state between replicas.
 """
 
 from __future__ import annotations
