@@ -12,13 +12,14 @@ import json
 import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from typing import Any
 
 from bot.knowledge.base import KnowledgeBase
-from bot.models import Mention, Resolution
+from bot.models import MatchKind, Mention, Resolution
 from bot.resolver import resolve
 from bot.scanner import scan
 from bot.settings import Settings
-from bot.slack import render
+from bot.slack import render, workflow
 from bot.slack.render import Reply
 from bot.store.protocol import StateStore
 from bot.store.stats import collect_stats, stats_text
@@ -172,6 +173,26 @@ class Conversation:
             return Outcome(render.notice("share_denied"), "notice")
         query, asker = decoded
         return Outcome(render.answer(resolve(query, self.kb), asked_by=asker), "share")
+
+    def explain_message(self, *, text: str, team: str) -> Outcome:
+        """The "Explain error codes" shortcut: every code a message names, in direct mode.
+
+        The person asked, so success codes and generic codes no product ties are
+        answered too; only a guess from the words (free-text search) is left out.
+        """
+        found = self.lookup(text, team)
+        matches = tuple(m for m in found.matches if m.kind is not MatchKind.DESCRIPTION)
+        if not matches and not found.misses:
+            return Outcome(render.notice("shortcut_none"), "not_found")
+        codes = found.model_copy(update={"matches": matches, "suggestions": ()})
+        return Outcome(render.answer(codes), "shortcut", codes)
+
+    def workflow_step(self, inputs: Any, team: str) -> workflow.StepResult:
+        """The Workflow Builder step: the outputs for ``inputs["query"]``, or why it failed."""
+        error = workflow.bad_input(inputs)
+        if error is not None:
+            return workflow.StepResult(error=error)
+        return workflow.StepResult(outputs=workflow.outputs(self.lookup(inputs["query"], team)))
 
     def lookup(self, query: str, team: str) -> Resolution:
         """Resolve ``query`` and count it: each answered entry, each code we lack."""

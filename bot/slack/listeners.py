@@ -20,10 +20,12 @@ import time
 from typing import Any
 
 from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncBoltContext
+from slack_bolt.context.complete.async_complete import AsyncComplete
+from slack_bolt.context.fail.async_fail import AsyncFail
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.slack import render
+from bot.slack import render, workflow
 from bot.slack.client import post_message_once, post_to_response_url
 from bot.slack.conversation import Conversation, Outcome
 from bot.telemetry.logs import event_context
@@ -222,6 +224,42 @@ def register(app: AsyncApp, conversation: Conversation) -> None:
                 SLACK_API_ERRORS.labels(method="chat.delete").inc()
                 log.error("chat.delete failed: %s", exc.response.get("error"))
 
+    @app.shortcut(render.SHORTCUT_ID)
+    async def on_shortcut(ack: AsyncAck, shortcut: dict[str, Any], client: AsyncWebClient) -> None:
+        await ack()
+        with timed("shortcut"):
+            # Whoever used it asked: answered even where auto-replies are muted or off.
+            text, team = _str(shortcut, "message", "text"), _str(shortcut, "team", "id")
+            try:
+                outcome = await asyncio.to_thread(
+                    conversation.explain_message, text=text, team=team
+                )
+            except Exception:
+                log.exception("explaining a message failed")
+                outcome = _FAILURE
+            # Ephemeral, to the person who used it; the response_url works even in a
+            # channel errcode is not in.
+            await _respond(_str(shortcut, "response_url"), outcome, replace_original=False)
+
+    @app.function(workflow.FUNCTION_ID)
+    async def on_step(
+        inputs: dict[str, Any], body: dict[str, Any], complete: AsyncComplete, fail: AsyncFail
+    ) -> None:
+        with timed("workflow_step"):
+            result = await asyncio.to_thread(
+                conversation.workflow_step, inputs, _str(body, "team_id")
+            )
+            try:
+                if result.outputs is not None:
+                    await complete(outputs=result.outputs)
+                else:
+                    await fail(error=result.error or "errcode could not explain this query.")
+            except SlackApiError as exc:
+                SLACK_API_ERRORS.labels(method="functions.complete").inc()
+                log.error("completing the workflow step failed: %s", exc.response.get("error"))
+                return
+            REPLIES.labels(kind="workflow_step").inc()
+
     @app.event("app_mention")
     async def on_mention(
         event: dict[str, Any], body: dict[str, Any], client: AsyncWebClient
@@ -281,6 +319,10 @@ def register(app: AsyncApp, conversation: Conversation) -> None:
 
     @app.action(_ANY)
     async def on_other_action(ack: AsyncAck) -> None:
+        await ack()
+
+    @app.shortcut(_ANY)
+    async def on_other_shortcut(ack: AsyncAck) -> None:
         await ack()
 
     @app.error

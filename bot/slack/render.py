@@ -23,6 +23,7 @@ __all__ = [
     "MAX_SECTION",
     "REMOVE_ACTION",
     "SHARE_ACTION",
+    "SHORTCUT_ID",
     "Reply",
     "announcement",
     "answer",
@@ -46,6 +47,8 @@ MAX_FALLBACK = 3000
 #: Codes explained in full in one channel auto-reply; the rest are only listed.
 AUTO_REPLY_LIMIT = 5
 SHARE_ACTION = "errcode_share"
+#: The message shortcut "Explain error codes" (its callback id in the manifest).
+SHORTCUT_ID = "explain_codes"
 REMOVE_ACTION = "errcode_remove"
 
 Block = dict[str, Any]
