@@ -38,3 +38,22 @@ def test_outputs_of_a_code_the_named_product_lacks(kb: KnowledgeBase) -> None:
 def test_bad_input(inputs: Any, expected: str | None) -> None:
     error = bad_input(inputs)
     assert (error is None) if expected is None else (error is not None and expected in error)
+
+
+def test_the_manifest_declares_what_the_app_handles(kb: KnowledgeBase) -> None:
+    from pathlib import Path
+
+    import yaml
+
+    from bot.slack.render import SHORTCUT_ID
+    from bot.slack.workflow import FUNCTION_ID
+
+    manifest = yaml.safe_load(
+        (Path(__file__).parents[2] / "deploy" / "slack-manifest.yml").read_text(encoding="utf-8")
+    )
+    shortcuts = manifest["features"]["shortcuts"]
+    assert any(s["callback_id"] == SHORTCUT_ID and s["type"] == "message" for s in shortcuts)
+    step = manifest["functions"][FUNCTION_ID]
+    assert set(step["input_parameters"]) == {"query"}
+    assert set(step["output_parameters"]) == set(outputs(resolve("1027", kb)))
+    assert manifest["settings"]["function_runtime"] == "remote"
