@@ -361,8 +361,8 @@ def product_setting(product: str | None) -> Reply:
     else:
         name = escape(product)
         text = (
-            f"This channel is set to {name}: where a message names no product, generic "
-            f"codes count as {name}'s, and a number both products have is read as {name}'s."
+            f"This channel is set to {name}: where a message names no product, its generic "
+            "codes, and numbers both products have, are read as this product's."
         )
     return notice("product", text)
 
