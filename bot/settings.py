@@ -68,6 +68,8 @@ class Settings(BaseSettings):
     channels: ChannelList = ()
     #: Never auto-reply in these channel ids.
     channels_deny: ChannelList = ()
+    #: User ids who may change channel settings (product, mute); empty: everyone.
+    admins: ChannelList = ()
     #: How long one code stays explained in one thread before it may be explained again.
     cooldown_seconds: int = Field(default=600, ge=0)
     #: Shared state for several replicas; unset means per-process memory.
@@ -107,7 +109,7 @@ class Settings(BaseSettings):
         # slack_sdk joins method names onto the base URL, so it must end in "/".
         return value if value.endswith("/") else value + "/"
 
-    @field_validator("channels", "channels_deny", mode="before")
+    @field_validator("channels", "channels_deny", "admins", mode="before")
     @classmethod
     def _split_channels(cls, value: Any) -> Any:
         if isinstance(value, str):

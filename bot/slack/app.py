@@ -8,8 +8,11 @@ requests to it directly. The app itself never checks signatures: the HTTP transp
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from slack_bolt.async_app import AsyncApp
+from slack_bolt.logger.messages import warning_client_prioritized_and_token_skipped
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.knowledge.base import KnowledgeBase
@@ -20,6 +23,27 @@ from bot.slack.listeners import register
 from bot.store.protocol import StateStore
 
 __all__ = ["build_app"]
+
+
+@contextmanager
+def _without(logger: logging.Logger, message: str) -> Iterator[None]:
+    """Drop exactly ``message`` from ``logger`` while the block runs.
+
+    Bolt reads SLACK_BOT_TOKEN from the environment even when it is given a client, and
+    then warns on every start that the token "will be unused": errcode's client already
+    carries that very token, so the warning says nothing and is dropped.
+    """
+
+    class Drop(logging.Filter):
+        def filter(self, record: logging.LogRecord) -> bool:
+            return record.getMessage() != message
+
+    drop = Drop()
+    logger.addFilter(drop)
+    try:
+        yield
+    finally:
+        logger.removeFilter(drop)
 
 
 def build_app(
@@ -33,9 +57,17 @@ def build_app(
     :param client: the Web API client; by default one for ``settings`` (its token,
         ``SLACK_API_URL`` and the retry handlers of :mod:`bot.slack_client`).
     """
-    app = AsyncApp(
+    bolt_log = logging.getLogger("errcode.bolt")
+    with _without(bolt_log, warning_client_prioritized_and_token_skipped()):
+        app = _app(settings, bolt_log, client)
+    register(app, Conversation(settings, kb, store))
+    return app
+
+
+def _app(settings: Settings, bolt_log: logging.Logger, client: AsyncWebClient | None) -> AsyncApp:
+    return AsyncApp(
         name="errcode",
-        logger=logging.getLogger("errcode.bolt"),
+        logger=bolt_log,
         client=client if client is not None else make_client(settings),
         # Checked once, not twice: the HTTP transport verifies every request on its raw
         # bytes before dispatching it (bot.transports.signature; it answers 401 where
@@ -48,5 +80,3 @@ def build_app(
         # ack (posting replies) never holds it.
         process_before_response=False,
     )
-    register(app, Conversation(settings, kb, store))
-    return app

@@ -12,13 +12,14 @@ import json
 import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from typing import Any
 
 from bot.knowledge.base import KnowledgeBase
-from bot.models import Mention, Resolution
+from bot.models import MatchKind, Mention, Resolution
 from bot.resolver import resolve
 from bot.scanner import scan
 from bot.settings import Settings
-from bot.slack import render
+from bot.slack import render, workflow
 from bot.slack.render import Reply
 from bot.store.protocol import StateStore
 from bot.store.stats import collect_stats, stats_text
@@ -41,6 +42,8 @@ class Outcome:
     kind: str
     #: The lookup behind the reply, for front ends that render it their own way (chat).
     resolution: Resolution | None = None
+    #: A public message for the channel besides the reply (who changed its settings).
+    announce: Reply | None = None
 
 
 def encode_share(query: str, asker: str) -> str | None:
@@ -94,15 +97,60 @@ class Conversation:
         words = text.split()
         verb = words[0].lower() if len(words) == 1 else ""
         if not words or verb == "help":
-            return Outcome(render.usage(command), "help")
+            return Outcome(render.usage(command, self._product_name(channel)), "help")
+        if words[0].lower() == "product" and len(words) <= 2:
+            choice = words[1] if len(words) == 2 else ""
+            return self.set_product(choice, command=command, channel=channel, user=user)
         if verb in ("mute", "unmute"):
-            self.store.set_muted(channel, verb == "mute")
-            return Outcome(render.notice("muted" if verb == "mute" else "unmuted"), "notice")
+            return self.set_muted(verb == "mute", command=command, channel=channel, user=user)
         if verb == "stats":
             return Outcome(self.stats(team), "stats")
         resolution = self.lookup(text, team)
         share = encode_share(text, user)
         return Outcome(render.answer(resolution, share_value=share), _kind(resolution))
+
+    # -- channel settings: /errcode product, mute, unmute -------------------------------
+
+    def may_change_settings(self, user: str) -> bool:
+        """Anyone, unless ``ERRCODE_ADMINS`` names who may."""
+        return not self.settings.admins or user in self.settings.admins
+
+    def set_product(self, choice: str, *, command: str, channel: str, user: str) -> Outcome:
+        """``/errcode product commsease|bems|off``: set or clear it, and tell the channel."""
+        if not self.may_change_settings(user):
+            return Outcome(render.notice("settings_denied"), "notice")
+        off = choice.lower() in ("off", "none")
+        product = None if off or not choice else self.kb.product_for_alias(choice)
+        if product is None and not off:
+            ids = sorted(self.kb.products)
+            return Outcome(render.product_choices(choice, ids, command), "notice")
+        name = self.kb.products[product].name if product else None
+        current = self.store.channel_product(channel)
+        if product == current:
+            return Outcome(render.product_setting(name), "notice")  # nothing to announce
+        self.store.set_channel_product(channel, product)
+        if product is None:
+            change = render.announcement("product_off", user=user, command=command, undo=current)
+        else:
+            change = render.announcement("product", user=user, command=command, product=name)
+        return Outcome(render.product_setting(name), "notice", announce=change)
+
+    def set_muted(self, muted: bool, *, command: str, channel: str, user: str) -> Outcome:
+        """``/errcode mute`` / ``unmute``: turn the channel's auto-replies off or on, and say so."""
+        if not self.may_change_settings(user):
+            return Outcome(render.notice("settings_denied"), "notice")
+        reply = render.notice("muted" if muted else "unmuted")
+        if self.store.is_muted(channel) == muted:
+            return Outcome(reply, "notice")  # nothing changed: nothing to tell the channel
+        self.store.set_muted(channel, muted)
+        change = "mute" if muted else "unmute"
+        announce = render.announcement(change, user=user, command=command)
+        return Outcome(reply, "notice", announce=announce)
+
+    def _product_name(self, channel: str) -> str | None:
+        product = self.store.channel_product(channel) if channel else None
+        found = self.kb.products.get(product) if product else None
+        return found.name if found else None
 
     def question(
         self, *, text: str, team: str, channel: str, ts: str, event_id: str | None
@@ -125,6 +173,26 @@ class Conversation:
             return Outcome(render.notice("share_denied"), "notice")
         query, asker = decoded
         return Outcome(render.answer(resolve(query, self.kb), asked_by=asker), "share")
+
+    def explain_message(self, *, text: str, team: str) -> Outcome:
+        """The "Explain error codes" shortcut: every code a message names, in direct mode.
+
+        The person asked, so success codes and generic codes no product ties are
+        answered too; only a guess from the words (free-text search) is left out.
+        """
+        found = self.lookup(text, team)
+        matches = tuple(m for m in found.matches if m.kind is not MatchKind.DESCRIPTION)
+        if not matches and not found.misses:
+            return Outcome(render.notice("shortcut_none"), "not_found")
+        codes = found.model_copy(update={"matches": matches, "suggestions": ()})
+        return Outcome(render.answer(codes), "shortcut", codes)
+
+    def workflow_step(self, inputs: Any, team: str) -> workflow.StepResult:
+        """The Workflow Builder step: the outputs for ``inputs["query"]``, or why it failed."""
+        error = workflow.bad_input(inputs)
+        if error is not None:
+            return workflow.StepResult(error=error)
+        return workflow.StepResult(outputs=workflow.outputs(self.lookup(inputs["query"], team)))
 
     def lookup(self, query: str, team: str) -> Resolution:
         """Resolve ``query`` and count it: each answered entry, each code we lack."""
@@ -168,7 +236,9 @@ class Conversation:
         """The thread reply explaining the codes a channel message mentions, if any."""
         if not self.auto_reply_allowed(channel):
             return None
-        mentions = scan(text, self.kb)  # pure and cheap: before any store write
+        product = self.store.channel_product(channel)
+        # Pure and cheap: before any store write.
+        mentions = scan(text, self.kb, channel_product=product)
         if not mentions:
             return None
         SCANNER_HITS.inc(len(mentions))

@@ -20,10 +20,12 @@ import time
 from typing import Any
 
 from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncBoltContext
+from slack_bolt.context.complete.async_complete import AsyncComplete
+from slack_bolt.context.fail.async_fail import AsyncFail
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.slack import render
+from bot.slack import render, workflow
 from bot.slack.client import post_message_once, post_to_response_url
 from bot.slack.conversation import Conversation, Outcome
 from bot.telemetry.logs import event_context
@@ -123,6 +125,13 @@ async def _respond(url: str | None, outcome: Outcome, **options: Any) -> None:
 _FAILURE = Outcome(render.notice("failure"), "error")
 
 
+async def _announce(client: AsyncWebClient, outcome: Outcome, command: dict[str, Any]) -> None:
+    """Tell the channel who changed its settings (after the ack: never holds it up)."""
+    channel = _str(command, "channel_id")
+    if outcome.announce is not None and channel:
+        await _post(client, Outcome(outcome.announce, "announce"), channel, None)
+
+
 def _outcome(work: asyncio.Future[Outcome]) -> Outcome:
     """The finished decision, or the failure notice (logged) if it raised."""
     try:
@@ -143,7 +152,9 @@ def register(app: AsyncApp, conversation: Conversation) -> None:
             return await next()
 
     @app.command(re.compile(r"^/"))  # the app's one command, whatever name it was installed as
-    async def on_command(ack: AsyncAck, command: dict[str, Any], context: AsyncBoltContext) -> None:
+    async def on_command(
+        ack: AsyncAck, command: dict[str, Any], context: AsyncBoltContext, client: AsyncWebClient
+    ) -> None:
         received = context.get(RECEIVED_AT)
         waited = time.monotonic() - received if isinstance(received, float) else 0.0
         with timed("command"):
@@ -165,6 +176,7 @@ def register(app: AsyncApp, conversation: Conversation) -> None:
                 outcome = _outcome(work)
                 await ack(response_type="ephemeral", **outcome.reply.as_kwargs())
                 REPLIES.labels(kind=outcome.kind).inc()
+                await _announce(client, outcome, command)
                 return
             # Too slow for the ack: acknowledge now, answer on the response_url when ready.
             await ack()
@@ -174,6 +186,7 @@ def register(app: AsyncApp, conversation: Conversation) -> None:
             )
             await asyncio.wait({work})
             await _respond(command.get("response_url"), _outcome(work))
+            await _announce(client, _outcome(work), command)
 
     @app.action(render.SHARE_ACTION)
     async def on_share(ack: AsyncAck, body: dict[str, Any], action: dict[str, Any]) -> None:
@@ -210,6 +223,42 @@ def register(app: AsyncApp, conversation: Conversation) -> None:
             except SlackApiError as exc:
                 SLACK_API_ERRORS.labels(method="chat.delete").inc()
                 log.error("chat.delete failed: %s", exc.response.get("error"))
+
+    @app.shortcut(render.SHORTCUT_ID)
+    async def on_shortcut(ack: AsyncAck, shortcut: dict[str, Any], client: AsyncWebClient) -> None:
+        await ack()
+        with timed("shortcut"):
+            # Whoever used it asked: answered even where auto-replies are muted or off.
+            text, team = _str(shortcut, "message", "text"), _str(shortcut, "team", "id")
+            try:
+                outcome = await asyncio.to_thread(
+                    conversation.explain_message, text=text, team=team
+                )
+            except Exception:
+                log.exception("explaining a message failed")
+                outcome = _FAILURE
+            # Ephemeral, to the person who used it; the response_url works even in a
+            # channel errcode is not in.
+            await _respond(_str(shortcut, "response_url"), outcome, replace_original=False)
+
+    @app.function(workflow.FUNCTION_ID)
+    async def on_step(
+        inputs: dict[str, Any], body: dict[str, Any], complete: AsyncComplete, fail: AsyncFail
+    ) -> None:
+        with timed("workflow_step"):
+            result = await asyncio.to_thread(
+                conversation.workflow_step, inputs, _str(body, "team_id")
+            )
+            try:
+                if result.outputs is not None:
+                    await complete(outputs=result.outputs)
+                else:
+                    await fail(error=result.error or "errcode could not explain this query.")
+            except SlackApiError as exc:
+                SLACK_API_ERRORS.labels(method="functions.complete").inc()
+                log.error("completing the workflow step failed: %s", exc.response.get("error"))
+                return
+            REPLIES.labels(kind="workflow_step").inc()
 
     @app.event("app_mention")
     async def on_mention(
@@ -270,6 +319,10 @@ def register(app: AsyncApp, conversation: Conversation) -> None:
 
     @app.action(_ANY)
     async def on_other_action(ack: AsyncAck) -> None:
+        await ack()
+
+    @app.shortcut(_ANY)
+    async def on_other_shortcut(ack: AsyncAck) -> None:
         await ack()
 
     @app.error

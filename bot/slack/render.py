@@ -23,12 +23,16 @@ __all__ = [
     "MAX_SECTION",
     "REMOVE_ACTION",
     "SHARE_ACTION",
+    "SHORTCUT_ID",
     "Reply",
+    "announcement",
     "answer",
     "auto_reply",
     "escape",
     "help_reply",
     "notice",
+    "product_choices",
+    "product_setting",
     "to_blocks",
     "to_text",
     "usage",
@@ -43,6 +47,8 @@ MAX_FALLBACK = 3000
 #: Codes explained in full in one channel auto-reply; the rest are only listed.
 AUTO_REPLY_LIMIT = 5
 SHARE_ACTION = "errcode_share"
+#: The message shortcut "Explain error codes" (its callback id in the manifest).
+SHORTCUT_ID = "explain_codes"
 REMOVE_ACTION = "errcode_remove"
 
 Block = dict[str, Any]
@@ -300,15 +306,26 @@ def auto_reply(mentions: Sequence[Mention], *, remove_value: str) -> Reply:
     return Reply(_cut(text, MAX_FALLBACK), (*body, *tail))
 
 
-def usage(command: str = "/errcode") -> Reply:
-    """``/errcode`` alone or ``/errcode help``."""
+def usage(command: str = "/errcode", channel_product: str | None = None) -> Reply:
+    """``/errcode`` alone or ``/errcode help``.
+
+    :param channel_product: the name of the product this channel is set to, if any.
+    """
     cmd = escape(command)
+    here = (
+        f"This channel is set to {escape(channel_product)}: codes that could be another "
+        f"product's are read as its. `{cmd} product off` undoes it."
+        if channel_product
+        else f"This channel is set to no product (`{cmd} product commsease` or `bems` sets one)."
+    )
     lines = [
         "*errcode explains error codes* (BlackBerry BEMS-Connect, NetEase CommsEase IM).",
         *(f"• `{cmd} {example}`" for example in EXAMPLES),
         f"• `{cmd} mute` / `{cmd} unmute`: stop or restart automatic replies in this channel",
+        f"• `{cmd} product commsease|bems|off`: what this channel is about, for its replies",
         f"• `{cmd} stats`: the most asked and the unknown codes of the last 7 days",
         "Mention me or send me a direct message with a code, and I answer there too.",
+        here,
     ]
     return Reply("\n".join(lines).replace("*", ""), (_section("\n".join(lines)),))
 
@@ -326,7 +343,64 @@ NOTICES = {
     "shared": "Shared in the channel.",
     "remove_denied": "Only the author of the original message can remove this reply.",
     "failure": "Sorry, something went wrong while answering. It has been logged.",
+    "settings_denied": (
+        "Sorry, only errcode's admins can change this channel's settings. "
+        "Ask one of them, or your Slack admin, if it should change."
+    ),
+    "shortcut_none": "I found no error code in that message.",
 }
+
+
+def product_setting(product: str | None) -> Reply:
+    """What the channel is set to now (``product``: the product's name, or None)."""
+    if product is None:
+        text = (
+            "This channel is set to no product: a generic code counts only where a "
+            "message names its product."
+        )
+    else:
+        name = escape(product)
+        text = (
+            f"This channel is set to {name}: where a message names no product, its generic "
+            "codes, and numbers both products have, are read as this product's."
+        )
+    return notice("product", text)
+
+
+def product_choices(choice: str, products: Sequence[str], command: str = "/errcode") -> Reply:
+    """The answer to ``/errcode product`` without a product, or with one errcode lacks."""
+    ids = "|".join([*products, "off"])
+    head = f"No product “{escape(_cut(choice, 40))}”. " if choice else ""
+    return notice("product", f"{head}Use `{escape(command)} product {ids}`.")
+
+
+def announcement(
+    change: str,
+    *,
+    user: str,
+    command: str = "/errcode",
+    product: str | None = None,
+    undo: str | None = None,
+) -> Reply:
+    """The public line telling a channel who changed its settings, and how to undo it.
+
+    :param change: ``product``, ``product_off``, ``mute`` or ``unmute``.
+    :param product: the product's name (``product``).
+    :param undo: the product id to set again (``product_off``).
+    """
+    who = f"<@{user}>" if _USER_ID.match(user) else "Someone"
+    cmd = escape(command)
+    text = {
+        "product": f"{who} set this channel to {escape(product or '')}; "
+        f"`{cmd} product off` to undo.",
+        "product_off": f"{who} cleared this channel's product; "
+        f"`{cmd} product {escape(undo or '')}` to undo.",
+        "mute": f"{who} turned errcode's automatic replies off in this channel; "
+        f"`{cmd} unmute` to undo.",
+        "unmute": f"{who} turned errcode's automatic replies back on in this channel; "
+        f"`{cmd} mute` to undo.",
+    }[change]
+    return Reply(_cut(text, MAX_FALLBACK), (_section(text),))
 
 
 def notice(kind: str, detail: str | None = None) -> Reply:

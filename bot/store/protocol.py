@@ -2,9 +2,10 @@
 
 One primitive, :meth:`StateStore.claim`, serves both event dedupe and reply
 cooldowns: it sets a key only if absent, with a time to live, and says whether
-this caller was the one that set it (Redis ``SET NX EX``). Mutes and usage
-counts complete the interface. :class:`MemoryStore` is the embedded default;
-``store_redis.RedisStore`` shares the same state between replicas.
+this caller was the one that set it (Redis ``SET NX EX``). Mutes, each channel's
+product (``/errcode product``) and usage counts complete the interface.
+:class:`MemoryStore` is the embedded default; ``store_redis.RedisStore`` shares the
+same state between replicas.
 """
 
 from __future__ import annotations
@@ -31,6 +32,14 @@ class StateStore(Protocol):
         ...
 
     def is_muted(self, channel: str) -> bool: ...
+
+    def set_channel_product(self, channel: str, product: str | None) -> None:
+        """Set the product a channel is about (``"commsease"``), or clear it (``None``)."""
+        ...
+
+    def channel_product(self, channel: str) -> str | None:
+        """The product the channel is set to; ``None`` when it is set to none."""
+        ...
 
     def record_lookup(self, team: str, key: str, day: date) -> None:
         """Count one answer for ``key`` (``"bems:1027"``) in ``team`` on ``day``."""
@@ -81,6 +90,7 @@ class MemoryStore:
         self._max_claims = max_claims
         self._clock = clock
         self._muted: set[str] = set()
+        self._products: dict[str, str] = {}
         self._lookups: dict[tuple[str, date], Counter[str]] = {}
         self._unknown: dict[tuple[str, date], Counter[str]] = {}
         self._retention = timedelta(days=retention_days)
@@ -115,6 +125,17 @@ class MemoryStore:
     def is_muted(self, channel: str) -> bool:
         with self._lock:
             return channel in self._muted
+
+    def set_channel_product(self, channel: str, product: str | None) -> None:
+        with self._lock:
+            if product is None:
+                self._products.pop(channel, None)
+            else:
+                self._products[channel] = product
+
+    def channel_product(self, channel: str) -> str | None:
+        with self._lock:
+            return self._products.get(channel)
 
     def record_lookup(self, team: str, key: str, day: date) -> None:
         self._count(self._lookups, team, key, day)

@@ -5,6 +5,7 @@ bot can share a Redis with other programs (``errcode:`` by default)::
 
     errcode:claim:<key>                   string, SET NX EX: dedupe and cooldowns
     errcode:muted                         set of muted channel ids
+    errcode:channel_product               hash channel id -> product id
     errcode:lookups:<team>:<YYYY-MM-DD>   hash key -> count, one per team and day
     errcode:unknown:<team>:<YYYY-MM-DD>   hash query -> count
 
@@ -96,6 +97,16 @@ class RedisStore:
 
     def is_muted(self, channel: str) -> bool:
         return bool(self._redis.sismember(self._key("muted"), channel))
+
+    def set_channel_product(self, channel: str, product: str | None) -> None:
+        if product is None:
+            self._redis.hdel(self._key("channel_product"), channel)
+        else:
+            self._redis.hset(self._key("channel_product"), channel, product)
+
+    def channel_product(self, channel: str) -> str | None:
+        product = self._redis.hget(self._key("channel_product"), channel)
+        return str(product) if product is not None else None
 
     def record_lookup(self, team: str, key: str, day: date) -> None:
         self._count("lookups", team, key, day)

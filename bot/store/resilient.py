@@ -122,6 +122,18 @@ class ResilientStore:
 
         return self._run(shared, lambda memory: memory.is_muted(channel))
 
+    def set_channel_product(self, channel: str, product: str | None) -> None:
+        self._write(methodcaller("set_channel_product", channel, product))
+
+    def channel_product(self, channel: str) -> str | None:
+        def shared(store: StateStore) -> str | None:
+            product = store.channel_product(channel)
+            # Keep the last answer, as for mutes: an outage does not forget the setting.
+            self._memory.set_channel_product(channel, product)
+            return product
+
+        return self._run(shared, lambda memory: memory.channel_product(channel))
+
     def record_lookup(self, team: str, key: str, day: date) -> None:
         self._write(methodcaller("record_lookup", team, key, day))
 

@@ -176,8 +176,12 @@ class TextFormatter(logging.Formatter):
     """``12:00:00.123 INFO  errcode.store [Ev123] message``, for people."""
 
     def __init__(self, redactor: Redactor) -> None:
-        super().__init__("%(asctime)s.%(msecs)03d %(levelname)-5s %(name)s%(ctx)s %(message)s")
-        self.default_time_format = "%H:%M:%S"
+        # An explicit datefmt: without one, asctime already ends in ",123" and the
+        # milliseconds would print twice.
+        super().__init__(
+            "%(asctime)s.%(msecs)03d %(levelname)-5s %(name)s%(ctx)s %(message)s",
+            datefmt="%H:%M:%S",
+        )
         self.redactor = redactor
 
     def format(self, record: logging.LogRecord) -> str:

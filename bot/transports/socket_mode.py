@@ -19,21 +19,36 @@ __all__ = ["run_socket_mode", "serve_socket_mode"]
 
 log = logging.getLogger("errcode.socket_mode")
 
+#: A signal stops the bot within this many seconds, connected or not.
+STOP_SECONDS = 2.0
+
 
 async def run_socket_mode(app: AsyncApp, app_token: str) -> None:
-    """Connect and serve until SIGINT or SIGTERM, then close the WebSocket."""
+    """Connect and serve until SIGINT or SIGTERM, then close the WebSocket.
+
+    A signal stops it within :data:`STOP_SECONDS` whatever the connection is doing:
+    while Slack cannot be reached the handler retries forever, so the first
+    connection is a task that a signal cancels, and closing is bounded as well.
+    """
     handler = AsyncSocketModeHandler(app, app_token)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         with contextlib.suppress(NotImplementedError, RuntimeError):  # not on Windows
             loop.add_signal_handler(sig, stop.set)
-    await handler.connect_async()
-    log.info("connected to Slack over Socket Mode")
+    connecting = asyncio.ensure_future(handler.connect_async())
+    stopping = asyncio.ensure_future(stop.wait())
     try:
-        await stop.wait()
+        await asyncio.wait({connecting, stopping}, return_when=asyncio.FIRST_COMPLETED)
+        if connecting.done() and not stop.is_set():
+            connecting.result()  # a failure to connect that is no retry: raise it
+            log.info("connected to Slack over Socket Mode")
+            await stopping
     finally:
-        await handler.close_async()
+        connecting.cancel()
+        stopping.cancel()
+        with contextlib.suppress(asyncio.CancelledError, Exception):
+            await asyncio.wait_for(handler.close_async(), timeout=STOP_SECONDS / 2)
         log.info("Socket Mode connection closed")
 
 

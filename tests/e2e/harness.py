@@ -19,6 +19,8 @@ import tempfile
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -26,7 +28,16 @@ from urllib.parse import quote
 
 from fakes.fake_slack import signed_headers
 
-__all__ = ["BOT_TOKEN", "SIGNING_SECRET", "Response", "ServeProcess", "SlackSender", "free_port"]
+__all__ = [
+    "BOT_TOKEN",
+    "SIGNING_SECRET",
+    "Response",
+    "ServeProcess",
+    "SlackSender",
+    "finished",
+    "free_port",
+    "metric",
+]
 
 BOT_TOKEN = "xoxb-111-222-e2eTestTokenValue"
 SIGNING_SECRET = "e2e-signing-secret-0123456789abcdef"
@@ -163,3 +174,29 @@ class SlackSender:
     def action(self, payload: dict[str, Any], **options: Any) -> Response:
         form = ("payload=" + quote(json.dumps(payload))).encode()
         return self.post(form, "application/x-www-form-urlencoded", **options)
+
+
+def metric(server: ServeProcess, name: str) -> float:
+    """The sum of a metric's samples on the server's /metrics (0 while it has none)."""
+    lines = http(server.url + "/metrics").body.decode().splitlines()
+    return sum(
+        float(line.rsplit(" ", 1)[1]) for line in lines if line.startswith((name + "{", name + " "))
+    )
+
+
+@contextmanager
+def finished(
+    server: ServeProcess, handler: str, count: int = 1, timeout: float = 5.0
+) -> Iterator[None]:
+    """Wait, after the block, until ``count`` more ``handler`` listeners have run to their end.
+
+    Listeners observe ``errcode_handler_seconds`` after their last Slack call, so once the
+    count moves nothing more will come from them: a negative assertion can follow.
+    """
+    name = f'errcode_handler_seconds_count{{handler="{handler}"}}'
+    before = metric(server, name)
+    yield
+    deadline = time.monotonic() + timeout
+    while metric(server, name) < before + count:
+        assert time.monotonic() < deadline, f"the {handler} listener never finished"
+        time.sleep(0.02)

@@ -10,7 +10,7 @@ from contextlib import contextmanager
 import pytest
 from e2e.harness import BOT_TOKEN, SIGNING_SECRET, ServeProcess, SlackSender, http
 from fakes import payloads as P
-from fakes.fake_slack import BOT_USER, FakeSlack
+from fakes.fake_slack import BOT_USER, Call, FakeSlack
 from fakes.slow_store import DELAY_ENV, serve_command
 
 from bot.slack.listeners import ANSWER_IN_ACK_SECONDS
@@ -181,14 +181,19 @@ def test_share_posts_publicly_for_the_asker_only(slack: SlackSender, fake: FakeS
     assert deleted.params == {"delete_original": True}
 
 
-def test_mute_and_unmute_the_channel(slack: SlackSender, fake: FakeSlack) -> None:
+def test_mute_and_unmute_the_channel(
+    server: ServeProcess, slack: SlackSender, fake: FakeSlack
+) -> None:
+    def in_thread(call: Call) -> bool:  # a reply, not the announcement of the change
+        return bool(call.params.get("thread_ts"))
+
     assert "off" in _command(slack, fake, "mute", "m", channel="CMUTE")["text"]
-    slack.event(P.message("got 1027", channel="CMUTE"))
-    time.sleep(0.5)
-    assert fake.calls_to("chat.postMessage") == []
+    with _finished(server, "auto_reply"):
+        slack.event(P.message("got 1027", channel="CMUTE"))
+    assert fake.calls_to("chat.postMessage", in_thread) == []
     assert "on" in _command(slack, fake, "unmute", "um", channel="CMUTE")["text"]
     slack.event(P.message("got 1027", channel="CMUTE"))
-    assert fake.wait_for("chat.postMessage")
+    assert fake.wait_for("chat.postMessage", where=in_thread)
 
 
 def test_stats_subcommand(slack: SlackSender, fake: FakeSlack) -> None:

@@ -324,6 +324,8 @@ class FakeSlack:
             return {"ok": True, "channel": p.get("channel"), "ts": p.get("ts")}
         if call.method.startswith("response_url:"):
             return {"ok": True}
+        if call.method in ("functions.completeSuccess", "functions.completeError"):
+            return {"ok": True}
         return {"ok": False, "error": "unknown_method"}
 
     def _conversation(self, method: str, p: dict[str, Any]) -> dict[str, Any]:

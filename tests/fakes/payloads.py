@@ -19,8 +19,10 @@ __all__ = [
     "block_action",
     "event",
     "fixture",
+    "function_executed",
     "mention",
     "message",
+    "message_shortcut",
     "slash_command",
     "slash_form",
 ]
@@ -153,4 +155,38 @@ def block_action(
             "text": "Explained: ...",
             "blocks": [],
         }
+    return body
+
+
+def message_shortcut(
+    text: str,
+    *,
+    response_url: str,
+    user: str = "U222",
+    channel: str = "C111",
+    callback_id: str = "explain_codes",
+) -> dict[str, Any]:
+    """A message shortcut on a message reading ``text``, used by ``user``."""
+    body = fixture("message_action.json")
+    body.update(callback_id=callback_id, response_url=response_url)
+    body["trigger_id"] = f"{next(_seq)}.222.xxx"
+    body["team"]["id"] = TEAM
+    body["user"]["id"] = user
+    body["channel"]["id"] = channel
+    ts = _ts()
+    body["message_ts"] = ts
+    body["message"].update(text=text, ts=ts, team=TEAM, user="U333")
+    body["message"]["blocks"][0]["elements"][0]["elements"] = [{"type": "text", "text": text}]
+    return body
+
+
+def function_executed(
+    inputs: dict[str, Any], *, callback_id: str = "explain_error_code", execution: str = "Fx111"
+) -> dict[str, Any]:
+    """A workflow step run: ``function_executed`` for ``callback_id`` with ``inputs``."""
+    body = fixture("event_callback_function_executed.json")
+    body["team_id"] = TEAM
+    ev = body["event"]
+    ev["function"]["callback_id"] = callback_id
+    ev.update(inputs=inputs, function_execution_id=execution, bot_access_token="xwfp-e2e-token")
     return body

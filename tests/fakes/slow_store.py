@@ -59,6 +59,13 @@ class SlowStore:
     def is_muted(self, channel: str) -> bool:
         return self.inner.is_muted(channel)
 
+    def set_channel_product(self, channel: str, product: str | None) -> None:
+        self._slow()
+        self.inner.set_channel_product(channel, product)
+
+    def channel_product(self, channel: str) -> str | None:
+        return self.inner.channel_product(channel)
+
     def record_lookup(self, team: str, key: str, day: date) -> None:
         self._slow()
         self.inner.record_lookup(team, key, day)

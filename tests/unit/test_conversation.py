@@ -50,6 +50,66 @@ def test_mute_and_unmute_set_the_channel(kb: KnowledgeBase) -> None:
     assert not store.is_muted("C9")
 
 
+def _cmd(talk: Conversation, text: str, user: str = "U1", channel: str = "C9") -> Any:
+    return talk.command(text=text, command="/errcode", team=TEAM, channel=channel, user=user)
+
+
+def test_mute_is_announced_once_in_the_channel(kb: KnowledgeBase) -> None:
+    talk = make(kb)
+    muted = _cmd(talk, "mute", user="U777")
+    assert muted.announce is not None
+    assert muted.announce.text.startswith("<@U777> turned errcode's automatic replies off")
+    assert "`/errcode unmute` to undo" in muted.announce.text
+    assert _cmd(talk, "mute").announce is None  # already muted: nothing to tell
+    unmuted = _cmd(talk, "unmute", user="U777")
+    assert unmuted.announce is not None and "`/errcode mute` to undo" in unmuted.announce.text
+
+
+def test_product_sets_announces_and_clears(kb: KnowledgeBase) -> None:
+    store = MemoryStore()
+    talk = make(kb, store)
+    set_ = _cmd(talk, "product CommsEase", user="U777")
+    assert store.channel_product("C9") == "commsease"
+    assert set_.kind == "notice" and "set to NetEase CommsEase IM" in set_.reply.text
+    assert set_.announce is not None
+    assert set_.announce.text == (
+        "<@U777> set this channel to NetEase CommsEase IM; `/errcode product off` to undo."
+    )
+    assert _cmd(talk, "product commsease").announce is None  # no change, no announcement
+    assert "NetEase CommsEase IM" in _cmd(talk, "help").reply.text  # help shows it here
+    assert "no product" in _cmd(talk, "help", channel="C8").reply.text  # and not elsewhere
+    cleared = _cmd(talk, "product off", user="U777")
+    assert store.channel_product("C9") is None
+    assert cleared.announce is not None
+    assert cleared.announce.text == (
+        "<@U777> cleared this channel's product; `/errcode product commsease` to undo."
+    )
+
+
+@pytest.mark.parametrize("text", ["product", "product <!channel>"])
+def test_product_without_a_known_product_lists_the_choices(kb: KnowledgeBase, text: str) -> None:
+    store = MemoryStore()
+    outcome = _cmd(make(kb, store), text)
+    assert "product bems|commsease|off" in outcome.reply.text and outcome.announce is None
+    assert "<!channel>" not in outcome.reply.text  # what was typed stays inert
+    assert store.channel_product("C9") is None
+
+
+def test_product_with_more_words_is_a_lookup(kb: KnowledgeBase) -> None:
+    assert _cmd(make(kb), "product 1027 bems").kind == "answer"
+
+
+@pytest.mark.parametrize("text", ["product bems", "product off", "mute", "unmute"])
+def test_only_admins_change_channel_settings(kb: KnowledgeBase, text: str) -> None:
+    store = MemoryStore()
+    talk = make(kb, store, admins=("UADMIN",))
+    refused = _cmd(talk, text, user="U1")
+    assert "Sorry, only errcode's admins" in refused.reply.text and refused.announce is None
+    assert store.channel_product("C9") is None and not store.is_muted("C9")
+    allowed = _cmd(talk, text, user="UADMIN")
+    assert "Sorry" not in allowed.reply.text
+
+
 def test_a_lookup_is_answered_counted_and_shareable_by_its_asker(kb: KnowledgeBase) -> None:
     store = MemoryStore()
     outcome = make(kb, store).command(
@@ -167,6 +227,15 @@ def test_without_a_cooldown_every_message_is_explained(kb: KnowledgeBase) -> Non
     talk = make(kb, cooldown_seconds=0)
     assert _channel(talk, "error 1027", ts="1.1") is not None
     assert _channel(talk, "error 1027 still", ts="1.2", thread_ts="1.1") is not None
+
+
+def test_the_channel_product_ties_generic_codes(kb: KnowledgeBase) -> None:
+    store = MemoryStore()
+    talk = make(kb, store)
+    assert _channel(talk, "login fails with 302", ts="1.1") is None  # untied: quiet
+    store.set_channel_product("C1", "commsease")
+    tied = _channel(talk, "login fails with 302", ts="1.2")
+    assert tied is not None and "commsease 302" in tied.reply.text
 
 
 def test_a_message_without_codes_writes_nothing(kb: KnowledgeBase) -> None:

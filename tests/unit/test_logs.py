@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 import logging
+import re
 import threading
 from collections.abc import Iterator
 
@@ -135,6 +136,8 @@ def test_text_format_is_readable(buffer: io.StringIO) -> None:
         logging.getLogger("errcode.store").warning("redis down")
     line = buffer.getvalue().strip()
     assert line.endswith("WARNING errcode.store [Ev42] redis down")
+    # The time once, with its milliseconds once: 12:00:00.123, never 12:00:00,123.123.
+    assert re.match(r"^\d\d:\d\d:\d\d\.\d{3} WARNING ", line), line
 
 
 def test_auto_picks_json_off_a_terminal(buffer: io.StringIO) -> None:

@@ -30,6 +30,7 @@ def test_defaults(env: pytest.MonkeyPatch) -> None:
 def test_environment_values(env: pytest.MonkeyPatch) -> None:
     env.setenv("ERRCODE_CHANNELS", "C1, C2,,")
     env.setenv("ERRCODE_CHANNELS_DENY", "C3")
+    env.setenv("ERRCODE_ADMINS", "U1,W2 ")
     env.setenv("ERRCODE_AUTO_REPLY", "false")
     env.setenv("ERRCODE_PORT", "8080")
     env.setenv("ERRCODE_REDIS_URL", "redis://:pw-123456@localhost:6379/0")
@@ -37,6 +38,7 @@ def test_environment_values(env: pytest.MonkeyPatch) -> None:
     env.setenv("SLACK_APP_TOKEN", "xapp-1-A1-2-abc")
     s = load_settings()
     assert s.channels == ("C1", "C2") and s.channels_deny == ("C3",)
+    assert s.admins == ("U1", "W2")
     assert s.auto_reply is False and s.port == 8080
     assert s.slack_api_url == "http://127.0.0.1:9/api/"
     assert s.socket_mode

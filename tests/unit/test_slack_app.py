@@ -8,6 +8,7 @@ in production.
 from __future__ import annotations
 
 import json
+import logging
 import time
 from collections.abc import Iterator
 from typing import Any
@@ -21,7 +22,10 @@ from prometheus_client import REGISTRY
 from slack_bolt.response import BoltResponse
 
 from bot.knowledge.base import KnowledgeBase
+from bot.settings import Settings
 from bot.slack import listeners
+from bot.slack.app import build_app
+from bot.store.protocol import MemoryStore
 
 
 @pytest.fixture(scope="module")
@@ -198,3 +202,15 @@ def test_unknown_event_and_payload_types_are_acked(make: Any) -> None:
     reaction["event"] = {"type": "reaction_added", "user": "U1", "event_ts": "1.1"}
     assert bot.dispatch(reaction).status == 200
     assert bot.dispatch(P.event("event_callback_message_deleted.json")).status == 200
+
+
+def test_no_token_warning_on_start(
+    fake: FakeSlack, kb: KnowledgeBase, monkeypatch: pytest.MonkeyPatch, caplog: Any
+) -> None:
+    # Bolt reads SLACK_BOT_TOKEN itself, and warns when a client is given as well.
+    monkeypatch.setenv("SLACK_BOT_TOKEN", "xoxb-from-the-environment")
+    settings = Settings(slack_bot_token="xoxb-unit", slack_api_url=fake.api_url, _env_file=None)
+    with caplog.at_level(logging.DEBUG):
+        build_app(settings, kb, MemoryStore())
+    assert "will be unused" not in caplog.text
+    assert caplog.records == [] or all(r.levelno < logging.WARNING for r in caplog.records)

@@ -111,6 +111,19 @@ def test_mute_and_unmute(backend: Backend) -> None:
     assert not store.is_muted("C1")
 
 
+def test_channel_product_set_changed_and_cleared(backend: Backend) -> None:
+    store = backend.store
+    assert store.channel_product("C1") is None
+    store.set_channel_product("C1", "commsease")
+    assert store.channel_product("C1") == "commsease"
+    assert store.channel_product("C2") is None
+    store.set_channel_product("C1", "bems")
+    assert store.channel_product("C1") == "bems"
+    store.set_channel_product("C1", None)
+    store.set_channel_product("C1", None)  # clearing twice is no error
+    assert store.channel_product("C1") is None
+
+
 def test_top_lookups_merges_days_most_first(backend: Backend) -> None:
     store = backend.store
     for _ in range(3):
@@ -165,11 +178,13 @@ def test_keys_with_separators_survive(backend: Backend) -> None:
 def test_redis_keys_are_prefixed_and_expire(redis_store: RedisStore) -> None:
     redis_store.claim("event:Ev1", 600)
     redis_store.set_muted("C1", True)
+    redis_store.set_channel_product("C1", "bems")
     redis_store.record_lookup("T1", "bems:1027", DAY)
     redis_store.record_unknown("T1", "nim:1", DAY)
     client = redis_store.client
     keys = sorted(str(key) for key in client.keys("*"))
     assert keys == [
+        "errcode:channel_product",
         "errcode:claim:event:Ev1",
         "errcode:lookups:T1:2024-05-20",
         "errcode:muted",
@@ -179,6 +194,7 @@ def test_redis_keys_are_prefixed_and_expire(redis_store: RedisStore) -> None:
     # Usage counts outlive the 7-day stats window, then go by themselves.
     assert 8 * 86_400 <= int(client.ttl("errcode:lookups:T1:2024-05-20")) <= 9 * 86_400
     assert int(client.ttl("errcode:muted")) == -1
+    assert int(client.ttl("errcode:channel_product")) == -1  # a setting, kept until changed
 
 
 def test_redis_claim_under_one_second_is_still_a_claim(redis_store: RedisStore) -> None:
@@ -200,6 +216,8 @@ def test_redis_two_clients_share_state(redis_store: RedisStore, redis_url: str) 
     assert not other.claim("event:Ev9", 600)
     other.set_muted("C9", True)
     assert redis_store.is_muted("C9")
+    other.set_channel_product("C9", "commsease")
+    assert redis_store.channel_product("C9") == "commsease"
 
 
 # -- MemoryStore internals -------------------------------------------------

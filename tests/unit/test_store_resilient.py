@@ -160,6 +160,8 @@ def test_redis_outage_falls_back_then_returns(
     assert not store.claim("event:during", 600)
     assert store.is_muted("C1")
     store.set_muted("C2", True)
+    store.set_channel_product("C2", "commsease")
+    assert store.channel_product("C2") == "commsease"
     for _ in range(50):
         store.record_lookup("T1", "nim:408", DAY)
     assert store.top_lookups("T1", [DAY], 5) == [("nim:408", 50)]
@@ -179,6 +181,7 @@ def test_redis_outage_falls_back_then_returns(
     client = redis_store.client
     assert client.exists("errcode:claim:event:during")
     assert client.sismember("errcode:muted", "C2")
+    assert client.hget("errcode:channel_product", "C2") == "commsease"
     assert client.hget("errcode:lookups:T1:2024-05-20", "nim:408") == "50"
     # New writes go to Redis again.
     assert store.claim("event:after", 600)
