@@ -16,6 +16,7 @@ from bot.knowledge.base import KnowledgeBase
 from bot.settings import Settings
 from bot.slack.client import make_client
 from bot.slack.conversation import Conversation
+from bot.slack.interactions import register_interactions
 from bot.slack.listeners import register
 from bot.store.protocol import StateStore
 
@@ -48,5 +49,7 @@ def build_app(
         # ack (posting replies) never holds it.
         process_before_response=False,
     )
-    register(app, Conversation(settings, kb, store))
+    conversation = Conversation(settings, kb, store)
+    register_interactions(app, conversation)  # first: register() ends with catch-alls
+    register(app, conversation)
     return app

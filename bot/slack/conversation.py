@@ -31,6 +31,8 @@ __all__ = ["DEDUPE_TTL", "Conversation", "Outcome", "decode_share", "encode_shar
 DEDUPE_TTL = 3600
 _MAX_SHARE_VALUE = 2000
 _MENTION = re.compile(r"<@[UW][A-Z0-9]+(?:\|[^>]*)?>")
+#: An entry's key as buttons carry it: ``bems:1027``, ``commsease:-1``.
+_ENTRY_KEY = re.compile(r"^[a-z][a-z0-9_]*:[-+]?\w{1,40}$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,6 +128,14 @@ class Conversation:
         query, asker = decoded
         return Outcome(render.answer(resolve(query, self.kb), asked_by=asker), "share")
 
+    def entry(self, key: str, team: str) -> Outcome:
+        """One entry in full (``bems:1027``), for a Details or See-also button's clicker."""
+        product, _, code = key.partition(":")
+        if not _ENTRY_KEY.match(key):
+            return Outcome(render.notice("failure"), "error")
+        resolution = self.lookup(f"{product} {code}", team)
+        return Outcome(render.answer(resolution), "details")
+
     def lookup(self, query: str, team: str) -> Resolution:
         """Resolve ``query`` and count it: each answered entry, each code we lack."""
         resolution = resolve(query, self.kb)
@@ -140,8 +150,8 @@ class Conversation:
     def stats(self, team: str) -> Reply:
         """``/errcode stats``: the last week's most asked and unknown codes in ``team``."""
         text = stats_text(collect_stats(self.store, team, _today()))
-        # Unknown codes are what users typed: keep them inert in mrkdwn.
-        return render.notice("stats", detail=render.escape(text))
+        # Unknown codes are what users typed: preformatted escapes them.
+        return render.preformatted(text)
 
     # -- channel auto-replies --------------------------------------------------------
 

@@ -173,3 +173,19 @@ def test_a_message_without_codes_writes_nothing(kb: KnowledgeBase) -> None:
     store = MemoryStore()
     assert _channel(make(kb, store), "lunch at 12?", event_id="Ev1") is None
     assert store.claim("event:Ev1", 60)  # the event was not even claimed
+
+
+# -- Details and See-also buttons ----------------------------------------------------------
+
+
+@pytest.mark.parametrize("key", ["bems:1027", "commsease:408"])
+def test_a_button_entry_is_answered_in_full(kb: KnowledgeBase, key: str) -> None:
+    outcome = make(kb).entry(key, TEAM)
+    assert outcome.kind == "details"
+    assert outcome.reply.blocks[0]["type"] == "header"
+    assert key.split(":")[1] in outcome.reply.blocks[0]["text"]["text"]
+
+
+@pytest.mark.parametrize("key", ["", "bems", "<!here>:1", "bems:1 2", "x" * 3000])
+def test_a_tampered_entry_key_gets_the_failure_notice(kb: KnowledgeBase, key: str) -> None:
+    assert make(kb).entry(key, TEAM).kind == "error"
