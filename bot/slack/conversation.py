@@ -120,11 +120,17 @@ class Conversation:
             return Outcome(render.help_reply(), "help")  # small talk, not a code we lack
         return Outcome(render.answer(resolution), _kind(resolution), resolution)
 
-    def shared(self, value: str, clicker: str) -> Outcome:
-        """The public answer when the Share button is clicked, or a refusal for others."""
+    def shared(self, value: str, clicker: str, message: str = "") -> Outcome:
+        """The public answer when the Share button is clicked, or a refusal for others.
+
+        :param message: the answer's message (``channel:ts``): it is shared once, however
+            often the button is clicked.
+        """
         decoded = decode_share(value)
         if decoded is None or decoded[1] != clicker:
             return Outcome(render.notice("share_denied"), "notice")
+        if message and not self.store.claim(f"share:{message}", DEDUPE_TTL):
+            return Outcome(render.notice("already_shared"), "notice")
         query, asker = decoded
         return Outcome(render.answer(resolve(query, self.kb), asked_by=asker), "share")
 

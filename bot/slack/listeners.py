@@ -179,8 +179,13 @@ def register(app: AsyncApp, conversation: Conversation) -> None:
     async def on_share(ack: AsyncAck, body: dict[str, Any], action: dict[str, Any]) -> None:
         await ack()
         with timed("share"):
+            # A double click sends two requests: the message is claimed, shared once.
+            channel, ts = _str(body, "channel", "id"), _str(body, "container", "message_ts")
             outcome = await asyncio.to_thread(
-                conversation.shared, _str(action, "value"), _str(body, "user", "id")
+                conversation.shared,
+                _str(action, "value"),
+                _str(body, "user", "id"),
+                f"{channel}:{ts}" if channel and ts else "",
             )
             url = _str(body, "response_url")
             if outcome.kind != "share":

@@ -437,6 +437,7 @@ NOTICES = {
     "unmuted": "Automatic replies are on in this channel.",
     "share_denied": "Only the person who asked can share this answer.",
     "shared": "Shared in the channel.",
+    "already_shared": "This answer is already shared in the channel.",
     "remove_denied": "Only the author of the original message can remove this reply.",
     "failure": "Sorry, something went wrong while answering. It has been logged.",
 }

@@ -82,3 +82,35 @@ def test_a_three_code_message_gives_one_compact_reply(
         "4005" in json.dumps(answer.params["blocks"])
         and answer.params["blocks"][0]["type"] == "header"
     )
+
+
+# -- Share -----------------------------------------------------------------------------
+
+
+def test_a_double_clicked_share_posts_once(
+    server: ServeProcess, slack: SlackSender, fake: FakeSlack
+) -> None:
+    url = fake.response_url("ask")
+    asked = slack.command(P.slash_form(P.slash_command("1027", response_url=url, user="U222")))
+    (share,) = _buttons(asked.json()["blocks"], render.SHARE_ACTION)
+    clicks = []
+    for n in range(2):  # the same ephemeral message, each click its own response_url
+        body = P.block_action(
+            render.SHARE_ACTION,
+            share["value"],
+            user="U222",
+            response_url=fake.response_url(f"s{n}"),
+        )
+        body["container"]["message_ts"] = "1700000555.000100"
+        clicks.append(body)
+    with _finished(server, "share", count=2):
+        for body in clicks:
+            slack.action(body)
+    public = fake.calls_to(
+        "response_url:*", lambda c: c.params.get("response_type") == "in_channel"
+    )
+    assert len(public) == 1
+    refused = fake.calls_to(
+        "response_url:*", lambda c: "already shared" in c.params.get("text", "")
+    )
+    assert len(refused) == 1

@@ -189,3 +189,14 @@ def test_a_button_entry_is_answered_in_full(kb: KnowledgeBase, key: str) -> None
 @pytest.mark.parametrize("key", ["", "bems", "<!here>:1", "bems:1 2", "x" * 3000])
 def test_a_tampered_entry_key_gets_the_failure_notice(kb: KnowledgeBase, key: str) -> None:
     assert make(kb).entry(key, TEAM).kind == "error"
+
+
+def test_a_double_clicked_share_is_shared_once(kb: KnowledgeBase) -> None:
+    talk = make(kb)
+    value = encode_share("1027", "U1")
+    assert value is not None
+    assert talk.shared(value, "U2", "C1:1.1").kind == "notice"  # refused: no claim taken
+    assert talk.shared(value, "U1", "C1:1.1").kind == "share"
+    again = talk.shared(value, "U1", "C1:1.1")
+    assert again.kind == "notice" and "already shared" in again.reply.text
+    assert talk.shared(value, "U1", "C1:2.2").kind == "share"  # another answer message
