@@ -18,10 +18,11 @@ from bot.models import Mention, Resolution
 from bot.resolver import resolve
 from bot.scanner import scan
 from bot.settings import Settings
-from bot.slack import render
-from bot.slack.render import Reply
+from bot.slack import render, views
+from bot.slack.feedback import Feedback, encode_feedback
+from bot.slack.render import Block, Reply
 from bot.store.protocol import StateStore
-from bot.store.stats import collect_stats, stats_text
+from bot.store.stats import collect_feedback, collect_stats, stats_text
 from bot.telemetry.metrics import LOOKUPS, SCANNER_HITS
 
 __all__ = ["DEDUPE_TTL", "Conversation", "Outcome", "decode_share", "encode_share"]
@@ -80,6 +81,7 @@ class Conversation:
         self.settings = settings
         self.kb = kb
         self.store = store
+        self.feedback = Feedback(store)
 
     # -- dedupe --------------------------------------------------------------------
 
@@ -104,7 +106,8 @@ class Conversation:
             return Outcome(self.stats(team), "stats")
         resolution = self.lookup(text, team)
         share = encode_share(text, user)
-        return Outcome(render.answer(resolution, share_value=share), _kind(resolution))
+        reply = render.answer(resolution, share_value=share, feedback_value=_feedback(resolution))
+        return Outcome(reply, _kind(resolution))
 
     def question(
         self, *, text: str, team: str, channel: str, ts: str, event_id: str | None
@@ -118,7 +121,8 @@ class Conversation:
         resolution = self.lookup(query, team)
         if not resolution.found and not resolution.suggestions and not resolution.unknown:
             return Outcome(render.help_reply(), "help")  # small talk, not a code we lack
-        return Outcome(render.answer(resolution), _kind(resolution), resolution)
+        reply = render.answer(resolution, feedback_value=_feedback(resolution))
+        return Outcome(reply, _kind(resolution), resolution)
 
     def shared(self, value: str, clicker: str, message: str = "") -> Outcome:
         """The public answer when the Share button is clicked, or a refusal for others.
@@ -132,7 +136,9 @@ class Conversation:
         if message and not self.store.claim(f"share:{message}", DEDUPE_TTL):
             return Outcome(render.notice("already_shared"), "notice")
         query, asker = decoded
-        return Outcome(render.answer(resolve(query, self.kb), asked_by=asker), "share")
+        resolution = resolve(query, self.kb)
+        reply = render.answer(resolution, asked_by=asker, feedback_value=_feedback(resolution))
+        return Outcome(reply, "share")
 
     def entry(self, key: str, team: str) -> Outcome:
         """One entry in full (``bems:1027``), for a Details or See-also button's clicker."""
@@ -141,6 +147,18 @@ class Conversation:
             return Outcome(render.notice("failure"), "error")
         resolution = self.lookup(f"{product} {code}", team)
         return Outcome(render.answer(resolution), "details")
+
+    # -- the App Home --------------------------------------------------------------------
+
+    def home(self, team: str) -> Block:
+        """The App Home tab: usage, the week's most asked and unknown codes, the feedback."""
+        return views.home_view(
+            collect_stats(self.store, team, _today()), collect_feedback(self.store, team)
+        )
+
+    def lookup_view(self, query: str, team: str) -> Block:
+        """The Look up modal again, with the answer to ``query`` under its input."""
+        return views.lookup_modal(render.to_blocks(self.lookup(query, team)))
 
     def lookup(self, query: str, team: str) -> Resolution:
         """Resolve ``query`` and count it: each answered entry, each code we lack."""
@@ -197,7 +215,9 @@ class Conversation:
         for mention in fresh[: render.AUTO_REPLY_LIMIT]:
             for match in mention.matches:
                 self.store.record_lookup(team, match.key, day)
-        return Outcome(render.auto_reply(fresh, remove_value=user), "auto_reply")
+        keys = [m.key for mention in fresh for m in mention.matches]
+        reply = render.auto_reply(fresh, remove_value=user, feedback_value=encode_feedback(keys))
+        return Outcome(reply, "auto_reply")
 
     def _cooled_down(self, channel: str, thread: str, mention: Mention) -> bool:
         """Claim the cooldown of each entry a mention names; fresh if any claim was new."""
@@ -208,6 +228,11 @@ class Conversation:
             for m in mention.matches
         ]
         return any(claims)
+
+
+def _feedback(resolution: Resolution) -> str | None:
+    """The Helpful / Not helpful buttons' value for an answer (None when nothing was found)."""
+    return encode_feedback([m.key for m in resolution.matches])
 
 
 def _kind(resolution: Resolution) -> str:

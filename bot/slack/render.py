@@ -438,6 +438,9 @@ NOTICES = {
     "share_denied": "Only the person who asked can share this answer.",
     "shared": "Shared in the channel.",
     "already_shared": "This answer is already shared in the channel.",
+    "voted_helpful": "Thanks! Your vote tells the knowledge authors this entry works.",
+    "voted_not_helpful": "Thanks. Tell us what was wrong or missing, and the entry gets fixed.",
+    "vote_kept": "Your vote on this answer is already counted.",
     "remove_denied": "Only the author of the original message can remove this reply.",
     "failure": "Sorry, something went wrong while answering. It has been logged.",
 }

@@ -114,3 +114,99 @@ def test_a_double_clicked_share_posts_once(
         "response_url:*", lambda c: "already shared" in c.params.get("text", "")
     )
     assert len(refused) == 1
+
+
+# -- feedback and the App Home ---------------------------------------------------------
+
+
+def _home(slack: SlackSender, fake: FakeSlack, server: ServeProcess, user: str = "U222") -> dict:
+    """Open the App Home as ``user``; the view errcode published."""
+    with _finished(server, "home"):
+        slack.event(P.app_home_opened(user=user))
+    (published,) = fake.calls_to("views.publish", lambda c: c.params["user_id"] == user)
+    view = published.params["view"]
+    assert view["type"] == "home"
+    return view
+
+
+def test_votes_are_counted_once_per_person(
+    server: ServeProcess, slack: SlackSender, fake: FakeSlack
+) -> None:
+    url = fake.response_url("fb-ask")
+    asked = slack.command(P.slash_form(P.slash_command("4006", response_url=url)))
+    (helpful,) = _buttons(asked.json()["blocks"], render.HELPFUL_ACTION)
+    (not_helpful,) = _buttons(asked.json()["blocks"], render.NOT_HELPFUL_ACTION)
+
+    def click(button: dict, user: str) -> None:
+        with _finished(server, "feedback"):
+            slack.action(
+                P.block_action(
+                    button["action_id"],
+                    button["value"],
+                    user=user,
+                    response_url=fake.response_url(user),
+                )
+            )
+
+    click(helpful, "U1")
+    click(helpful, "U1")  # the same person again: not counted again
+    click(helpful, "U2")
+    click(helpful, "U3")
+    click(not_helpful, "U3")  # a change of mind moves U3's vote
+    thanks = [c.params["text"] for c in fake.calls_to("response_url:U1")]
+    assert thanks[0].startswith("Thanks!") and "already counted" in thanks[1]
+
+    (opened,) = fake.calls_to("views.open")
+    modal = opened.params["view"]
+    assert opened.params["trigger_id"] and modal["callback_id"] == "errcode_feedback"
+    with _finished(server, "feedback"):
+        slack.action(
+            P.view_submission(
+                "errcode_feedback",
+                {"comment": {"text": "No word on which log shows it <!here>"}},
+                user="U3",
+                private_metadata=modal["private_metadata"],
+            )
+        )
+
+    view = _home(slack, fake, server)
+    text = json.dumps(view["blocks"], ensure_ascii=False)
+    assert "`bems:4006`  :thumbsup: 2  :thumbsdown: 1" in text
+    assert "No word on which log shows it &lt;!here&gt;" in text
+
+
+def test_the_app_home_is_published_and_looks_codes_up(
+    server: ServeProcess, slack: SlackSender, fake: FakeSlack
+) -> None:
+    slack.command(P.slash_form(P.slash_command("1026", response_url=fake.response_url("h"))))
+    view = _home(slack, fake, server, user="U555")
+    text = json.dumps(view["blocks"], ensure_ascii=False)
+    assert "errcode explains error codes" in text and "/errcode mute" in text
+    assert "bems:1026" in text  # the week's most asked
+    (lookup,) = _buttons(view["blocks"], "errcode_home_lookup")
+
+    with _finished(server, "home"):
+        slack.action(P.block_action(lookup["action_id"], "", user="U555", response_url=""))
+    (opened,) = fake.calls_to("views.open")
+    modal = opened.params["view"]
+    assert modal["callback_id"] == "errcode_lookup"
+    (field,) = [b for b in modal["blocks"] if b["type"] == "input"]
+
+    submitted = P.view_submission(
+        "errcode_lookup", {field["block_id"]: {field["element"]["action_id"]: "SERVER_BUSY"}}
+    )
+    reply = slack.action(submitted)
+    assert reply.status == 200 and reply.seconds < 3
+    answer = reply.json()
+    assert answer["response_action"] == "update"
+    shown = json.dumps(answer["view"]["blocks"])
+    assert answer["view"]["blocks"][0]["block_id"] == field["block_id"]  # the input stays
+    assert "SERVER_BUSY" in shown and "Source:" in shown
+
+
+def test_the_messages_tab_publishes_nothing(
+    server: ServeProcess, slack: SlackSender, fake: FakeSlack
+) -> None:
+    with _finished(server, "home"):
+        slack.event(P.app_home_opened(tab="messages"))
+    assert fake.calls_to("views.publish") == []

@@ -16,6 +16,7 @@ from urllib.parse import urlencode
 
 __all__ = [
     "EVENTS",
+    "app_home_opened",
     "block_action",
     "event",
     "fixture",
@@ -23,6 +24,7 @@ __all__ = [
     "message",
     "slash_command",
     "slash_form",
+    "view_submission",
 ]
 
 EVENTS = Path(__file__).resolve().parents[1] / "fixtures" / "events"
@@ -153,4 +155,34 @@ def block_action(
             "text": "Explained: ...",
             "blocks": [],
         }
+    return body
+
+
+def app_home_opened(user: str = "U222", tab: str = "home") -> dict[str, Any]:
+    """Someone opened the app's Home tab (or its Messages tab)."""
+    body = fixture("event_callback_app_home_opened.json")
+    body["event"].update(user=user, tab=tab)
+    return body
+
+
+def view_submission(
+    callback_id: str,
+    values: dict[str, dict[str, str]],
+    *,
+    user: str = "U222",
+    private_metadata: str = "",
+    view_id: str = "V111",
+) -> dict[str, Any]:
+    """A modal submitted: ``values`` maps block_id -> action_id -> what was typed."""
+    body = fixture("view_submission.json")
+    body["user"]["id"] = user
+    body["team"]["id"] = TEAM
+    view = body["view"]
+    view.update(callback_id=callback_id, private_metadata=private_metadata, id=view_id)
+    view["state"]["values"] = {
+        block: {
+            action: {"type": "plain_text_input", "value": text} for action, text in inputs.items()
+        }
+        for block, inputs in values.items()
+    }
     return body

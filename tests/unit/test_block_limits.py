@@ -8,6 +8,8 @@ feedback values over 2,000 characters, stats full of long unknown codes.
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 from fakes.slack_checks import block_kit_problems, pings_in
 
@@ -15,7 +17,9 @@ from bot.knowledge.base import KnowledgeBase
 from bot.models import Resolution
 from bot.resolver import resolve
 from bot.scanner import scan
-from bot.slack import render
+from bot.slack import render, views
+from bot.slack.feedback import decode_feedback, encode_feedback
+from bot.store.stats import EntryFeedback, Stats
 
 LONG_VALUE = "v" * 2500
 #: Ten codes in one channel message.
@@ -84,3 +88,39 @@ def test_fixed_replies(reply: render.Reply) -> None:
 def test_stats_at_their_largest() -> None:
     rows = "\n".join(f"  {n:>6}  {'<!here>' * 40}" for n in range(200))
     assert _problems(render.preformatted(rows)) == []
+
+
+# -- views: the App Home and the modals ---------------------------------------------------
+
+
+def _view_problems(view: dict) -> list[str]:
+    problems = block_kit_problems(view["blocks"][:50]) + block_kit_problems(view["blocks"][50:])
+    if len(view["blocks"]) > views.MAX_VIEW_BLOCKS:
+        problems.append(f"{len(view['blocks'])} blocks in a view")
+    for part in ("title", "submit", "close"):
+        if part in view and len(view[part]["text"]) > views.MAX_TITLE:
+            problems.append(f"{part} over {views.MAX_TITLE} characters")
+    if len(view.get("private_metadata", "")) > views.MAX_METADATA:
+        problems.append("private_metadata over 3000 characters")
+    return problems
+
+
+def test_the_app_home_at_its_largest() -> None:
+    names = [(f"{'<!here>' * 30}:{n}", 10_000 + n) for n in range(10)]
+    stats = Stats("T1", date(2024, 5, 20), 7, top=names, unknown=names)
+    feedback = [
+        EntryFeedback(f"bems:{n}", 10_000, 9_999, ["<!channel> " + "x" * 1000] * 5)
+        for n in range(50)
+    ]
+    view = views.home_view(stats, feedback)
+    assert _view_problems(view) == []
+    assert pings_in({"blocks": view["blocks"]}) == []
+
+
+def test_the_modals_at_their_largest(kb: KnowledgeBase) -> None:
+    value = encode_feedback([f"bems:{n}" for n in range(50)]) or ""
+    entries = decode_feedback(value)
+    assert entries is not None
+    assert _view_problems(views.feedback_modal(value, entries[1])) == []
+    everything = resolve(" ".join(f"{e.product.id} {e.code.code}" for e in kb.entries), kb)
+    assert _view_problems(views.lookup_modal(render.to_blocks(everything))) == []
