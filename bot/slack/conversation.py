@@ -19,6 +19,7 @@ from bot.resolver import resolve
 from bot.scanner import scan
 from bot.settings import Settings
 from bot.slack import render, views
+from bot.slack.edits import Edits
 from bot.slack.feedback import Feedback, encode_feedback
 from bot.slack.render import Block, Reply
 from bot.store.protocol import StateStore
@@ -44,6 +45,8 @@ class Outcome:
     kind: str
     #: The lookup behind the reply, for front ends that render it their own way (chat).
     resolution: Resolution | None = None
+    #: The entries an auto-reply explains (``bems:1027``), remembered with the reply.
+    entries: tuple[str, ...] = ()
 
 
 def encode_share(query: str, asker: str) -> str | None:
@@ -82,6 +85,7 @@ class Conversation:
         self.kb = kb
         self.store = store
         self.feedback = Feedback(store)
+        self.edits = Edits(self, DEDUPE_TTL)
 
     # -- dedupe --------------------------------------------------------------------
 
@@ -217,7 +221,13 @@ class Conversation:
                 self.store.record_lookup(team, match.key, day)
         keys = [m.key for mention in fresh for m in mention.matches]
         reply = render.auto_reply(fresh, remove_value=user, feedback_value=encode_feedback(keys))
-        return Outcome(reply, "auto_reply")
+        # Every code the message names, answered now or not: what an edit is compared with.
+        named = tuple(m.key for mention in mentions for m in mention.matches)
+        return Outcome(reply, "auto_reply", entries=named)
+
+    def remember_reply(self, channel: str, ts: str, reply_ts: str, outcome: Outcome) -> None:
+        """The auto-reply ``reply_ts`` answers message ``ts``: an edit of it updates the reply."""
+        self.edits.remember(channel, ts, reply_ts, outcome.entries)
 
     def _cooled_down(self, channel: str, thread: str, mention: Mention) -> bool:
         """Claim the cooldown of each entry a mention names; fresh if any claim was new."""

@@ -18,8 +18,10 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.slack import render, views
+from bot.slack.client import post_message_once
 from bot.slack.conversation import Conversation, Outcome
-from bot.slack.listeners import ANSWER_IN_ACK_SECONDS, _respond, _str
+from bot.slack.edits import Edit
+from bot.slack.listeners import _CHANNEL_TYPES, ANSWER_IN_ACK_SECONDS, _respond, _str
 from bot.telemetry.metrics import SLACK_API_ERRORS, timed
 
 __all__ = ["register_interactions"]
@@ -156,6 +158,73 @@ def register_interactions(app: AsyncApp, conversation: Conversation) -> None:
             view_id = _str(view, "id")
             if view_id:
                 await _call("views.update", client.views_update(view_id=view_id, view=answer))
+
+    # -- edits and deletions of explained messages ----------------------------------------
+
+    @app.event({"type": "message", "subtype": "message_changed"})
+    async def on_message_changed(
+        event: dict[str, Any], body: dict[str, Any], client: AsyncWebClient
+    ) -> None:
+        with timed("edit"):
+            message = event.get("message") or {}
+            channel = _str(event, "channel")
+            if event.get("channel_type") not in _CHANNEL_TYPES or message.get("bot_id"):
+                return  # DMs are questions, not explained messages; bots' edits (ours too)
+            author = _str(message, "user")
+            edit = await asyncio.to_thread(
+                conversation.edits.edited,
+                text=_str(message, "text"),
+                channel=channel,
+                ts=_str(message, "ts"),
+                thread_ts=_str(message, "thread_ts") or None,
+                author=author,
+                editor=_str(message, "edited", "user") or author,
+                event_id=_str(body, "event_id") or None,
+            )
+            if edit is None:
+                return
+            if edit.kind == "delete":
+                await _call("chat.delete", client.chat_delete(channel=channel, ts=edit.reply_ts))
+            elif edit.kind == "update" and edit.reply is not None:
+                update = client.chat_update(
+                    channel=channel, ts=edit.reply_ts, **edit.reply.as_kwargs()
+                )
+                await _call("chat.update", update)
+            else:
+                await _post_edit(client, conversation, channel, _str(message, "ts"), edit)
+
+    @app.event({"type": "message", "subtype": "message_deleted"})
+    async def on_message_deleted(event: dict[str, Any], client: AsyncWebClient) -> None:
+        with timed("edit"):
+            channel = _str(event, "channel")
+            ts = _str(event, "deleted_ts") or _str(event, "previous_message", "ts")
+            if not channel or not ts:
+                return
+            reply = await asyncio.to_thread(conversation.edits.deleted, channel, ts)
+            if reply:
+                await _call("chat.delete", client.chat_delete(channel=channel, ts=reply))
+
+
+async def _post_edit(
+    client: AsyncWebClient, conversation: Conversation, channel: str, ts: str, edit: Edit
+) -> None:
+    """Post the reply an edit made due, and remember it for the next edit."""
+    if edit.reply is None:
+        return
+    try:
+        reply_ts = await post_message_once(
+            client,
+            channel=channel,
+            thread_ts=edit.thread,
+            unfurl_links=False,
+            **edit.reply.as_kwargs(),
+        )
+    except Exception as exc:  # refused, or connection errors once retries are spent
+        SLACK_API_ERRORS.labels(method="chat.postMessage").inc()
+        log.error("chat.postMessage failed: %r", exc)
+        return
+    if reply_ts:
+        await asyncio.to_thread(conversation.edits.remember, channel, ts, reply_ts, edit.entries)
 
 
 _LOOKING_UP = [render._section("Looking it up…")]

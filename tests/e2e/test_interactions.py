@@ -210,3 +210,71 @@ def test_the_messages_tab_publishes_nothing(
     with _finished(server, "home"):
         slack.event(P.app_home_opened(tab="messages"))
     assert fake.calls_to("views.publish") == []
+
+
+# -- edits and deletions ---------------------------------------------------------------
+
+
+def _now_ts() -> str:
+    """A message ts of now: edits of messages older than the dedupe TTL are left alone."""
+    return f"{time.time():.6f}"
+
+
+def test_an_edit_updates_the_reply_and_a_deletion_removes_it(
+    server: ServeProcess, slack: SlackSender, fake: FakeSlack
+) -> None:
+    ts = _now_ts()
+    slack.event(P.message("BEMS returned error 1027", ts=ts, user="U333"))
+    (posted,) = fake.wait_for("chat.postMessage")
+    reply_ts = fake.messages[0]["ts"]
+    assert posted.params["thread_ts"] == ts
+
+    with _finished(server, "edit"):
+        slack.event(P.message_changed(ts, "BEMS returned error 1028", before="…1027", user="U333"))
+    (updated,) = fake.calls_to("chat.update")
+    assert (updated.params["channel"], updated.params["ts"]) == ("C111", reply_ts)
+    header = next(b for b in updated.params["blocks"] if b["type"] == "header")
+    assert "1028" in header["text"]["text"]
+    assert updated.params["text"] == "Explained: bems 1028 SERVER_BUSY"
+
+    # The same codes in other words, an unfurl, someone else's edit, a redelivery: nothing.
+    same = P.message_changed(ts, "BEMS said error 1028 again", user="U333")
+    with _finished(server, "edit", count=4):
+        slack.event(same)
+        slack.event(same, retry_num=1)
+        slack.event(P.message_changed(ts, "error 4005", user="U333", editor="UADMIN"))
+        slack.event(P.message_changed(ts, "BEMS returned error 1028", user="U333"))
+    assert len(fake.calls_to("chat.update")) == 1
+    assert len(fake.calls_to("chat.postMessage")) == 1  # an edit never posts twice
+
+    with _finished(server, "edit"):
+        slack.event(P.message_deleted(ts))
+    (deleted,) = fake.calls_to("chat.delete")
+    assert (deleted.params["channel"], deleted.params["ts"]) == ("C111", reply_ts)
+    assert len(fake.calls_to("chat.postMessage")) == 1
+
+
+def test_an_edit_posts_a_reply_once_and_deletes_it_when_no_code_is_left(
+    server: ServeProcess, slack: SlackSender, fake: FakeSlack
+) -> None:
+    ts = _now_ts()
+    with _finished(server, "auto_reply"):
+        slack.event(P.message("the deploy failed", ts=ts))
+    assert fake.calls_to("chat.postMessage") == []
+
+    edit = P.message_changed(ts, "the deploy failed with SERVER_BUSY")
+    again = P.message_changed(ts, "the deploy failed with SERVER_BUSY again")
+    with _finished(server, "edit", count=2):
+        slack.event(edit)
+        slack.event(again)
+    (posted,) = fake.calls_to("chat.postMessage")
+    assert posted.params["thread_ts"] == ts and "SERVER_BUSY" in posted.params["text"]
+    reply_ts = fake.messages[0]["ts"]
+
+    with _finished(server, "edit"):
+        slack.event(P.message_changed(ts, "the deploy failed, fixed now"))
+    (deleted,) = fake.calls_to("chat.delete")
+    assert deleted.params["ts"] == reply_ts
+    with _finished(server, "edit"):
+        slack.event(P.message_deleted(ts))
+    assert len(fake.calls_to("chat.delete")) == 1  # the reply was already gone

@@ -22,6 +22,8 @@ __all__ = [
     "fixture",
     "mention",
     "message",
+    "message_changed",
+    "message_deleted",
     "slash_command",
     "slash_form",
     "view_submission",
@@ -185,4 +187,40 @@ def view_submission(
         }
         for block, inputs in values.items()
     }
+    return body
+
+
+def message_changed(
+    ts: str,
+    text: str,
+    *,
+    before: str = "",
+    channel: str = "C111",
+    user: str = "U222",
+    editor: str | None = None,
+    thread_ts: str | None = None,
+) -> dict[str, Any]:
+    """``user`` edited their message ``ts`` (``editor``: whoever Slack says edited it)."""
+    body = fixture("event_callback_message_changed.json")
+    ev = body["event"]
+    ev["channel"] = channel
+    ev["ts"] = ev["event_ts"] = _ts()
+    for key, said in (("message", text), ("previous_message", before)):
+        ev[key].update(text=said, user=user, ts=ts, team=TEAM)
+        if thread_ts:
+            ev[key].update(thread_ts=thread_ts)
+        else:
+            for field in ("thread_ts", "parent_user_id"):
+                ev[key].pop(field, None)
+    ev["message"]["edited"] = {"user": editor or user, "ts": ev["ts"]}
+    return body
+
+
+def message_deleted(ts: str, *, channel: str = "C111", text: str = "") -> dict[str, Any]:
+    """The message ``ts`` was deleted."""
+    body = fixture("event_callback_message_deleted.json")
+    ev = body["event"]
+    ev.update(channel=channel, deleted_ts=ts)
+    ev["ts"] = ev["event_ts"] = _ts()
+    ev["previous_message"].update(ts=ts, text=text, team=TEAM)
     return body
