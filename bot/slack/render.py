@@ -111,7 +111,10 @@ def _context(text: str) -> Block:
 
 
 def _header(text: str) -> Block:
-    return {"type": "header", "text": {"type": "plain_text", "text": _cut(text, MAX_HEADER)}}
+    return {
+        "type": "header",
+        "text": {"type": "plain_text", "text": _cut(text, MAX_HEADER), "emoji": True},
+    }
 
 
 def button(
