@@ -172,13 +172,18 @@ def stats(
         str | None, typer.Option(help="Workspace (team) id; all stored teams when omitted.")
     ] = None,
     days: Annotated[int, typer.Option(min=1, max=90, help="How many days back.")] = 7,
+    feedback: Annotated[
+        bool,
+        typer.Option("--feedback", help="Entries by Helpful / Not helpful votes, with comments."),
+    ] = False,
 ) -> None:
     """The most asked codes, and the unknown codes people asked for."""
     from bot.settings import StoreSettings
     from bot.store.factory import open_shared_store
-    from bot.store.stats import cli_stats
+    from bot.store.stats import cli_feedback, cli_stats
 
-    typer.echo(cli_stats(open_shared_store(StoreSettings()), team, days))
+    store = open_shared_store(StoreSettings())
+    typer.echo(cli_feedback(store, team) if feedback else cli_stats(store, team, days))
 
 
 def main() -> None:

@@ -19,6 +19,7 @@ from bot.knowledge.base import KnowledgeBase
 from bot.settings import Settings
 from bot.slack.client import make_client
 from bot.slack.conversation import Conversation
+from bot.slack.interactions import register_interactions
 from bot.slack.listeners import register
 from bot.store.protocol import StateStore
 
@@ -60,7 +61,9 @@ def build_app(
     bolt_log = logging.getLogger("errcode.bolt")
     with _without(bolt_log, warning_client_prioritized_and_token_skipped()):
         app = _app(settings, bolt_log, client)
-    register(app, Conversation(settings, kb, store))
+    conversation = Conversation(settings, kb, store)
+    register_interactions(app, conversation)  # first: register() ends with catch-alls
+    register(app, conversation)
     return app
 
 

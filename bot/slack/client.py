@@ -169,8 +169,10 @@ def make_client(settings: Settings) -> AsyncWebClient:
 
 async def post_message_once(
     client: AsyncWebClient, *, channel: str, thread_ts: str | None = None, **kwargs: Any
-) -> None:
+) -> str | None:
     """chat.postMessage that posts exactly once, even when a connection drops mid-call.
+
+    Returns the posted message's ts (None if Slack's answer did not say).
 
     The message carries metadata with a fresh ``reply_id``. When the call fails in a
     way that leaves open whether Slack posted it (connection dropped or timed out
@@ -187,10 +189,11 @@ async def post_message_once(
     since = f"{time.time() - _LOOKBACK:.6f}"
     for attempt in range(MAX_RETRIES + 1):
         try:
-            await client.chat_postMessage(
+            posted = await client.chat_postMessage(
                 channel=channel, thread_ts=thread_ts, metadata=metadata, **kwargs
             )
-            return
+            ts = posted.get("ts")
+            return ts if isinstance(ts, str) else None
         except ClientConnectorError:
             raise  # nothing was sent, and the retry handler already tried again
         except (ClientConnectionError, TimeoutError) as exc:
@@ -199,21 +202,23 @@ async def post_message_once(
             # Give Slack a moment to make a post that did land visible in the thread.
             await asyncio.sleep(0.2 * 2**attempt + random.random() * 0.1)
             try:
-                posted = await _find_reply(client, channel, thread_ts, reply_id, since)
+                found = await _find_reply(client, channel, thread_ts, reply_id, since)
             except Exception:
                 log.error("chat.postMessage failed (%r) and the check for it too", exc)
                 raise exc from None
-            if posted:
+            if found is not None:
                 log.info("chat.postMessage answer lost (%r), but the reply is posted", exc)
-                return
+                return found or None
             SLACK_API_RETRIES.labels(reason="connection").inc()
             log.warning("chat.postMessage failed (%r) before posting; posting again", exc)
+    return None  # not reached: the last attempt returns or raises
 
 
 async def _find_reply(
     client: AsyncWebClient, channel: str, thread_ts: str | None, reply_id: str, since: str
-) -> bool:
-    """Whether a message tagged ``reply_id`` is in the thread (or the channel) since ``since``."""
+) -> str | None:
+    """The ts of the message tagged ``reply_id`` in the thread (or the channel) since
+    ``since`` ("" if it has none); None when there is no such message."""
     if thread_ts:
         found = await client.conversations_replies(
             channel=channel, ts=thread_ts, oldest=since, include_all_metadata=True, limit=200
@@ -225,8 +230,9 @@ async def _find_reply(
     for message in found.get("messages") or []:
         payload = (message.get("metadata") or {}).get("event_payload") or {}
         if payload.get("reply_id") == reply_id:
-            return True
-    return False
+            ts = message.get("ts")
+            return ts if isinstance(ts, str) else ""
+    return None
 
 
 async def post_to_response_url(url: str, payload: dict[str, object]) -> int:

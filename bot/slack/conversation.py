@@ -19,10 +19,12 @@ from bot.models import MatchKind, Mention, Resolution
 from bot.resolver import resolve
 from bot.scanner import scan
 from bot.settings import Settings
-from bot.slack import render, workflow
-from bot.slack.render import Reply
+from bot.slack import render, views, workflow
+from bot.slack.edits import Edits
+from bot.slack.feedback import Feedback, encode_feedback
+from bot.slack.render import Block, Reply
 from bot.store.protocol import StateStore
-from bot.store.stats import collect_stats, stats_text
+from bot.store.stats import collect_feedback, collect_stats, stats_text
 from bot.telemetry.metrics import LOOKUPS, SCANNER_HITS
 
 __all__ = ["DEDUPE_TTL", "Conversation", "Outcome", "decode_share", "encode_share"]
@@ -32,6 +34,8 @@ __all__ = ["DEDUPE_TTL", "Conversation", "Outcome", "decode_share", "encode_shar
 DEDUPE_TTL = 3600
 _MAX_SHARE_VALUE = 2000
 _MENTION = re.compile(r"<@[UW][A-Z0-9]+(?:\|[^>]*)?>")
+#: An entry's key as buttons carry it: ``bems:1027``, ``commsease:-1``.
+_ENTRY_KEY = re.compile(r"^[a-z][a-z0-9_]*:[-+]?\w{1,40}$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,6 +48,8 @@ class Outcome:
     resolution: Resolution | None = None
     #: A public message for the channel besides the reply (who changed its settings).
     announce: Reply | None = None
+    #: The entries an auto-reply explains (``bems:1027``), remembered with the reply.
+    entries: tuple[str, ...] = ()
 
 
 def encode_share(query: str, asker: str) -> str | None:
@@ -81,6 +87,8 @@ class Conversation:
         self.settings = settings
         self.kb = kb
         self.store = store
+        self.feedback = Feedback(store)
+        self.edits = Edits(self, DEDUPE_TTL)
 
     # -- dedupe --------------------------------------------------------------------
 
@@ -107,7 +115,8 @@ class Conversation:
             return Outcome(self.stats(team), "stats")
         resolution = self.lookup(text, team)
         share = encode_share(text, user)
-        return Outcome(render.answer(resolution, share_value=share), _kind(resolution))
+        reply = render.answer(resolution, share_value=share, feedback_value=_feedback(resolution))
+        return Outcome(reply, _kind(resolution))
 
     # -- channel settings: /errcode product, mute, unmute -------------------------------
 
@@ -164,15 +173,44 @@ class Conversation:
         resolution = self.lookup(query, team)
         if not resolution.found and not resolution.suggestions and not resolution.unknown:
             return Outcome(render.help_reply(), "help")  # small talk, not a code we lack
-        return Outcome(render.answer(resolution), _kind(resolution), resolution)
+        reply = render.answer(resolution, feedback_value=_feedback(resolution))
+        return Outcome(reply, _kind(resolution), resolution)
 
-    def shared(self, value: str, clicker: str) -> Outcome:
-        """The public answer when the Share button is clicked, or a refusal for others."""
+    def shared(self, value: str, clicker: str, message: str = "") -> Outcome:
+        """The public answer when the Share button is clicked, or a refusal for others.
+
+        :param message: the answer's message (``channel:ts``): it is shared once, however
+            often the button is clicked.
+        """
         decoded = decode_share(value)
         if decoded is None or decoded[1] != clicker:
             return Outcome(render.notice("share_denied"), "notice")
+        if message and not self.store.claim(f"share:{message}", DEDUPE_TTL):
+            return Outcome(render.notice("already_shared"), "notice")
         query, asker = decoded
-        return Outcome(render.answer(resolve(query, self.kb), asked_by=asker), "share")
+        resolution = resolve(query, self.kb)
+        reply = render.answer(resolution, asked_by=asker, feedback_value=_feedback(resolution))
+        return Outcome(reply, "share")
+
+    def entry(self, key: str, team: str) -> Outcome:
+        """One entry in full (``bems:1027``), for a Details or See-also button's clicker."""
+        product, _, code = key.partition(":")
+        if not _ENTRY_KEY.match(key):
+            return Outcome(render.notice("failure"), "error")
+        resolution = self.lookup(f"{product} {code}", team)
+        return Outcome(render.answer(resolution), "details")
+
+    # -- the App Home --------------------------------------------------------------------
+
+    def home(self, team: str) -> Block:
+        """The App Home tab: usage, the week's most asked and unknown codes, the feedback."""
+        return views.home_view(
+            collect_stats(self.store, team, _today()), collect_feedback(self.store, team)
+        )
+
+    def lookup_view(self, query: str, team: str) -> Block:
+        """The Look up modal again, with the answer to ``query`` under its input."""
+        return views.lookup_modal(render.to_blocks(self.lookup(query, team)))
 
     def explain_message(self, *, text: str, team: str) -> Outcome:
         """The "Explain error codes" shortcut: every code a message names, in direct mode.
@@ -208,8 +246,8 @@ class Conversation:
     def stats(self, team: str) -> Reply:
         """``/errcode stats``: the last week's most asked and unknown codes in ``team``."""
         text = stats_text(collect_stats(self.store, team, _today()))
-        # Unknown codes are what users typed: keep them inert in mrkdwn.
-        return render.notice("stats", detail=render.escape(text))
+        # Unknown codes are what users typed: preformatted escapes them.
+        return render.preformatted(text)
 
     # -- channel auto-replies --------------------------------------------------------
 
@@ -251,7 +289,15 @@ class Conversation:
         for mention in fresh[: render.AUTO_REPLY_LIMIT]:
             for match in mention.matches:
                 self.store.record_lookup(team, match.key, day)
-        return Outcome(render.auto_reply(fresh, remove_value=user), "auto_reply")
+        keys = [m.key for mention in fresh for m in mention.matches]
+        reply = render.auto_reply(fresh, remove_value=user, feedback_value=encode_feedback(keys))
+        # Every code the message names, answered now or not: what an edit is compared with.
+        named = tuple(m.key for mention in mentions for m in mention.matches)
+        return Outcome(reply, "auto_reply", entries=named)
+
+    def remember_reply(self, channel: str, ts: str, reply_ts: str, outcome: Outcome) -> None:
+        """The auto-reply ``reply_ts`` answers message ``ts``: an edit of it updates the reply."""
+        self.edits.remember(channel, ts, reply_ts, outcome.entries)
 
     def _cooled_down(self, channel: str, thread: str, mention: Mention) -> bool:
         """Claim the cooldown of each entry a mention names; fresh if any claim was new."""
@@ -262,6 +308,11 @@ class Conversation:
             for m in mention.matches
         ]
         return any(claims)
+
+
+def _feedback(resolution: Resolution) -> str | None:
+    """The Helpful / Not helpful buttons' value for an answer (None when nothing was found)."""
+    return encode_feedback([m.key for m in resolution.matches])
 
 
 def _kind(resolution: Resolution) -> str:

@@ -82,11 +82,16 @@ def _message_fields(event: dict[str, Any], body: dict[str, Any]) -> dict[str, An
     }
 
 
-async def _post(client: AsyncWebClient, outcome: Outcome, channel: str, thread: str | None) -> None:
-    """chat.postMessage, counting the reply, or the error once retries are spent."""
+async def _post(
+    client: AsyncWebClient, outcome: Outcome, channel: str, thread: str | None
+) -> str | None:
+    """chat.postMessage, counting the reply, or the error once retries are spent.
+
+    Returns the reply's ts, or None if it was not posted (or Slack did not say).
+    """
     try:
         # Exactly once, even when the connection drops mid-call (see slack_client).
-        await post_message_once(
+        ts = await post_message_once(
             client,
             channel=channel,
             thread_ts=thread,
@@ -96,12 +101,13 @@ async def _post(client: AsyncWebClient, outcome: Outcome, channel: str, thread: 
     except SlackApiError as exc:
         SLACK_API_ERRORS.labels(method="chat.postMessage").inc()
         log.error("chat.postMessage failed: %s", exc.response.get("error"))
-        return
+        return None
     except Exception as exc:  # connection errors and timeouts, once retries are spent
         SLACK_API_ERRORS.labels(method="chat.postMessage").inc()
         log.error("chat.postMessage failed: %r", exc)
-        return
+        return None
     REPLIES.labels(kind=outcome.kind).inc()
+    return ts
 
 
 async def _respond(url: str | None, outcome: Outcome, **options: Any) -> None:
@@ -192,8 +198,13 @@ def register(app: AsyncApp, conversation: Conversation) -> None:
     async def on_share(ack: AsyncAck, body: dict[str, Any], action: dict[str, Any]) -> None:
         await ack()
         with timed("share"):
+            # A double click sends two requests: the message is claimed, shared once.
+            channel, ts = _str(body, "channel", "id"), _str(body, "container", "message_ts")
             outcome = await asyncio.to_thread(
-                conversation.shared, _str(action, "value"), _str(body, "user", "id")
+                conversation.shared,
+                _str(action, "value"),
+                _str(body, "user", "id"),
+                f"{channel}:{ts}" if channel and ts else "",
             )
             url = _str(body, "response_url")
             if outcome.kind != "share":
@@ -296,7 +307,11 @@ def register(app: AsyncApp, conversation: Conversation) -> None:
                 conversation.channel_message, **fields, thread_ts=thread, user=event["user"]
             )
             if outcome is not None:  # always in the thread, never at the channel's top level
-                await _post(client, outcome, fields["channel"], thread or fields["ts"])
+                reply = await _post(client, outcome, fields["channel"], thread or fields["ts"])
+                if reply:  # so that an edit of the message updates this reply
+                    await asyncio.to_thread(
+                        conversation.remember_reply, fields["channel"], fields["ts"], reply, outcome
+                    )
 
     async def _answer_question(
         event: dict[str, Any], body: dict[str, Any], client: AsyncWebClient, thread: str | None

@@ -14,23 +14,32 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from bot.models import Match, Mention, Resolution, Suggestion, source_of
+from bot.models import Match, Mention, Resolution, Severity, Suggestion, source_of
 from bot.text.grammar import is_cjk
 
 __all__ = [
+    "DETAILS_ACTION",
+    "HELPFUL_ACTION",
     "MAX_BLOCKS",
+    "MAX_BUTTON",
     "MAX_HEADER",
     "MAX_SECTION",
+    "MAX_VALUE",
+    "NOT_HELPFUL_ACTION",
     "REMOVE_ACTION",
+    "SEE_ALSO_ACTION",
+    "SEVERITY_EMOJI",
     "SHARE_ACTION",
     "SHORTCUT_ID",
     "Reply",
     "announcement",
     "answer",
     "auto_reply",
+    "button",
     "escape",
     "help_reply",
     "notice",
+    "preformatted",
     "product_choices",
     "product_setting",
     "to_blocks",
@@ -42,14 +51,34 @@ MAX_BLOCKS = 50
 MAX_SECTION = 3000
 MAX_HEADER = 150
 MAX_FIELD = 2000
+#: A button's label (Slack allows 75 characters of plain text) and its value.
+MAX_BUTTON = 75
+MAX_VALUE = 2000
 #: Slack truncates nothing itself: a longer fallback is rejected (msg_too_long).
 MAX_FALLBACK = 3000
-#: Codes explained in full in one channel auto-reply; the rest are only listed.
-AUTO_REPLY_LIMIT = 5
+#: Codes given a compact line (and a Details button) in one reply; the rest are only named.
+COMPACT_LIMIT = 10
+#: Codes counted in the usage stats of one channel auto-reply.
+AUTO_REPLY_LIMIT = COMPACT_LIMIT
 SHARE_ACTION = "errcode_share"
 #: The message shortcut "Explain error codes" (its callback id in the manifest).
 SHORTCUT_ID = "explain_codes"
 REMOVE_ACTION = "errcode_remove"
+HELPFUL_ACTION = "errcode_helpful"
+NOT_HELPFUL_ACTION = "errcode_not_helpful"
+#: Prefixes of the buttons that explain one entry ephemerally: ``errcode_details_2``. Action
+#: ids must be unique within a block, so each button adds its position; the value is the
+#: entry's key (``bems:1027``).
+DETAILS_ACTION = "errcode_details"
+SEE_ALSO_ACTION = "errcode_see_also"
+
+#: The visual cue of each severity, in headers, fields and compact lines.
+SEVERITY_EMOJI = {
+    Severity.SUCCESS: ":large_green_circle:",
+    Severity.INFO: ":large_blue_circle:",
+    Severity.WARNING: ":large_orange_circle:",
+    Severity.ERROR: ":red_circle:",
+}
 
 Block = dict[str, Any]
 _USER_ID = re.compile(r"^[UW][A-Z0-9]{2,20}$")
@@ -88,19 +117,47 @@ def _context(text: str) -> Block:
 
 
 def _header(text: str) -> Block:
-    return {"type": "header", "text": {"type": "plain_text", "text": _cut(text, MAX_HEADER)}}
+    return {
+        "type": "header",
+        "text": {"type": "plain_text", "text": _cut(text, MAX_HEADER), "emoji": True},
+    }
 
 
-def _button(label: str, action_id: str, value: str, style: str | None = None) -> Block:
-    button: Block = {
+def button(
+    label: str,
+    action_id: str,
+    value: str = "",
+    style: str | None = None,
+    confirm: Block | None = None,
+) -> Block:
+    """A button element; ``label`` (plain text) and ``value`` are cut to Slack's limits."""
+    element: Block = {
         "type": "button",
         "action_id": action_id,
-        "text": {"type": "plain_text", "text": label},
-        "value": value[:2000],
+        "text": {"type": "plain_text", "text": _cut(label, MAX_BUTTON), "emoji": True},
     }
+    if value:
+        element["value"] = value[:MAX_VALUE]
     if style:
-        button["style"] = style
-    return button
+        element["style"] = style
+    if confirm:
+        element["confirm"] = confirm
+    return element
+
+
+def _actions(*elements: Block) -> Block:
+    return {"type": "actions", "elements": list(elements[:25])}
+
+
+def _confirm(title: str, text: str, yes: str, no: str = "Cancel") -> Block:
+    """A confirmation dialog object (title 100, text 300, buttons 30 characters)."""
+    return {
+        "title": {"type": "plain_text", "text": _cut(title, 100)},
+        "text": {"type": "plain_text", "text": _cut(text, 300)},
+        "confirm": {"type": "plain_text", "text": _cut(yes, 30)},
+        "deny": {"type": "plain_text", "text": _cut(no, 30)},
+        "style": "danger",
+    }
 
 
 def _name(match: Match) -> str:
@@ -128,6 +185,17 @@ def _chinese_line(match: Match, chinese: bool) -> str | None:
     return f"{ZH_LABEL}: {zh}" if chinese and zh else None
 
 
+def _severity(match: Match) -> str:
+    return SEVERITY_EMOJI[match.entry.severity]
+
+
+def _source(match: Match) -> str:
+    """``Source: BlackBerry BEMS-Connect error table, …``: the vendor named once."""
+    product = match.product
+    table = product.name if product.vendor in product.name else f"{product.vendor} {product.name}"
+    return f"Source: {table} error table, section {match.entry.categories[0]}"
+
+
 def _match_blocks(match: Match, chinese: bool = False) -> list[Block]:
     entry, product = match.entry, match.product
     fields = [
@@ -145,7 +213,7 @@ def _match_blocks(match: Match, chinese: bool = False) -> list[Block]:
         escape(line) for line in (entry.description, _chinese_line(match, chinese)) if line
     )
     blocks = [
-        _header(f"{_name(match)} · {product.name}"),
+        _header(f"{_severity(match)} {_name(match)} · {product.name}"),
         _section(described),
         {
             "type": "section",
@@ -156,16 +224,21 @@ def _match_blocks(match: Match, chinese: bool = False) -> list[Block]:
         },
         _section(f"*What to do*\n{steps}"),
     ]
-    extra = []
-    if entry.see_also:
-        codes = ", ".join(f"`{code}`" for code in entry.see_also)
-        extra.append(f"*See also:* {codes} (ask `/errcode {product.id} {entry.see_also[0]}`)")
     if entry.note:
-        extra.append(f":warning: *Where the vendor table is wrong:* {escape(entry.note)}")
-    if extra:
-        blocks.append(_section("\n".join(extra)))
+        blocks.append(
+            _section(f":warning: *Where the vendor table is wrong:* {escape(entry.note)}")
+        )
+    if entry.see_also:
+        blocks.append(
+            _actions(
+                *(
+                    button(f"See also {code}", f"{SEE_ALSO_ACTION}_{n}", f"{product.id}:{code}")
+                    for n, code in enumerate(entry.see_also)
+                )
+            )
+        )
     how = {"description": "matched by description", "fuzzy": "matched despite a typo"}
-    source = f"Source: {product.vendor}, {product.name} error table, section {entry.categories[0]}"
+    source = _source(match)
     if match.kind.value in how:
         source += f" · {how[match.kind.value]}"
     blocks.append(_context(escape(source)))
@@ -180,34 +253,53 @@ def _groups(matches: Iterable[Match]) -> list[list[Match]]:
     return list(groups.values())
 
 
-def _explained(
-    groups: Sequence[Sequence[Match]], budget: int, max_groups: int, chinese: bool = False
-) -> list[Block]:
-    """Full entries while they fit in ``budget`` blocks; the rest summarised in one line."""
+def _explained(group: Sequence[Match], chinese: bool = False) -> list[Block]:
+    """The full cards of one code (one per product that has it)."""
     blocks: list[Block] = []
-    shown = 0
-    for group in groups[:max_groups]:
-        part: list[Block] = []
-        if len(group) > 1:
-            products = ", ".join(m.product.name for m in group)
-            part.append(
-                _section(
-                    f"`{group[0].entry.code}` is a code in {len(group)} products "
-                    f"({escape(products)}); each entry is labelled."
-                )
+    if len(group) > 1:
+        products = ", ".join(m.product.name for m in group)
+        blocks.append(
+            _section(
+                f"`{group[0].entry.code}` is a code in {len(group)} products "
+                f"({escape(products)}); each entry is labelled."
             )
-        for match in group:
-            part += [*_match_blocks(match, chinese), {"type": "divider"}]
-        if len(blocks) + len(part) > budget - 1:  # keep one block for the summary line
-            break
-        blocks += part
-        shown += 1
-    rest = [m for group in groups[shown:] for m in group]
+        )
+    for match in group:
+        blocks += [*_match_blocks(match, chinese), {"type": "divider"}]
+    return blocks[:-1]
+
+
+def _first_line(text: str, limit: int = 90) -> str:
+    return _cut(text.strip().splitlines()[0] if text.strip() else "", limit)
+
+
+def _compact_line(match: Match) -> str:
+    """``🔴 `1027` WRONG_SERVER · BlackBerry BEMS-Connect · The request was sent to…``."""
+    entry = match.entry
+    code = f"`{entry.code}` {entry.text_code}" if entry.text_code else f"`{entry.code}`"
+    said = escape(_first_line(entry.description))
+    return f"{_severity(match)} {code} · {match.product.name} · {said}"
+
+
+def _compact(groups: Sequence[Sequence[Match]], chinese: bool = False) -> list[Block]:
+    """One code: its full card. More: a line each, the first in full, Details for the others."""
+    if not groups:
+        return []
+    if len(groups) == 1:
+        return _explained(groups[0], chinese)
+    matches = [m for group in groups for m in group]
+    listed, rest = matches[:COMPACT_LIMIT], matches[COMPACT_LIMIT:]
+    lines = [_compact_line(m) for m in listed]
     if rest:
-        listed = ", ".join(f"`{escape(_label(m))}`" for m in rest)
-        blocks.append(_section(f"…and {len(rest)} more: {listed}"))
-    elif blocks and blocks[-1]["type"] == "divider":
-        blocks.pop()
+        lines.append(f"…and {len(rest)} more: " + ", ".join(f"`{escape(_label(m))}`" for m in rest))
+    others = [m for m in listed if m not in groups[0]]
+    blocks = [_section("\n".join(lines)), {"type": "divider"}, *_explained(groups[0], chinese)]
+    if others:
+        details = [
+            button(f"Details: {_label(m)}", f"{DETAILS_ACTION}_{n}", m.key)
+            for n, m in enumerate(others)
+        ]
+        blocks += [{"type": "divider"}, _actions(*details)]
     return blocks
 
 
@@ -242,16 +334,13 @@ def _not_found(resolution: Resolution) -> list[str]:
     return lines
 
 
-def to_blocks(resolution: Resolution, budget: int = MAX_BLOCKS) -> list[Block]:
-    """The answer to one query as Block Kit, within ``budget`` blocks."""
+def to_blocks(resolution: Resolution) -> list[Block]:
+    """The answer to one query as Block Kit: compact when it names several codes."""
     if not resolution.found:
         return [_section("\n".join(_not_found(resolution)))]
     notes = _corrections(resolution) + [escape(m.message()) + "." for m in resolution.misses]
     top = [_section("\n".join(notes))] if notes else []
-    chinese = _in_chinese(resolution.query)
-    return top + _explained(
-        _groups(resolution.matches), budget - len(top), max_groups=budget, chinese=chinese
-    )
+    return top + _compact(_groups(resolution.matches), _in_chinese(resolution.query))
 
 
 def _fallback(resolution: Resolution) -> str:
@@ -267,42 +356,67 @@ def _fallback(resolution: Resolution) -> str:
     return _cut("\n".join(lines), MAX_FALLBACK)
 
 
+def _feedback_buttons(value: str | None) -> list[Block]:
+    """**Helpful** / **Not helpful**, carrying what the vote is about."""
+    if value is None:
+        return []
+    return [
+        button("Helpful", HELPFUL_ACTION, value),
+        button("Not helpful", NOT_HELPFUL_ACTION, value),
+    ]
+
+
 def answer(
-    resolution: Resolution, *, share_value: str | None = None, asked_by: str | None = None
+    resolution: Resolution,
+    *,
+    share_value: str | None = None,
+    asked_by: str | None = None,
+    feedback_value: str | None = None,
 ) -> Reply:
     """The reply to a direct question (slash command, DM, mention).
 
     :param share_value: adds a "Share in channel" button carrying this value.
     :param asked_by: the user id to credit when the answer is shared publicly.
+    :param feedback_value: adds **Helpful** / **Not helpful** buttons carrying this value.
     """
     head: list[Block] = []
     if asked_by and _USER_ID.match(asked_by):
         asked = escape(_cut(resolution.query, 300))
         head.append(_context(f"<@{asked_by}> asked `/errcode {asked}`"))
-    tail: list[Block] = []
-    if share_value is not None and resolution.found:
-        tail.append(
-            {
-                "type": "actions",
-                "elements": [_button("Share in channel", SHARE_ACTION, share_value, "primary")],
-            }
-        )
-    body = to_blocks(resolution, budget=MAX_BLOCKS - len(head) - len(tail))
-    return Reply(_fallback(resolution), (*head, *body, *tail))
+    buttons: list[Block] = []
+    if resolution.found:
+        if share_value is not None:
+            buttons.append(button("Share in channel", SHARE_ACTION, share_value, "primary"))
+        buttons += _feedback_buttons(feedback_value)
+    tail = [_actions(*buttons)] if buttons else []
+    return Reply(_fallback(resolution), (*head, *to_blocks(resolution), *tail))
 
 
-def auto_reply(mentions: Sequence[Mention], *, remove_value: str) -> Reply:
+def auto_reply(
+    mentions: Sequence[Mention], *, remove_value: str, feedback_value: str | None = None
+) -> Reply:
     """The one thread reply explaining the codes a channel message mentions."""
     groups = [list(m.matches) for m in mentions if m.matches]
+    remove = button(
+        "Remove",
+        REMOVE_ACTION,
+        remove_value,
+        "danger",
+        confirm=_confirm(
+            "Remove this explanation?",
+            "The explanation goes for everyone in the thread. Your message stays.",
+            "Remove",
+        ),
+    )
     tail = [
         _context("Explained automatically. `/errcode mute` turns this off in this channel."),
-        {"type": "actions", "elements": [_button("Remove", REMOVE_ACTION, remove_value, "danger")]},
+        _actions(*_feedback_buttons(feedback_value), remove),
     ]
-    body = _explained(groups, MAX_BLOCKS - len(tail), max_groups=AUTO_REPLY_LIMIT)
-    shown = [m for group in groups[:AUTO_REPLY_LIMIT] for m in group]
-    text = "Explained: " + ", ".join(escape(_label(m)) for m in shown)
-    if len(groups) > AUTO_REPLY_LIMIT:
-        text += f" and {len(groups) - AUTO_REPLY_LIMIT} more"
+    body = _compact(groups)
+    shown = [m for group in groups for m in group]
+    text = "Explained: " + ", ".join(escape(_label(m)) for m in shown[:COMPACT_LIMIT])
+    if len(shown) > COMPACT_LIMIT:
+        text += f" and {len(shown) - COMPACT_LIMIT} more"
     return Reply(_cut(text, MAX_FALLBACK), (*body, *tail))
 
 
@@ -327,7 +441,9 @@ def usage(command: str = "/errcode", channel_product: str | None = None) -> Repl
         "Mention me or send me a direct message with a code, and I answer there too.",
         here,
     ]
-    return Reply("\n".join(lines).replace("*", ""), (_section("\n".join(lines)),))
+    return Reply(
+        _cut("\n".join(lines).replace("*", ""), MAX_FALLBACK), (_section("\n".join(lines)),)
+    )
 
 
 def help_reply() -> Reply:
@@ -341,6 +457,10 @@ NOTICES = {
     "unmuted": "Automatic replies are on in this channel.",
     "share_denied": "Only the person who asked can share this answer.",
     "shared": "Shared in the channel.",
+    "already_shared": "This answer is already shared in the channel.",
+    "voted_helpful": "Thanks! Your vote tells the knowledge authors this entry works.",
+    "voted_not_helpful": "Thanks. Tell us what was wrong or missing, and the entry gets fixed.",
+    "vote_kept": "Your vote on this answer is already counted.",
     "remove_denied": "Only the author of the original message can remove this reply.",
     "failure": "Sorry, something went wrong while answering. It has been logged.",
     "settings_denied": (
@@ -407,6 +527,12 @@ def notice(kind: str, detail: str | None = None) -> Reply:
     """A one-line reply from :data:`NOTICES`, or ``detail`` (already plain text) as is."""
     text = detail if detail is not None else NOTICES[kind]
     return Reply(_cut(text, MAX_FALLBACK), (_section(text),))
+
+
+def preformatted(text: str) -> Reply:
+    """Plain text whose columns line up (``/errcode stats``): escaped, in a code block."""
+    body = _cut(escape(text), MAX_SECTION - 8)
+    return Reply(_cut(text, MAX_FALLBACK), (_section(f"```\n{body}\n```"),))
 
 
 def to_text(resolution: Resolution) -> str:

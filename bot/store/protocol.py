@@ -17,7 +17,12 @@ from collections.abc import Callable
 from datetime import date, timedelta
 from typing import Protocol
 
-__all__ = ["MemoryStore", "StateStore", "days_back", "top_counts"]
+__all__ = ["MAX_COMMENTS", "VOTE_TTL", "MemoryStore", "StateStore", "days_back", "top_counts"]
+
+#: How long one person's vote on one answer is remembered (and can be changed).
+VOTE_TTL = 30 * 86_400
+#: Comments kept per entry and workspace: the newest.
+MAX_COMMENTS = 50
 
 
 class StateStore(Protocol):
@@ -59,6 +64,38 @@ class StateStore(Protocol):
         """The workspaces with usage counts still kept, sorted (``errcode stats``)."""
         ...
 
+    # -- feedback on answers, and the bot's reply to each explained message ----------
+
+    def vote(self, team: str, answer: str, entry: str, user: str, helpful: bool) -> bool:
+        """Count ``user``'s vote on ``entry`` in ``answer``; True if the counts changed.
+
+        One vote per person per answer: voting again replaces the vote (moving the
+        count from one side to the other) and is never counted twice.
+        """
+        ...
+
+    def add_comment(self, team: str, entry: str, comment: str) -> None:
+        """Keep what someone said was wrong or missing in ``entry`` (the newest few)."""
+        ...
+
+    def feedback(self, team: str) -> list[tuple[str, int, int]]:
+        """``(entry, helpful, not_helpful)`` for each entry voted on, most votes first."""
+        ...
+
+    def comments(self, team: str, entry: str, limit: int) -> list[str]:
+        """The newest ``limit`` comments on ``entry``, newest first."""
+        ...
+
+    def set_reply(self, channel: str, ts: str, reply: str, ttl_seconds: int) -> None:
+        """Remember the bot's reply (``reply``, opaque) to message ``ts`` for ``ttl_seconds``."""
+        ...
+
+    def reply_to(self, channel: str, ts: str) -> str | None:
+        """The reply remembered for message ``ts``, if any."""
+        ...
+
+    def forget_reply(self, channel: str, ts: str) -> None: ...
+
 
 def days_back(today: date, count: int) -> list[date]:
     """``count`` days ending with ``today``, newest first."""
@@ -68,6 +105,12 @@ def days_back(today: date, count: int) -> list[date]:
 def top_counts(counts: Counter[str], limit: int) -> list[tuple[str, int]]:
     """The ``limit`` largest counts, most first; ties by name so every backend agrees."""
     return sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[: max(0, limit)]
+
+
+def by_votes(counts: dict[str, tuple[int, int]]) -> list[tuple[str, int, int]]:
+    """``(entry, helpful, not_helpful)``, most votes first, then most not helpful, then name."""
+    rows = [(entry, up, down) for entry, (up, down) in counts.items() if up or down]
+    return sorted(rows, key=lambda r: (-(r[1] + r[2]), -r[2], r[0]))
 
 
 class MemoryStore:
@@ -94,6 +137,10 @@ class MemoryStore:
         self._lookups: dict[tuple[str, date], Counter[str]] = {}
         self._unknown: dict[tuple[str, date], Counter[str]] = {}
         self._retention = timedelta(days=retention_days)
+        self._votes: OrderedDict[tuple[str, str, str, str], tuple[bool, float]] = OrderedDict()
+        self._feedback: dict[str, dict[str, tuple[int, int]]] = {}
+        self._comments: dict[tuple[str, str], list[str]] = {}
+        self._replies: OrderedDict[tuple[str, str], tuple[str, float]] = OrderedDict()
 
     def claim(self, key: str, ttl_seconds: int) -> bool:
         now = self._clock()
@@ -160,7 +207,8 @@ class MemoryStore:
     def teams(self) -> list[str]:
         """The workspaces with usage counts, sorted (for ``errcode stats``)."""
         with self._lock:
-            return sorted({team for team, _ in [*self._lookups, *self._unknown]})
+            counted = {team for team, _ in [*self._lookups, *self._unknown]}
+            return sorted(counted | {team for team, votes in self._feedback.items() if votes})
 
     def top_lookups(self, team: str, days: list[date], limit: int) -> list[tuple[str, int]]:
         return self._top(self._lookups, team, days, limit)
@@ -176,3 +224,53 @@ class MemoryStore:
             for day in days:
                 total.update(table.get((team, day), Counter()))
         return top_counts(total, limit)
+
+    # -- feedback and replies ----------------------------------------------------------
+
+    def vote(self, team: str, answer: str, entry: str, user: str, helpful: bool) -> bool:
+        now = self._clock()
+        with self._lock:
+            key = (team, answer, entry, user)
+            old = self._votes.get(key)
+            if old is not None and old[1] > now and old[0] == helpful:
+                return False
+            self._votes[key] = (helpful, now + VOTE_TTL)
+            self._votes.move_to_end(key)
+            while len(self._votes) > self._max_claims:
+                self._votes.popitem(last=False)
+            counts = self._feedback.setdefault(team, {})
+            up, down = counts.get(entry, (0, 0))
+            if old is not None and old[1] > now:  # a change of mind moves the vote
+                up, down = (up - 1, down) if old[0] else (up, down - 1)
+            counts[entry] = (up + 1, down) if helpful else (up, down + 1)
+            return True
+
+    def add_comment(self, team: str, entry: str, comment: str) -> None:
+        with self._lock:
+            kept = self._comments.setdefault((team, entry), [])
+            kept.insert(0, comment)
+            del kept[MAX_COMMENTS:]
+
+    def feedback(self, team: str) -> list[tuple[str, int, int]]:
+        with self._lock:
+            return by_votes(dict(self._feedback.get(team, {})))
+
+    def comments(self, team: str, entry: str, limit: int) -> list[str]:
+        with self._lock:
+            return self._comments.get((team, entry), [])[: max(0, limit)]
+
+    def set_reply(self, channel: str, ts: str, reply: str, ttl_seconds: int) -> None:
+        with self._lock:
+            self._replies[(channel, ts)] = (reply, self._clock() + ttl_seconds)
+            self._replies.move_to_end((channel, ts))
+            while len(self._replies) > self._max_claims:
+                self._replies.popitem(last=False)
+
+    def reply_to(self, channel: str, ts: str) -> str | None:
+        with self._lock:
+            found = self._replies.get((channel, ts))
+            return found[0] if found is not None and found[1] > self._clock() else None
+
+    def forget_reply(self, channel: str, ts: str) -> None:
+        with self._lock:
+            self._replies.pop((channel, ts), None)

@@ -8,6 +8,10 @@ bot can share a Redis with other programs (``errcode:`` by default)::
     errcode:channel_product               hash channel id -> product id
     errcode:lookups:<team>:<YYYY-MM-DD>   hash key -> count, one per team and day
     errcode:unknown:<team>:<YYYY-MM-DD>   hash query -> count
+    errcode:votes:<team>:<answer>         hash "<entry>|<user>" -> "1" helpful, "0" not (30 days)
+    errcode:feedback:<team>               hash "up|<entry>" / "down|<entry>" -> count
+    errcode:comments:<team>:<entry>       list of comments, newest first, the newest 50
+    errcode:reply:<channel>:<ts>          string, SET EX: the bot's reply to that message
 
 Usage hashes expire ``retention_days`` after their last write, so Redis holds
 about a week and a bit of counts and never needs a cleanup job.
@@ -23,7 +27,7 @@ import redis
 from redis.backoff import NoBackoff
 from redis.retry import Retry
 
-from bot.store.protocol import top_counts
+from bot.store.protocol import MAX_COMMENTS, VOTE_TTL, by_votes, top_counts
 
 __all__ = ["DEFAULT_PREFIX", "RedisStore", "StoreUnavailable"]
 
@@ -33,6 +37,23 @@ DEFAULT_PREFIX = "errcode:"
 #: What a failing Redis raises through :class:`RedisStore`: connection refused,
 #: timeouts, a server that answers with an error (read-only replica, OOM, ...).
 StoreUnavailable: tuple[type[BaseException], ...] = (redis.RedisError, OSError)
+
+
+#: One person's vote on one entry of one answer, atomically: a repeated vote changes
+#: nothing, a changed vote moves one count from one side to the other.
+#: KEYS: the answer's votes hash, the team's counts hash.
+#: ARGV: "<entry>|<user>", "1" or "0", the entry, the votes hash's TTL.
+_VOTE = """
+local old = redis.call('HGET', KEYS[1], ARGV[1])
+if old == ARGV[2] then return 0 end
+redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
+redis.call('EXPIRE', KEYS[1], ARGV[4])
+if old then
+  redis.call('HINCRBY', KEYS[2], (old == '1' and 'up|' or 'down|') .. ARGV[3], -1)
+end
+redis.call('HINCRBY', KEYS[2], (ARGV[2] == '1' and 'up|' or 'down|') .. ARGV[3], 1)
+return 1
+"""
 
 
 class RedisStore:
@@ -50,6 +71,7 @@ class RedisStore:
         self._redis = client
         self._prefix = prefix
         self._retention_seconds = retention_days * 86_400
+        self._vote = client.register_script(_VOTE)
 
     @classmethod
     def from_url(
@@ -123,11 +145,12 @@ class RedisStore:
     def teams(self) -> list[str]:
         """The workspaces with usage counts still stored, sorted (for ``errcode stats``)."""
         found: set[str] = set()
-        for kind in ("lookups", "unknown"):
+        for kind in ("lookups", "unknown", "feedback"):
             head = self._key(kind, "")
             # SCAN, not KEYS: never block a Redis shared with the live bot.
             for key in self._redis.scan_iter(match=head + "*", count=500):
-                found.add(str(key)[len(head) :].rpartition(":")[0])
+                rest = str(key)[len(head) :]
+                found.add(rest if kind == "feedback" else rest.rpartition(":")[0])
         return sorted(found)
 
     def _count(self, kind: str, team: str, field: str, day: date) -> None:
@@ -147,3 +170,42 @@ class RedisStore:
         for counts in hashes:
             total.update({str(field): int(value) for field, value in counts.items()})
         return top_counts(total, limit)
+
+    # -- feedback and replies ------------------------------------------------------
+
+    def vote(self, team: str, answer: str, entry: str, user: str, helpful: bool) -> bool:
+        keys = [self._key("votes", team, answer), self._key("feedback", team)]
+        args = [f"{entry}|{user}", "1" if helpful else "0", entry, VOTE_TTL]
+        return bool(self._vote(keys=keys, args=args))
+
+    def add_comment(self, team: str, entry: str, comment: str) -> None:
+        key = self._key("comments", team, entry)
+        pipe = self._redis.pipeline(transaction=True)
+        pipe.lpush(key, comment)
+        pipe.ltrim(key, 0, MAX_COMMENTS - 1)
+        pipe.execute()
+
+    def feedback(self, team: str) -> list[tuple[str, int, int]]:
+        counts: dict[str, tuple[int, int]] = {}
+        stored: dict[Any, Any] = self._redis.hgetall(self._key("feedback", team))
+        for field, value in stored.items():
+            side, _, entry = str(field).partition("|")
+            up, down = counts.get(entry, (0, 0))
+            counts[entry] = (up + int(value), down) if side == "up" else (up, down + int(value))
+        return by_votes(counts)
+
+    def comments(self, team: str, entry: str, limit: int) -> list[str]:
+        if limit <= 0:
+            return []
+        found: list[Any] = self._redis.lrange(self._key("comments", team, entry), 0, limit - 1)
+        return [str(comment) for comment in found]
+
+    def set_reply(self, channel: str, ts: str, reply: str, ttl_seconds: int) -> None:
+        self._redis.set(self._key("reply", channel, ts), reply, ex=max(1, ttl_seconds))
+
+    def reply_to(self, channel: str, ts: str) -> str | None:
+        found = self._redis.get(self._key("reply", channel, ts))
+        return None if found is None else str(found)
+
+    def forget_reply(self, channel: str, ts: str) -> None:
+        self._redis.delete(self._key("reply", channel, ts))

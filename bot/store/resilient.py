@@ -156,6 +156,44 @@ class ResilientStore:
         """The workspaces with usage counts (for ``errcode stats``)."""
         return self._run(lambda store: store.teams(), lambda memory: memory.teams())
 
+    def vote(self, team: str, answer: str, entry: str, user: str, helpful: bool) -> bool:
+        cast = methodcaller("vote", team, answer, entry, user, helpful)
+
+        def shared(store: StateStore) -> bool:
+            changed: bool = cast(store)
+            cast(self._memory)  # so that a vote repeated during an outage is known
+            return changed
+
+        # Replaying a vote is harmless: the same person's same vote counts once.
+        return self._run(shared, lambda memory: bool(cast(memory)), cast)
+
+    def add_comment(self, team: str, entry: str, comment: str) -> None:
+        self._write(methodcaller("add_comment", team, entry, comment))
+
+    def feedback(self, team: str) -> list[tuple[str, int, int]]:
+        return self._run(lambda store: store.feedback(team), lambda memory: memory.feedback(team))
+
+    def comments(self, team: str, entry: str, limit: int) -> list[str]:
+        return self._run(
+            lambda store: store.comments(team, entry, limit),
+            lambda memory: memory.comments(team, entry, limit),
+        )
+
+    def set_reply(self, channel: str, ts: str, reply: str, ttl_seconds: int) -> None:
+        self._write(methodcaller("set_reply", channel, ts, reply, ttl_seconds))
+
+    def reply_to(self, channel: str, ts: str) -> str | None:
+        def shared(store: StateStore) -> str | None:
+            found = store.reply_to(channel, ts)
+            if found is None:
+                self._memory.forget_reply(channel, ts)
+            return found
+
+        return self._run(shared, lambda memory: memory.reply_to(channel, ts))
+
+    def forget_reply(self, channel: str, ts: str) -> None:
+        self._write(methodcaller("forget_reply", channel, ts))
+
     # -- failover -----------------------------------------------------------
 
     def _write(self, write: Callable[[StateStore], object]) -> None:

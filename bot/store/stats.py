@@ -12,7 +12,16 @@ from datetime import date
 
 from bot.store.protocol import StateStore, days_back
 
-__all__ = ["Stats", "cli_stats", "collect_stats", "stats_text"]
+__all__ = [
+    "EntryFeedback",
+    "Stats",
+    "cli_feedback",
+    "cli_stats",
+    "collect_feedback",
+    "collect_stats",
+    "feedback_text",
+    "stats_text",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,3 +99,49 @@ def cli_stats(
         text = stats_text(collect_stats(store, name, day, days, limit))
         sections.append(text if len(teams) == 1 else f"Workspace {name}\n{text}")
     return "\n\n".join(sections)
+
+
+@dataclass(frozen=True, slots=True)
+class EntryFeedback:
+    """The votes on one entry in one workspace, and the newest comments on it."""
+
+    entry: str
+    helpful: int
+    not_helpful: int
+    comments: list[str] = field(default_factory=list)
+
+
+def collect_feedback(
+    store: StateStore, team: str, limit: int = 20, comments: int = 5
+) -> list[EntryFeedback]:
+    """The ``limit`` entries with the most votes, each with its newest ``comments``."""
+    return [
+        EntryFeedback(entry, up, down, store.comments(team, entry, comments))
+        for entry, up, down in store.feedback(team)[: max(0, limit)]
+    ]
+
+
+def feedback_text(rows: list[EntryFeedback]) -> str:
+    """Plain text, columns aligned: entries by votes, each comment on a line of its own."""
+    if not rows:
+        return "No feedback yet."
+    digits = max(len(str(n)) for row in rows for n in (row.helpful, row.not_helpful))
+    up, down = max(digits, len("helpful")), max(digits, len("not helpful"))
+    lines = [f"  {'helpful':>{up}}  {'not helpful':>{down}}  entry (most votes first)"]
+    for row in rows:
+        lines.append(f"  {row.helpful:>{up}}  {row.not_helpful:>{down}}  {row.entry}")
+        # One line each: a comment's own line breaks would break the columns.
+        lines += [f"      “{' '.join(comment.split())}”" for comment in row.comments]
+    return "\n".join(lines)
+
+
+def cli_feedback(store: StateStore, team: str | None = None, limit: int = 20) -> str:
+    """The text ``errcode stats --feedback`` prints: per workspace, entries by votes."""
+    teams = [team] if team is not None else store.teams()
+    sections = []
+    for name in teams:
+        rows = collect_feedback(store, name, limit)
+        if rows or team is not None:
+            text = feedback_text(rows)
+            sections.append(text if team is not None else f"Workspace {name}\n{text}")
+    return "\n\n".join(sections) or "No feedback yet."

@@ -303,16 +303,6 @@ def test_reply_to_a_thread_message_stays_in_that_thread(
     assert posted.params["thread_ts"] == "1700000000.000100"
 
 
-def test_at_most_five_explained_then_the_rest_listed(slack: SlackSender, fake: FakeSlack) -> None:
-    codes = "1027 1028 1026 SERVER_BUSY 4005 4006 40129 -32700"
-    slack.event(P.message(f"errors: {codes} in bems"))
-    (posted,) = fake.wait_for("chat.postMessage")
-    blocks = posted.params["blocks"]
-    assert len(blocks) <= 50
-    assert sum(b["type"] == "header" for b in blocks) <= 6
-    assert "more:" in _texts(blocks)
-
-
 def test_cooldown_per_thread_and_code(slack: SlackSender, fake: FakeSlack) -> None:
     thread = "1700000000.000200"
     slack.event(P.message("error 1027 broke", thread_ts=thread))

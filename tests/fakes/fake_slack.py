@@ -326,6 +326,10 @@ class FakeSlack:
             return {"ok": True}
         if call.method in ("functions.completeSuccess", "functions.completeError"):
             return {"ok": True}
+        if call.method in ("views.open", "views.update", "views.publish"):
+            view = p.get("view")
+            view = json.loads(view) if isinstance(view, str) else view
+            return {"ok": True, "view": {**(view or {}), "id": f"V{next(self._ts):08d}"}}
         return {"ok": False, "error": "unknown_method"}
 
     def _conversation(self, method: str, p: dict[str, Any]) -> dict[str, Any]:

@@ -16,15 +16,19 @@ from urllib.parse import urlencode
 
 __all__ = [
     "EVENTS",
+    "app_home_opened",
     "block_action",
     "event",
     "fixture",
     "function_executed",
     "mention",
     "message",
+    "message_changed",
+    "message_deleted",
     "message_shortcut",
     "slash_command",
     "slash_form",
+    "view_submission",
 ]
 
 EVENTS = Path(__file__).resolve().parents[1] / "fixtures" / "events"
@@ -189,4 +193,69 @@ def function_executed(
     ev = body["event"]
     ev["function"]["callback_id"] = callback_id
     ev.update(inputs=inputs, function_execution_id=execution, bot_access_token="xwfp-e2e-token")
+
+
+def app_home_opened(user: str = "U222", tab: str = "home") -> dict[str, Any]:
+    """Someone opened the app's Home tab (or its Messages tab)."""
+    body = fixture("event_callback_app_home_opened.json")
+    body["event"].update(user=user, tab=tab)
+    return body
+
+
+def view_submission(
+    callback_id: str,
+    values: dict[str, dict[str, str]],
+    *,
+    user: str = "U222",
+    private_metadata: str = "",
+    view_id: str = "V111",
+) -> dict[str, Any]:
+    """A modal submitted: ``values`` maps block_id -> action_id -> what was typed."""
+    body = fixture("view_submission.json")
+    body["user"]["id"] = user
+    body["team"]["id"] = TEAM
+    view = body["view"]
+    view.update(callback_id=callback_id, private_metadata=private_metadata, id=view_id)
+    view["state"]["values"] = {
+        block: {
+            action: {"type": "plain_text_input", "value": text} for action, text in inputs.items()
+        }
+        for block, inputs in values.items()
+    }
+    return body
+
+
+def message_changed(
+    ts: str,
+    text: str,
+    *,
+    before: str = "",
+    channel: str = "C111",
+    user: str = "U222",
+    editor: str | None = None,
+    thread_ts: str | None = None,
+) -> dict[str, Any]:
+    """``user`` edited their message ``ts`` (``editor``: whoever Slack says edited it)."""
+    body = fixture("event_callback_message_changed.json")
+    ev = body["event"]
+    ev["channel"] = channel
+    ev["ts"] = ev["event_ts"] = _ts()
+    for key, said in (("message", text), ("previous_message", before)):
+        ev[key].update(text=said, user=user, ts=ts, team=TEAM)
+        if thread_ts:
+            ev[key].update(thread_ts=thread_ts)
+        else:
+            for field in ("thread_ts", "parent_user_id"):
+                ev[key].pop(field, None)
+    ev["message"]["edited"] = {"user": editor or user, "ts": ev["ts"]}
+    return body
+
+
+def message_deleted(ts: str, *, channel: str = "C111", text: str = "") -> dict[str, Any]:
+    """The message ``ts`` was deleted."""
+    body = fixture("event_callback_message_deleted.json")
+    ev = body["event"]
+    ev.update(channel=channel, deleted_ts=ts)
+    ev["ts"] = ev["event_ts"] = _ts()
+    ev["previous_message"].update(ts=ts, text=text, team=TEAM)
     return body

@@ -14,6 +14,10 @@ __all__ = ["PINGS", "block_kit_problems", "pings_in"]
 PINGS = ("<!channel", "<!here", "<!everyone", "<!subteam", "<@U", "<@W")
 #: Slack's limits on one message (https://docs.slack.dev/reference/block-kit/blocks).
 MAX_BLOCKS, MAX_SECTION, MAX_HEADER, MAX_FIELD, MAX_FIELDS = 50, 3000, 150, 2000, 10
+#: Interactive elements (https://docs.slack.dev/reference/block-kit/block-elements/button-element,
+#: .../composition-objects/confirmation-dialog-object, .../blocks/actions-block).
+MAX_BUTTON_TEXT, MAX_VALUE, MAX_ACTION_ID, MAX_ELEMENTS = 75, 2000, 255, 25
+MAX_CONFIRM = {"title": 100, "text": 300, "confirm": 30, "deny": 30}
 
 
 def _texts(value: Any, key: str = "") -> Iterator[str]:
@@ -54,4 +58,32 @@ def block_kit_problems(blocks: Iterable[dict[str, Any]]) -> list[str]:
                 MAX_SECTION
             ):
                 problems.append(f"block {n}: context element too long")
+        problems += [f"block {n}: {p}" for p in _interactive_problems(block)]
+    return problems
+
+
+def _interactive_problems(block: dict[str, Any]) -> list[str]:
+    """Buttons and actions blocks: label, value and id lengths, unique ids, confirm dialogs."""
+    elements = [e for e in block.get("elements") or [] if isinstance(e, dict)]
+    if block.get("accessory"):
+        elements.append(block["accessory"])
+    problems = []
+    if block.get("type") == "actions" and not 0 < len(elements) <= MAX_ELEMENTS:
+        problems.append(f"{len(elements)} elements in an actions block")
+    ids = [e["action_id"] for e in elements if "action_id" in e]
+    if len(ids) != len(set(ids)):
+        problems.append("action_ids repeat within the block")
+    for element in elements:
+        if element.get("type") != "button":
+            continue
+        if (
+            len(element["text"]["text"]) > MAX_BUTTON_TEXT
+            or element["text"]["type"] != "plain_text"
+        ):
+            problems.append(f"button label {element['text']['text'][:20]!r}…")
+        if len(element.get("value", "")) > MAX_VALUE or len(element["action_id"]) > MAX_ACTION_ID:
+            problems.append(f"button {element['action_id'][:20]!r}: value or action_id too long")
+        for part, limit in MAX_CONFIRM.items() if "confirm" in element else ():
+            if len(element["confirm"][part]["text"]) > limit:
+                problems.append(f"confirm {part} over {limit} characters")
     return problems

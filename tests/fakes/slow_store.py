@@ -83,6 +83,28 @@ class SlowStore:
     def teams(self) -> list[str]:
         return self.inner.teams()
 
+    # Feedback and reply mappings: fast, as claims are.
+    def vote(self, team: str, answer: str, entry: str, user: str, helpful: bool) -> bool:
+        return self.inner.vote(team, answer, entry, user, helpful)
+
+    def add_comment(self, team: str, entry: str, comment: str) -> None:
+        self.inner.add_comment(team, entry, comment)
+
+    def feedback(self, team: str) -> list[tuple[str, int, int]]:
+        return self.inner.feedback(team)
+
+    def comments(self, team: str, entry: str, limit: int) -> list[str]:
+        return self.inner.comments(team, entry, limit)
+
+    def set_reply(self, channel: str, ts: str, reply: str, ttl_seconds: int) -> None:
+        self.inner.set_reply(channel, ts, reply, ttl_seconds)
+
+    def reply_to(self, channel: str, ts: str) -> str | None:
+        return self.inner.reply_to(channel, ts)
+
+    def forget_reply(self, channel: str, ts: str) -> None:
+        self.inner.forget_reply(channel, ts)
+
 
 def serve_command() -> list[str]:
     """The command line that runs ``errcode serve`` on a :class:`SlowStore` (set the delay)."""

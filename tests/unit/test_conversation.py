@@ -242,3 +242,30 @@ def test_a_message_without_codes_writes_nothing(kb: KnowledgeBase) -> None:
     store = MemoryStore()
     assert _channel(make(kb, store), "lunch at 12?", event_id="Ev1") is None
     assert store.claim("event:Ev1", 60)  # the event was not even claimed
+
+
+# -- Details and See-also buttons ----------------------------------------------------------
+
+
+@pytest.mark.parametrize("key", ["bems:1027", "commsease:408"])
+def test_a_button_entry_is_answered_in_full(kb: KnowledgeBase, key: str) -> None:
+    outcome = make(kb).entry(key, TEAM)
+    assert outcome.kind == "details"
+    assert outcome.reply.blocks[0]["type"] == "header"
+    assert key.split(":")[1] in outcome.reply.blocks[0]["text"]["text"]
+
+
+@pytest.mark.parametrize("key", ["", "bems", "<!here>:1", "bems:1 2", "x" * 3000])
+def test_a_tampered_entry_key_gets_the_failure_notice(kb: KnowledgeBase, key: str) -> None:
+    assert make(kb).entry(key, TEAM).kind == "error"
+
+
+def test_a_double_clicked_share_is_shared_once(kb: KnowledgeBase) -> None:
+    talk = make(kb)
+    value = encode_share("1027", "U1")
+    assert value is not None
+    assert talk.shared(value, "U2", "C1:1.1").kind == "notice"  # refused: no claim taken
+    assert talk.shared(value, "U1", "C1:1.1").kind == "share"
+    again = talk.shared(value, "U1", "C1:1.1")
+    assert again.kind == "notice" and "already shared" in again.reply.text
+    assert talk.shared(value, "U1", "C1:2.2").kind == "share"  # another answer message

@@ -40,7 +40,6 @@ def test_match_has_every_part(kb: KnowledgeBase) -> None:
         "*Retry helps?*",
         "*Who acts*",
         "*What to do*",
-        "*See also:*",
         "Source:",
     ):
         assert part in text
@@ -114,16 +113,80 @@ def test_long_user_text_is_cut(kb: KnowledgeBase) -> None:
     _check_limits(render.answer(resolve("1027", kb), asked_by="U1"))
 
 
-def test_auto_reply_explains_five_then_lists_the_rest(kb: KnowledgeBase) -> None:
-    mentions = scan("errors: 1027 1028 1026 4005 4006 40129 -32700 in bems", kb)
-    assert len(mentions) > 5
-    reply = render.auto_reply(mentions, remove_value="U333")
+def _buttons(reply: render.Reply) -> list[dict]:
+    return [e for b in reply.blocks if b["type"] == "actions" for e in b["elements"]]
+
+
+def test_one_code_is_the_full_card(kb: KnowledgeBase) -> None:
+    reply = render.auto_reply(scan("deploy failed with SERVER_BUSY", kb), remove_value="U1")
+    assert reply.blocks[0]["type"] == "header"
+    assert not any(b["action_id"].startswith(render.DETAILS_ACTION) for b in _buttons(reply))
+
+
+def test_several_codes_are_compact_lines_then_the_first_in_full(kb: KnowledgeBase) -> None:
+    mentions = scan("errors: 1027 1028 1026 in bems", kb)
+    reply = render.auto_reply(mentions, remove_value="U333", feedback_value="fb")
     _check_limits(reply)
-    assert sum(b["type"] == "header" for b in reply.blocks) == 5
-    assert f"and {len(mentions) - 5} more" in reply.text
-    assert "more:" in _all_text(reply)
-    remove = reply.blocks[-1]["elements"][0]
-    assert (remove["action_id"], remove["value"]) == (render.REMOVE_ACTION, "U333")
+    lines = reply.blocks[0]["text"]["text"].splitlines()
+    assert len(lines) == 3
+    assert lines[0].startswith(":red_circle: `1027` WRONG_SERVER · BlackBerry BEMS-Connect · ")
+    assert [b["type"] for b in reply.blocks].count("header") == 1
+    header = next(b for b in reply.blocks if b["type"] == "header")["text"]["text"]
+    assert "1027 WRONG_SERVER" in header
+    details = [b for b in _buttons(reply) if b["action_id"].startswith(render.DETAILS_ACTION)]
+    assert [b["value"] for b in details] == ["bems:1028", "bems:1026"]
+    assert len({b["action_id"] for b in details}) == 2
+
+
+def test_beyond_ten_codes_the_rest_are_named(kb: KnowledgeBase) -> None:
+    codes = " ".join(e.code.code for e in kb.entries if e.product.id == "bems")
+    reply = render.answer(resolve(f"bems {codes}", kb), share_value="v")
+    _check_limits(reply)
+    first = reply.blocks[0]["text"]["text"]
+    assert len(first.splitlines()) == render.COMPACT_LIMIT + 1 and "more:" in first
+
+
+def test_remove_asks_for_confirmation(kb: KnowledgeBase) -> None:
+    reply = render.auto_reply(scan("got error 1027", kb), remove_value="U333", feedback_value="f")
+    remove = next(b for b in _buttons(reply) if b["action_id"] == render.REMOVE_ACTION)
+    assert remove["value"] == "U333" and remove["style"] == "danger"
+    assert remove["confirm"]["confirm"]["text"] == "Remove"
+    assert {"title", "text", "deny"} <= set(remove["confirm"])
+    ids = [b["action_id"] for b in reply.blocks[-1]["elements"]]
+    assert ids == [render.HELPFUL_ACTION, render.NOT_HELPFUL_ACTION, render.REMOVE_ACTION]
+
+
+def test_see_also_codes_are_buttons(kb: KnowledgeBase) -> None:
+    reply = render.answer(resolve("bems 1027", kb))
+    see = [b for b in _buttons(reply) if b["action_id"].startswith(render.SEE_ALSO_ACTION)]
+    entry = resolve("bems 1027", kb).matches[0].entry
+    assert [b["value"] for b in see] == [f"bems:{code}" for code in entry.see_also]
+
+
+@pytest.mark.parametrize(
+    ("query", "emoji"),
+    [("bems 1027", ":red_circle:"), ("commsease 200", ":large_green_circle:")],
+)
+def test_severity_has_a_visual_cue(kb: KnowledgeBase, query: str, emoji: str) -> None:
+    match = resolve(query, kb).matches[0]
+    assert render.SEVERITY_EMOJI[match.entry.severity] == emoji
+    header = render.answer(resolve(query, kb)).blocks[0]["text"]["text"]
+    assert header.startswith(emoji + " ")
+
+
+def test_the_source_line_names_the_vendor_once(kb: KnowledgeBase) -> None:
+    for query in ("bems 1027", "commsease 408"):
+        reply = render.answer(resolve(query, kb))
+        source = next(b["elements"][0]["text"] for b in reply.blocks if b["type"] == "context")
+        vendor = resolve(query, kb).matches[0].product.vendor
+        assert source.startswith("Source: ") and source.count(vendor) == 1
+
+
+def test_stats_align_in_a_code_block() -> None:
+    reply = render.preformatted("Most asked:\n   12  bems:1027\n    3  <!here>")
+    text = reply.blocks[0]["text"]["text"]
+    assert text.startswith("```\n") and text.endswith("\n```")
+    assert "   12  bems:1027" in text and "<!here>" not in text
 
 
 def test_usage_and_help() -> None:

@@ -10,7 +10,7 @@ from typer.testing import CliRunner
 from bot.cli.commands import app
 from bot.store.protocol import MemoryStore
 from bot.store.redis_store import RedisStore
-from bot.store.stats import Stats, cli_stats, collect_stats, stats_text
+from bot.store.stats import Stats, cli_feedback, cli_stats, collect_stats, stats_text
 
 TODAY = date(2024, 5, 20)
 
@@ -90,3 +90,35 @@ def test_errcode_stats_reads_redis_from_the_environment(
     result = CliRunner().invoke(app, ["stats", "--team", "T1"])
     assert result.exit_code == 0, result.output
     assert "\n  1  bems:1027\n" in result.output
+
+
+# -- errcode stats --feedback ------------------------------------------------------------
+
+
+def test_feedback_text_aligns_entries_by_votes_with_their_comments() -> None:
+    store = MemoryStore()
+    for n in range(12):
+        store.vote("T1", "a1", "nim:408", f"U{n}", n % 3 == 0)
+    store.vote("T1", "a2", "bems:1027", "U1", False)
+    store.add_comment("T1", "bems:1027", "which log?\nsay where")
+    assert cli_feedback(store, "T1") == (
+        "  helpful  not helpful  entry (most votes first)\n"
+        "        4            8  nim:408\n"
+        "        0            1  bems:1027\n"
+        "      “which log? say where”"
+    )
+    assert cli_feedback(MemoryStore()) == "No feedback yet."
+
+
+def test_errcode_stats_feedback_reads_redis(
+    redis_store: RedisStore, redis_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    redis_store.vote("T1", "a1", "bems:1027", "U1", True)
+    redis_store.vote("T1", "a1", "bems:1027", "U1", True)
+    redis_store.vote("T1", "a1", "bems:1027", "U2", False)
+    redis_store.add_comment("T1", "bems:1027", "too vague")
+    monkeypatch.setenv("ERRCODE_REDIS_URL", redis_url)
+    result = CliRunner().invoke(app, ["stats", "--feedback"])
+    assert result.exit_code == 0, result.output
+    assert "Workspace T1\n" in result.output
+    assert "        1            1  bems:1027\n      “too vague”" in result.output

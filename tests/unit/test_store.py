@@ -181,15 +181,24 @@ def test_redis_keys_are_prefixed_and_expire(redis_store: RedisStore) -> None:
     redis_store.set_channel_product("C1", "bems")
     redis_store.record_lookup("T1", "bems:1027", DAY)
     redis_store.record_unknown("T1", "nim:1", DAY)
+    redis_store.vote("T1", "a1", "bems:1027", "U1", True)
+    redis_store.add_comment("T1", "bems:1027", "too vague")
+    redis_store.set_reply("C1", "1.1", "9.9 bems:1027", 3600)
     client = redis_store.client
     keys = sorted(str(key) for key in client.keys("*"))
     assert keys == [
         "errcode:channel_product",
         "errcode:claim:event:Ev1",
+        "errcode:comments:T1:bems:1027",
+        "errcode:feedback:T1",
         "errcode:lookups:T1:2024-05-20",
         "errcode:muted",
+        "errcode:reply:C1:1.1",
         "errcode:unknown:T1:2024-05-20",
+        "errcode:votes:T1:a1",
     ]
+    assert 3590 <= int(client.ttl("errcode:reply:C1:1.1")) <= 3600
+    assert 29 * 86_400 <= int(client.ttl("errcode:votes:T1:a1")) <= 30 * 86_400
     assert 590 <= int(client.ttl("errcode:claim:event:Ev1")) <= 600
     # Usage counts outlive the 7-day stats window, then go by themselves.
     assert 8 * 86_400 <= int(client.ttl("errcode:lookups:T1:2024-05-20")) <= 9 * 86_400
@@ -243,3 +252,66 @@ def test_teams_lists_workspaces_with_counts(backend: Backend) -> None:
     store.record_unknown("T1", "nim:1", DAY - timedelta(days=3))
     store.claim("event:Ev1", 600)
     assert store.teams() == ["T1", "T2"]
+
+
+# -- feedback --------------------------------------------------------------------
+
+
+def test_a_vote_counts_once_per_person_per_answer(backend: Backend) -> None:
+    store = backend.store
+    assert store.vote("T1", "a1", "bems:1027", "U1", True)
+    assert not store.vote("T1", "a1", "bems:1027", "U1", True)  # the same click again
+    assert store.vote("T1", "a1", "bems:1027", "U2", True)
+    assert store.vote("T1", "a2", "bems:1027", "U1", False)  # another answer: another vote
+    assert store.feedback("T1") == [("bems:1027", 2, 1)]
+    assert store.feedback("T2") == []
+
+
+def test_a_second_vote_changes_the_first(backend: Backend) -> None:
+    store = backend.store
+    store.vote("T1", "a1", "nim:408", "U1", True)
+    assert store.vote("T1", "a1", "nim:408", "U1", False)
+    assert store.feedback("T1") == [("nim:408", 0, 1)]
+    assert store.vote("T1", "a1", "nim:408", "U1", True)
+    assert store.feedback("T1") == [("nim:408", 1, 0)]
+
+
+def test_feedback_is_by_votes_then_by_not_helpful(backend: Backend) -> None:
+    store = backend.store
+    for user in ("U1", "U2", "U3"):
+        store.vote("T1", "a1", "bems:1027", user, True)
+    store.vote("T1", "a1", "nim:408", "U1", False)
+    store.vote("T1", "a2", "bems:4005", "U1", True)
+    assert store.feedback("T1") == [("bems:1027", 3, 0), ("nim:408", 0, 1), ("bems:4005", 1, 0)]
+
+
+def test_comments_newest_first_and_bounded(backend: Backend) -> None:
+    store = backend.store
+    for n in range(60):
+        store.add_comment("T1", "bems:1027", f"comment {n}: <b>&")
+    assert store.comments("T1", "bems:1027", 2) == ["comment 59: <b>&", "comment 58: <b>&"]
+    assert len(store.comments("T1", "bems:1027", 100)) == 50
+    assert store.comments("T1", "bems:1027", 0) == []
+    assert store.comments("T1", "nim:408", 5) == []
+
+
+def test_teams_include_workspaces_with_feedback(backend: Backend) -> None:
+    backend.store.vote("T7", "a1", "bems:1027", "U1", True)
+    assert "T7" in backend.store.teams()
+
+
+# -- the bot's reply to each explained message ---------------------------------------
+
+
+def test_a_reply_is_remembered_forgotten_and_expires(backend: Backend) -> None:
+    store = backend.store
+    assert store.reply_to("C1", "1.1") is None
+    store.set_reply("C1", "1.1", "9.9 bems:1027", 600)
+    store.set_reply("C1", "1.1", "9.9 bems:1027,bems:1028", 600)
+    store.set_reply("C2", "2.2", "8.8 nim:408", 1)
+    assert store.reply_to("C1", "1.1") == "9.9 bems:1027,bems:1028"
+    store.forget_reply("C1", "1.1")
+    store.forget_reply("C1", "1.1")
+    assert store.reply_to("C1", "1.1") is None
+    backend.advance(1.2)
+    assert store.reply_to("C2", "2.2") is None
