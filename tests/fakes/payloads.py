@@ -193,6 +193,7 @@ def function_executed(
     ev = body["event"]
     ev["function"]["callback_id"] = callback_id
     ev.update(inputs=inputs, function_execution_id=execution, bot_access_token="xwfp-e2e-token")
+    return body
 
 
 def app_home_opened(user: str = "U222", tab: str = "home") -> dict[str, Any]:
