@@ -1,7 +1,7 @@
 """The loaded tables, indexed for the lookups the resolver and the scanner make.
 
-Indexes are derived once from the validated tables; entries themselves stay
-as authored. Exact lookups are dictionary hits, so they cost the same at any
+Indexes are derived once, on first use, from the validated tables; entries
+themselves stay as authored. Exact lookups are dictionary hits, so they cost the same at any
 table size; fuzzy text-code lookups only compare codes of the same shape.
 """
 
@@ -98,22 +98,32 @@ class KnowledgeBase:
         self.entries: tuple[Entry, ...] = tuple(
             Entry(t.product, e) for t in tables for e in t.entries
         )
+        self._near_memo: dict[str, list[str]] = {}
+        self._alias_to_product = {
+            alias.casefold(): p.id for p in self.products.values() for alias in (p.id, *p.aliases)
+        }
+
+    # The indexes are built on first use: loading a large table costs only its entries, and
+    # a process that never looks a text code up never builds that index.
+
+    @cached_property
+    def _by_number(self) -> dict[str, list[Entry]]:
         by_number: dict[str, list[Entry]] = defaultdict(list)
-        by_text: dict[str, list[tuple[Entry, MatchKind]]] = defaultdict(list)
         for item in self.entries:
             by_number[item.code.code].append(item)
+        return dict(by_number)
+
+    @cached_property
+    def _by_text(self) -> dict[str, list[tuple[Entry, MatchKind]]]:
+        by_text: dict[str, list[tuple[Entry, MatchKind]]] = defaultdict(list)
+        for item in self.entries:
             if item.code.text_code:
                 by_text[item.code.text_code].append((item, MatchKind.TEXT_CODE))
             for alias in item.code.aliases:
                 norm = normalize_text_code(alias)
                 if not any(e is item for e, _ in by_text[norm]):
                     by_text[norm].append((item, MatchKind.ALIAS))
-        self._by_number = dict(by_number)
-        self._by_text = dict(by_text)
-        self._near_memo: dict[str, list[str]] = {}
-        self._alias_to_product = {
-            alias.casefold(): p.id for p in self.products.values() for alias in (p.id, *p.aliases)
-        }
+        return dict(by_text)
 
     def __len__(self) -> int:
         return len(self.entries)

@@ -7,8 +7,10 @@ half-loaded knowledge base.
 
 from __future__ import annotations
 
+import gc
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -19,6 +21,7 @@ from pydantic import ValidationError
 from bot.errors import KnowledgeError, Problem
 from bot.knowledge.base import KnowledgeBase
 from bot.knowledge.cache import load_cached, save_cached
+from bot.knowledge.yamlfast import FastSafeLoader
 from bot.models import ProductTable
 
 __all__ = ["bundled_dir", "load_dir", "load_knowledge", "table_schema"]
@@ -26,10 +29,30 @@ __all__ = ["bundled_dir", "load_dir", "load_knowledge", "table_schema"]
 #: Names the directory of extra product tables read besides the bundled ones.
 EXTRA_DIR_ENV = "ERRCODE_KNOWLEDGE_DIR"
 
-try:  # the C loader is several times faster; fall back where libyaml is missing
-    _Loader: Any = yaml.CSafeLoader
-except AttributeError:  # pragma: no cover
-    _Loader = yaml.SafeLoader
+#: libyaml's C parser, with the Python half of PyYAML's loader cut short (same results);
+#: the pure-Python loader where PyYAML was built without libyaml.
+_Loader: Any = FastSafeLoader
+
+
+@contextmanager
+def _gc_paused() -> Iterator[None]:
+    """No cyclic garbage collection while the tables are built, and none of them after.
+
+    A large table is millions of new objects, none of them garbage: each collection their
+    allocation triggers walks all of them again, which costs more than the parse itself.
+    Once loaded they live as long as the process, so they are moved out of the collector's
+    reach (:func:`gc.freeze`, which is O(1)); otherwise the first collection after the
+    load, and every full one later, in the middle of some lookup, would walk them all.
+    Frozen objects are still freed as usual when their last reference goes.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+        gc.freeze()  # only after a load that succeeded: a failed one leaves garbage
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def bundled_dir() -> Path:
@@ -49,7 +72,8 @@ def load_knowledge(extra_dir: str | Path | None = None) -> KnowledgeBase:
         if not extra_path.is_dir():
             raise KnowledgeError([Problem(str(extra_path), "directory", "is not a directory")])
         dirs.append(extra_path)
-    return KnowledgeBase(_load_tables(dirs))
+    with _gc_paused():
+        return KnowledgeBase(_load_tables(dirs))
 
 
 def load_dir(directory: str | Path) -> KnowledgeBase:
@@ -57,7 +81,8 @@ def load_dir(directory: str | Path) -> KnowledgeBase:
     path = Path(directory)
     if not path.is_dir():
         raise KnowledgeError([Problem(str(path), "directory", "is not a directory")])
-    return KnowledgeBase(_load_tables([path]))
+    with _gc_paused():
+        return KnowledgeBase(_load_tables([path]))
 
 
 def table_schema() -> dict[str, Any]:

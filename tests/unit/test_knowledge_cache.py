@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pickle
 from pathlib import Path
 
 import pytest
@@ -45,7 +46,7 @@ def test_a_large_table_is_cached_and_read_back(
     tables.mkdir()
     big_table(tables, 50)
     first = load_dir(tables)
-    assert len(list(cache.glob("*.json"))) == 1
+    assert len(list(cache.glob("*.pickle"))) == 1
 
     def no_parsing(*args: object, **kwargs: object) -> None:
         raise AssertionError("the YAML was parsed again instead of read from the cache")
@@ -75,11 +76,45 @@ def test_a_corrupt_cache_file_is_ignored(tmp_path: Path, cache: Path) -> None:
     tables.mkdir()
     big_table(tables, 50)
     load_dir(tables)
-    for cached in cache.glob("*.json"):
-        cached.write_text("{not json", encoding="utf-8")
+    for cached in cache.glob("*.pickle"):
+        cached.write_bytes(b"\x80\x05not a pickle")
     assert len(load_dir(tables)) == 50
 
 
 def test_the_cache_can_be_turned_off(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("ERRCODE_CACHE_DIR", "off")
     assert knowledge_cache.cache_dir() is None
+
+
+def test_a_schema_change_misses_the_cache(
+    tmp_path: Path, cache: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    tables = tmp_path / "tables"
+    tables.mkdir()
+    big_table(tables, 50)
+    load_dir(tables)
+    (first,) = cache.glob("*.pickle")
+    # Another schema (models edited, pydantic upgraded) names another file: the YAML is
+    # parsed and validated again, and the old file is never read as the new schema's.
+    monkeypatch.setattr(knowledge_cache, "schema_version", lambda: "another schema")
+    parsed: list[str] = []
+    real_load = loader.yaml.load
+
+    def counting(*args: object, **kwargs: object) -> object:
+        parsed.append("yaml")
+        return real_load(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(loader.yaml, "load", counting)
+    assert len(load_dir(tables)) == 50
+    assert parsed == ["yaml"]
+    assert {p.name for p in cache.glob("*.pickle")} - {first.name}
+
+
+def test_a_cache_file_of_something_else_is_ignored(tmp_path: Path, cache: Path) -> None:
+    tables = tmp_path / "tables"
+    tables.mkdir()
+    big_table(tables, 50)
+    load_dir(tables)
+    for cached in cache.glob("*.pickle"):
+        cached.write_bytes(pickle.dumps({"not": "a table"}))
+    assert len(load_dir(tables)) == 50
