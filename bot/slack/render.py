@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot.models import Match, Mention, Resolution, Severity, Suggestion, source_of
-from bot.text.grammar import is_cjk
+from bot.slack.card import Language, Setting, card, choose_language
 
 __all__ = [
     "DETAILS_ACTION",
@@ -170,21 +170,6 @@ def _label(match: Match) -> str:
     return f"{match.product.id} {_name(match)}"
 
 
-#: Label of NetEase's own Chinese description, shown under the English one.
-ZH_LABEL = "云信说明"
-
-
-def _in_chinese(query: str) -> bool:
-    """Was the question asked in Chinese (any CJK ideograph)? Then the vendor's Chinese shows."""
-    return any(is_cjk(c) for c in query)
-
-
-def _chinese_line(match: Match, chinese: bool) -> str | None:
-    """``云信说明: …`` when the question was Chinese and the vendor wrote the entry in Chinese."""
-    zh = match.entry.description_zh
-    return f"{ZH_LABEL}: {zh}" if chinese and zh else None
-
-
 def _severity(match: Match) -> str:
     return SEVERITY_EMOJI[match.entry.severity]
 
@@ -196,53 +181,58 @@ def _source(match: Match) -> str:
     return f"Source: {table} error table, section {match.entry.categories[0]}"
 
 
-def _match_blocks(match: Match, chinese: bool = False) -> list[Block]:
+def _match_blocks(match: Match, language: Language = "en") -> list[Block]:
     entry, product = match.entry, match.product
-    fields = [
-        ("Category", ", ".join(entry.categories)),
-        ("Severity", entry.severity.value),
-        (
-            "Retry helps?",
-            "yes, a later retry may succeed" if entry.retryable else "no, fix the cause",
-        ),
-        ("Who acts", entry.audience.label),
-    ]
-    steps = "\n".join(f"{n}. {escape(step)}" for n, step in enumerate(entry.remediation, 1))
-    # The English stays first: the Chinese is the vendor's wording, the advice is in English.
-    described = "\n".join(
-        escape(line) for line in (entry.description, _chinese_line(match, chinese)) if line
-    )
-    blocks = [
+    said = card(match, language)
+    blocks: list[Block] = [
         _header(f"{_severity(match)} {_name(match)} · {product.name}"),
-        _section(described),
+        _section("\n".join(escape(line) for line in said.description)),
         {
             "type": "section",
             "fields": [
                 {"type": "mrkdwn", "text": _cut(f"*{k}*\n{escape(v)}", MAX_FIELD)}
-                for k, v in fields
+                for k, v in said.facts
             ],
         },
-        _section(f"*What to do*\n{steps}"),
     ]
+    if said.why:
+        blocks.append(_section(_cut(f"*{said.why_label}*\n{escape(said.why)}", MAX_SECTION)))
+    steps = "\n".join(
+        f"{n}. _{escape(who)}:_ {escape(text)}" for n, (who, text) in enumerate(said.steps, 1)
+    )
+    blocks.append(_section(_cut(f"*{said.steps_label}*\n{steps}", MAX_SECTION)))
+    if said.escalate:
+        text = f"*{said.escalate_label}*\n{escape(said.escalate)}"
+        blocks.append(_section(_cut(text, MAX_SECTION)))
     if entry.note:
         blocks.append(
-            _section(f":warning: *Where the vendor table is wrong:* {escape(entry.note)}")
+            _section(_cut(f":warning: *{said.note_label}:* {escape(entry.note)}", MAX_SECTION))
         )
     if entry.see_also:
         blocks.append(
             _actions(
                 *(
                     button(f"See also {code}", f"{SEE_ALSO_ACTION}_{n}", f"{product.id}:{code}")
-                    for n, code in enumerate(entry.see_also)
+                    for n, code in enumerate(entry.see_also[:5])
                 )
             )
         )
     how = {"description": "matched by description", "fuzzy": "matched despite a typo"}
-    source = _source(match)
+    source = escape(_source(match))
     if match.kind.value in how:
         source += f" · {how[match.kind.value]}"
-    blocks.append(_context(escape(source)))
+    links = [f"<{_link(url)}|{escape(host)}>" for host, url in said.sources[:3]]
+    if links:
+        source += f" · {escape(said.sources_label)}: " + ", ".join(links)
+    if said.translated:
+        source += f" · {escape(said.translated)}"
+    blocks.append(_context(_cut(source, MAX_SECTION)))
     return blocks
+
+
+def _link(url: str) -> str:
+    """A URL as a link target: the characters mrkdwn reserves are percent-encoded."""
+    return url.replace("&", "%26").replace("<", "%3C").replace(">", "%3E").replace("|", "%7C")
 
 
 def _groups(matches: Iterable[Match]) -> list[list[Match]]:
@@ -253,7 +243,7 @@ def _groups(matches: Iterable[Match]) -> list[list[Match]]:
     return list(groups.values())
 
 
-def _explained(group: Sequence[Match], chinese: bool = False) -> list[Block]:
+def _explained(group: Sequence[Match], language: Language = "en") -> list[Block]:
     """The full cards of one code (one per product that has it)."""
     blocks: list[Block] = []
     if len(group) > 1:
@@ -265,7 +255,7 @@ def _explained(group: Sequence[Match], chinese: bool = False) -> list[Block]:
             )
         )
     for match in group:
-        blocks += [*_match_blocks(match, chinese), {"type": "divider"}]
+        blocks += [*_match_blocks(match, language), {"type": "divider"}]
     return blocks[:-1]
 
 
@@ -281,19 +271,19 @@ def _compact_line(match: Match) -> str:
     return f"{_severity(match)} {code} · {match.product.name} · {said}"
 
 
-def _compact(groups: Sequence[Sequence[Match]], chinese: bool = False) -> list[Block]:
+def _compact(groups: Sequence[Sequence[Match]], language: Language = "en") -> list[Block]:
     """One code: its full card. More: a line each, the first in full, Details for the others."""
     if not groups:
         return []
     if len(groups) == 1:
-        return _explained(groups[0], chinese)
+        return _explained(groups[0], language)
     matches = [m for group in groups for m in group]
     listed, rest = matches[:COMPACT_LIMIT], matches[COMPACT_LIMIT:]
     lines = [_compact_line(m) for m in listed]
     if rest:
         lines.append(f"…and {len(rest)} more: " + ", ".join(f"`{escape(_label(m))}`" for m in rest))
     others = [m for m in listed if m not in groups[0]]
-    blocks = [_section("\n".join(lines)), {"type": "divider"}, *_explained(groups[0], chinese)]
+    blocks = [_section("\n".join(lines)), {"type": "divider"}, *_explained(groups[0], language)]
     if others:
         details = [
             button(f"Details: {_label(m)}", f"{DETAILS_ACTION}_{n}", m.key)
@@ -334,25 +324,27 @@ def _not_found(resolution: Resolution) -> list[str]:
     return lines
 
 
-def to_blocks(resolution: Resolution) -> list[Block]:
-    """The answer to one query as Block Kit: compact when it names several codes."""
+def to_blocks(resolution: Resolution, language: Setting = "auto") -> list[Block]:
+    """The answer to one query as Block Kit: compact when it names several codes.
+
+    :param language: ``auto`` answers a Chinese question in Chinese where the entry has it.
+    """
     if not resolution.found:
         return [_section("\n".join(_not_found(resolution)))]
     notes = _corrections(resolution) + [escape(m.message()) + "." for m in resolution.misses]
     top = [_section("\n".join(notes))] if notes else []
-    return top + _compact(_groups(resolution.matches), _in_chinese(resolution.query))
+    chosen = choose_language(language, resolution.query)
+    return top + _compact(_groups(resolution.matches), chosen)
 
 
-def _fallback(resolution: Resolution) -> str:
+def _fallback(resolution: Resolution, language: Setting = "auto") -> str:
     if not resolution.found:
         return _cut("\n".join(_not_found(resolution)), MAX_FALLBACK)
-    chinese = _in_chinese(resolution.query)
+    chosen = choose_language(language, resolution.query)
     lines = _corrections(resolution)
     for m in resolution.matches:
-        zh = _chinese_line(m, chinese)
-        lines.append(f"{escape(_label(m))}: {escape(m.entry.description)}")
-        if zh:
-            lines.append(escape(zh))
+        said = card(m, chosen)
+        lines.append(f"{escape(_label(m))}: {escape(' / '.join(said.description))}")
     return _cut("\n".join(lines), MAX_FALLBACK)
 
 
@@ -372,9 +364,12 @@ def answer(
     share_value: str | None = None,
     asked_by: str | None = None,
     feedback_value: str | None = None,
+    language: Setting = "auto",
 ) -> Reply:
     """The reply to a direct question (slash command, DM, mention).
 
+    :param language: ``ERRCODE_LANGUAGE``: ``auto`` (Chinese questions answered in Chinese
+        for entries that have it), ``en`` or ``zh``.
     :param share_value: adds a "Share in channel" button carrying this value.
     :param asked_by: the user id to credit when the answer is shared publicly.
     :param feedback_value: adds **Helpful** / **Not helpful** buttons carrying this value.
@@ -389,13 +384,22 @@ def answer(
             buttons.append(button("Share in channel", SHARE_ACTION, share_value, "primary"))
         buttons += _feedback_buttons(feedback_value)
     tail = [_actions(*buttons)] if buttons else []
-    return Reply(_fallback(resolution), (*head, *to_blocks(resolution), *tail))
+    blocks = (*head, *to_blocks(resolution, language), *tail)
+    return Reply(_fallback(resolution, language), blocks)
 
 
 def auto_reply(
-    mentions: Sequence[Mention], *, remove_value: str, feedback_value: str | None = None
+    mentions: Sequence[Mention],
+    *,
+    remove_value: str,
+    feedback_value: str | None = None,
+    language: Language = "en",
 ) -> Reply:
-    """The one thread reply explaining the codes a channel message mentions."""
+    """The one thread reply explaining the codes a channel message mentions.
+
+    :param language: the language of the message (``zh`` for a Chinese one, as
+        :func:`bot.slack.card.choose_language` decides).
+    """
     groups = [list(m.matches) for m in mentions if m.matches]
     remove = button(
         "Remove",
@@ -412,7 +416,7 @@ def auto_reply(
         _context("Explained automatically. `/errcode mute` turns this off in this channel."),
         _actions(*_feedback_buttons(feedback_value), remove),
     ]
-    body = _compact(groups)
+    body = _compact(groups, language)
     shown = [m for group in groups for m in group]
     text = "Explained: " + ", ".join(escape(_label(m)) for m in shown[:COMPACT_LIMIT])
     if len(shown) > COMPACT_LIMIT:
@@ -535,7 +539,7 @@ def preformatted(text: str) -> Reply:
     return Reply(_cut(text, MAX_FALLBACK), (_section(f"```\n{body}\n```"),))
 
 
-def to_text(resolution: Resolution) -> str:
+def to_text(resolution: Resolution, language: Setting = "auto") -> str:
     """The answer as plain terminal text (``errcode chat``): no markup, nothing escaped."""
     if not resolution.found and resolution.misses:
         return "\n".join(m.message() + "." for m in resolution.misses)
@@ -549,27 +553,36 @@ def to_text(resolution: Resolution) -> str:
         return "\n".join(lines)
     lines = [f"No exact {c.original}; showing {c.corrected}." for c in resolution.corrections]
     lines += [m.message() + "." for m in resolution.misses]
-    chinese = _in_chinese(resolution.query)
+    chosen = choose_language(language, resolution.query)
     for group in _groups(resolution.matches):
         if len(group) > 1:
             lines.append(f"{group[0].entry.code} is a code in {len(group)} products:")
         for match in group:
-            entry = match.entry
-            zh = _chinese_line(match, chinese)
-            lines += [
-                f"{_name(match)} · {match.product.name}",
-                f"  {entry.description}",
-                *([f"  {zh}"] if zh else []),
-                f"  category: {', '.join(entry.categories)} | severity: {entry.severity.value}"
-                f" | retry helps: {'yes' if entry.retryable else 'no'}"
-                f" | who acts: {entry.audience.label}",
-                *(f"  {n}. {step}" for n, step in enumerate(entry.remediation, 1)),
-            ]
-            if entry.see_also:
-                lines.append("  see also: " + ", ".join(entry.see_also))
-            if entry.note:
-                lines.append(f"  note on the vendor table: {entry.note}")
-            if match.kind.value == "description":
-                lines.append(f"  (matched by description: {match.score:.0f}% of your words)")
-            lines.append(f"  source: {source_of(match.product, entry)}")
+            lines += _card_lines(match, chosen)
     return "\n".join(lines)
+
+
+def _card_lines(match: Match, language: Language) -> list[str]:
+    entry, said = match.entry, card(match, language)
+    lines = [f"{_name(match)} · {match.product.name}", *(f"  {d}" for d in said.description)]
+    lines.append("  " + " | ".join(f"{k}: {v}" for k, v in said.facts))
+    if said.why:
+        lines.append(f"  {said.why_label}: {said.why}")
+    lines.append(f"  {said.steps_label}:")
+    lines += [f"  {n}. [{who}] {text}" for n, (who, text) in enumerate(said.steps, 1)]
+    if said.escalate:
+        lines.append(f"  {said.escalate_label}: {said.escalate}")
+    if said.applies_to:
+        lines.append(f"  {said.applies_label}: " + " · ".join(said.applies_to))
+    if entry.see_also:
+        lines.append("  see also: " + ", ".join(entry.see_also))
+    if entry.note:
+        lines.append(f"  {said.note_label}: {entry.note}")
+    if match.kind.value == "description":
+        lines.append(f"  (matched by description: {match.score:.0f}% of your words)")
+    lines.append(f"  source: {source_of(match.product, entry)}")
+    if said.sources:
+        lines.append(f"  {said.sources_label}: " + " ".join(url for _, url in said.sources))
+    if said.translated:
+        lines.append(f"  {said.translated}")
+    return lines

@@ -37,12 +37,16 @@ def test_match_has_every_part(kb: KnowledgeBase) -> None:
         "BlackBerry BEMS-Connect",
         "*Category*",
         "*Severity*",
-        "*Retry helps?*",
+        "*Retry?*",
         "*Who acts*",
+        "*Why*",
         "*What to do*",
+        "_server admin:_",  # who takes each step
+        "*When to take it to the vendor*",
         "Source:",
+        "Sources: <https://",
     ):
-        assert part in text
+        assert part in text, part
     assert reply.blocks[-1]["elements"][0]["action_id"] == render.SHARE_ACTION
     _check_limits(reply)
 

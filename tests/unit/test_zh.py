@@ -182,35 +182,51 @@ def _reply_text(reply: render.Reply) -> str:
     return reply.text + json.dumps(list(reply.blocks), ensure_ascii=False)
 
 
+ZH_LABEL = "云信说明"
+
+
 @pytest.mark.parametrize("query", ["云信 13004 是什么意思", "聊天室报13004", "在禁言列表中 13004"])
-def test_chinese_question_shows_the_vendors_chinese(kb: KnowledgeBase, query: str) -> None:
+def test_chinese_question_is_answered_in_chinese(kb: KnowledgeBase, query: str) -> None:
     result = resolve(query, kb)
+    entry = result.matches[0].entry
     line = "云信说明: 在禁言列表中,不允许发言"
-    assert line in _reply_text(render.answer(result))
-    assert line in render.to_text(result)
-    # The English stays, and comes first.
-    text = render.to_text(result)
-    assert text.index("Banned accounts are not allowed") < text.index(line)
+    for said in (_reply_text(render.answer(result)), render.to_text(result)):
+        # NetEase's own words first, then the vendor's English, then our Chinese.
+        assert line in said and "Banned accounts are not allowed" in said
+        assert said.index(line) < said.index("Banned accounts are not allowed")
+        assert "处理步骤" in said and "原因" in said and "译文" in said
+        assert entry.actions_zh[0] in said and (entry.cause_zh or "") in said
 
 
 @pytest.mark.parametrize("query", ["13004", "NIM 13004", "commsease:13004 muted"])
-def test_english_question_shows_no_chinese(kb: KnowledgeBase, query: str) -> None:
+def test_english_question_is_answered_in_english(kb: KnowledgeBase, query: str) -> None:
     result = resolve(query, kb)
     assert result.found
-    assert render.ZH_LABEL not in _reply_text(render.answer(result))
-    assert render.ZH_LABEL not in render.to_text(result)
+    for said in (_reply_text(render.answer(result)), render.to_text(result)):
+        assert ZH_LABEL not in said and "处理步骤" not in said
+        assert "What to do" in said or "1. [" in said
 
 
-def test_no_chinese_line_where_the_vendor_has_no_chinese(kb: KnowledgeBase) -> None:
+def test_the_language_setting_overrides_the_question(kb: KnowledgeBase) -> None:
+    chinese = resolve("云信 13004 是什么意思", kb)
+    assert "处理步骤" not in render.to_text(chinese, "en")
+    english = resolve("13004", kb)
+    assert "处理步骤" in render.to_text(english, "zh")
+    assert "处理步骤" in _reply_text(render.answer(english, language="zh"))
+
+
+def test_no_vendor_chinese_line_where_the_vendor_has_no_chinese(kb: KnowledgeBase) -> None:
     result = resolve("用户被禁言", kb)  # 423: NetEase publishes no Chinese for it we could find
     assert [m.key for m in result.matches] == ["commsease:423"]
-    assert render.ZH_LABEL not in render.to_text(result)
+    text = render.to_text(result)
+    assert ZH_LABEL not in text and "处理步骤" in text  # our translation still answers
 
 
-def test_bems_answers_to_chinese_questions_have_no_chinese_line(kb: KnowledgeBase) -> None:
+def test_bems_answers_to_chinese_questions_stay_english(kb: KnowledgeBase) -> None:
     result = resolve("bems 11001 是什么意思", kb)
     assert [m.key for m in result.matches] == ["bems:11001"]
-    assert render.ZH_LABEL not in _reply_text(render.answer(result))
+    said = _reply_text(render.answer(result))
+    assert ZH_LABEL not in said and "处理步骤" not in said and "What to do" in said
 
 
 def test_lookup_json_carries_the_chinese(kb: KnowledgeBase) -> None:
