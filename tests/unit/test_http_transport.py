@@ -110,10 +110,18 @@ def test_a_signed_command_reaches_its_listener(asgi: SlackASGI, recorder: Record
     assert [c["text"] for c in recorder.commands] == ["bad payload"]
 
 
+_FORGED = b"v0=" + b"0" * 64
+
+
 @pytest.mark.parametrize(
     "headers",
-    [[], [(b"x-slack-request-timestamp", b"1"), (b"x-slack-signature", b"v0=" + b"0" * 64)]],
-    ids=["unsigned", "forged"],
+    [
+        [],
+        [(b"x-slack-request-timestamp", b"1"), (b"x-slack-signature", _FORGED)],
+        [(b"x-slack-request-timestamp", b"9" * 309), (b"x-slack-signature", _FORGED)],
+        [(b"x-slack-request-timestamp", b"9" * 5000), (b"x-slack-signature", _FORGED)],
+    ],
+    ids=["unsigned", "forged", "309-digit timestamp", "5000-digit timestamp"],
 )
 def test_unsigned_and_forged_requests_are_401_and_reach_no_listener(
     asgi: SlackASGI, recorder: Recorder, headers: list[tuple[bytes, bytes]]

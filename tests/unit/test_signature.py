@@ -59,3 +59,18 @@ def test_headers_present_needs_both_in_shape(
     headers: list[tuple[bytes, bytes]], present: bool
 ) -> None:
     assert headers_present(headers) is present
+
+
+@pytest.mark.parametrize(
+    "timestamp",
+    [b"9" * 13, b"1" * 309, b"1" * 5000, "\u00b2".encode("latin-1"), b"+1700000000", b" 17"],
+    ids=["13 digits", "309 digits", "5000 digits", "superscript two", "signed", "spaced"],
+)
+def test_a_timestamp_of_any_length_or_shape_is_refused_not_raised(timestamp: bytes) -> None:
+    """309+ digits overflowed the float comparison; 4,300+ reached int()'s limit."""
+    headers = [
+        (b"x-slack-request-timestamp", timestamp),
+        (b"x-slack-signature", b"v0=" + b"0" * 64),
+    ]
+    assert not headers_present(headers)
+    assert not is_signed(SECRET, b"a", headers, now=NOW)
