@@ -45,7 +45,8 @@ def main(kb: KnowledgeBase) -> None:
     """
     settings: Settings = load_settings()
     configure_logging(settings.log_level, settings.log_format, secrets=settings.secrets())
-    app = build_app(settings, kb, make_store(settings))
+    store = make_store(settings)
+    app = build_app(settings, kb, store)
     asyncio.run(_check_token(app.client))
     if settings.slack_app_token is not None:
         from bot.transports.socket_mode import serve_socket_mode
@@ -61,4 +62,4 @@ def main(kb: KnowledgeBase) -> None:
         secret = settings.slack_signing_secret
         if secret is None:  # load_settings refuses HTTP mode without one; never serve unchecked
             raise ConfigError("bad setting: SLACK_SIGNING_SECRET is missing")
-        serve_http(app, settings.host, settings.port, secret.get_secret_value())
+        serve_http(app, settings.host, settings.port, secret.get_secret_value(), claim=store.claim)

@@ -1,7 +1,7 @@
 """Serve a Bolt :class:`AsyncApp` over HTTP with uvicorn (a production ASGI server).
 
 Routes: ``POST /slack/events`` (events, slash commands and interactivity, all signed
-by Slack) is checked here (signature, size, shape) and dispatched to the app;
+by Slack) is checked here (signature, replay, size, shape) and dispatched to the app;
 ``GET /healthz`` and ``GET /metrics`` are answered here; anything else gets Bolt's
 404. Like Bolt's own adapters, this module only translates: it knows nothing about
 error codes. The signature check is :mod:`bot.transports.signature`; the Bolt
@@ -10,6 +10,7 @@ workarounds are :mod:`bot.transports.bolt_request`.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
 from collections.abc import Awaitable, Callable
@@ -23,9 +24,9 @@ from slack_bolt.response import BoltResponse
 
 from bot.telemetry.metrics import CONTENT_TYPE, RECEIVED_AT, exposition
 from bot.transports.bolt_request import Rejected, bolt_request, parse_body
-from bot.transports.signature import headers_present, is_signed
+from bot.transports.signature import headers_present, is_signed, replay_claim
 
-__all__ = ["EVENTS_PATH", "MAX_BODY", "SlackASGI", "serve_http"]
+__all__ = ["EVENTS_PATH", "MAX_BODY", "Claim", "SlackASGI", "serve_http"]
 
 EVENTS_PATH = "/slack/events"
 #: The largest body accepted. Slack's biggest payloads (a 40,000-character message
@@ -37,6 +38,8 @@ log = logging.getLogger("errcode.http")
 Scope = dict[str, Any]
 Receive = Callable[[], Awaitable[dict[str, Any]]]
 Send = Callable[[dict[str, Any]], Awaitable[None]]
+#: ``StateStore.claim``: set a key if absent for some seconds; True if this call set it.
+Claim = Callable[[str, int], bool]
 
 
 def _healthz() -> tuple[bytes, str]:
@@ -93,15 +96,27 @@ class SlackASGI:
 
     :param signing_secret: the app's signing secret; every POST to ``path`` must carry
         its signature. The app's own verification is off (this is the one check).
+    :param claim: the state store's claim (``StateStore.claim``): each signed
+        (timestamp, signature) pair is claimed once, and a pair already claimed is a
+        replay, refused with 401. Through a shared store, replicas refuse each other's.
+        None turns replay protection off (unit tests of other checks).
     """
 
-    def __init__(self, app: AsyncApp, signing_secret: str, path: str = EVENTS_PATH) -> None:
+    def __init__(
+        self,
+        app: AsyncApp,
+        signing_secret: str,
+        path: str = EVENTS_PATH,
+        *,
+        claim: Claim | None = None,
+    ) -> None:
         if not signing_secret:
             raise ValueError("the HTTP transport needs the app's signing secret")
         self.app = app
         self.path = path
         self.bolt = AsyncSlackRequestHandler(app, path=path)
         self._secret = signing_secret.encode()
+        self._claim = claim
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http" and scope["method"] in ("GET", "HEAD"):
@@ -122,6 +137,13 @@ class SlackASGI:
             return
         await self.bolt(scope, receive, send)  # anything else: Bolt's 404
 
+    async def _first_seen(self, headers: list[tuple[bytes, bytes]]) -> bool:
+        """True unless this (timestamp, signature) pair was claimed before: a replay."""
+        if self._claim is None:
+            return True
+        # In a thread, as listeners call the store: a slow Redis must not block the loop.
+        return await asyncio.to_thread(self._claim, *replay_claim(headers))
+
     async def _slack_request(self, scope: Scope, receive: Receive, send: Send) -> None:
         """Reject what Slack never sends with a 4xx; dispatch the rest to the app.
 
@@ -139,6 +161,9 @@ class SlackASGI:
             body = await _read_body(scope, receive)
             if not is_signed(self._secret, body, headers):
                 raise Rejected(401, "invalid signature")
+            # After the signature: a forged request never writes to the store.
+            if not await self._first_seen(headers):
+                raise Rejected(401, "replayed signature")
             content_type = dict(headers).get(b"content-type", b"").decode("latin-1")
             text, payload = parse_body(body, content_type)
             request = bolt_request(text, payload, headers, scope.get("query_string", b""))
@@ -158,14 +183,15 @@ class SlackASGI:
         await _respond(send, AsgiHttpResponse(response.status, response.headers, response.body))
 
 
-def serve_http(app: AsyncApp, host: str, port: int, signing_secret: str) -> None:
+def serve_http(app: AsyncApp, host: str, port: int, signing_secret: str, *, claim: Claim) -> None:
     """Serve ``app`` until SIGINT or SIGTERM (uvicorn finishes requests in flight).
 
     :param signing_secret: verified by the transport before the body is read as JSON or
         form, so a forged request is always a 401.
+    :param claim: the state store's claim, for replay protection (see :class:`SlackASGI`).
     """
     config = uvicorn.Config(
-        SlackASGI(app, signing_secret),
+        SlackASGI(app, signing_secret, claim=claim),
         host=host,
         port=port,
         loop="asyncio",

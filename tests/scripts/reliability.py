@@ -254,7 +254,10 @@ def hostile() -> str:
     ]
     return (
         _table(["group", "cases", "passed", "statuses seen", "failures"], summary)
-        + "\n\nSignatures (each must be refused with 401 before any handler runs):\n\n"
+        + "\n\nSignatures (each must be refused with 401 before any handler runs; "
+        + '"borrowed" is a genuine signature of another body, "replayed" the same bytes '
+        + "and headers sent a second time, whose first copy alone is answered: the 1 "
+        + "reply):\n\n"
         + _table(["case", "expected", "status", "replies", "verdict"], signatures)
     )
 

@@ -15,7 +15,8 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.knowledge.base import KnowledgeBase
 from bot.settings import Settings
 from bot.slack.app import build_app
-from bot.store.protocol import MemoryStore
+from bot.store.protocol import MemoryStore, StateStore
+from bot.store.redis_store import RedisStore
 from bot.transports.http import EVENTS_PATH, MAX_BODY, SlackASGI
 
 SECRET = "unit-secret"
@@ -161,3 +162,43 @@ def test_the_transport_is_the_only_signature_check(kb: KnowledgeBase, fake: Fake
 def test_the_transport_needs_a_secret(recorder: Recorder) -> None:
     with pytest.raises(ValueError, match="signing secret"):
         SlackASGI(recorder.app, "")
+
+
+# -- replays ------------------------------------------------------------------------------
+
+
+@pytest.fixture(params=["memory", "redis"])
+def shared_store(request: pytest.FixtureRequest) -> StateStore:
+    """The state store two replicas share: memory (one process) or a real Redis."""
+    if request.param == "memory":
+        return MemoryStore()
+    store: RedisStore = request.getfixturevalue("redis_store")
+    return store
+
+
+def test_a_replayed_request_is_401_on_any_replica(
+    recorder: Recorder, shared_store: StateStore
+) -> None:
+    one = SlackASGI(recorder.app, SECRET, claim=shared_store.claim)
+    two = SlackASGI(recorder.app, SECRET, claim=shared_store.claim)
+    request = post(b"command=%2Ferrcode&text=1027")
+    assert call(one, **request)[0] == 200
+    assert call(one, **request) == (401, b"replayed signature")
+    assert call(two, **request) == (401, b"replayed signature")
+    assert [c["text"] for c in recorder.commands] == ["1027"]
+    # Another request (here: another body in the same second) is not a replay.
+    assert call(two, **post(b"command=%2Ferrcode&text=1028"))[0] == 200
+
+
+def test_a_forged_request_claims_nothing(recorder: Recorder) -> None:
+    claimed: list[str] = []
+
+    def claim(key: str, ttl: int) -> bool:
+        claimed.append(key)
+        return True
+
+    asgi = SlackASGI(recorder.app, SECRET, claim=claim)
+    request = post(b"command=%2Ferrcode&text=1027")
+    request["headers"][-1] = (b"x-slack-signature", b"v0=" + b"0" * 64)
+    assert call(asgi, **request)[0] == 401
+    assert claimed == []

@@ -5,7 +5,13 @@ from __future__ import annotations
 import pytest
 from fakes.fake_slack import signed_headers
 
-from bot.transports.signature import MAX_AGE_SECONDS, headers_present, is_signed
+from bot.transports.signature import (
+    CLOCK_SKEW_SECONDS,
+    MAX_AGE_SECONDS,
+    headers_present,
+    is_signed,
+    replay_claim,
+)
 
 SECRET = b"unit-secret"
 NOW = 1_700_000_000
@@ -74,3 +80,20 @@ def test_a_timestamp_of_any_length_or_shape_is_refused_not_raised(timestamp: byt
     ]
     assert not headers_present(headers)
     assert not is_signed(SECRET, b"a", headers, now=NOW)
+
+
+@pytest.mark.parametrize(
+    ("timestamp", "ttl"),
+    [
+        (NOW, MAX_AGE_SECONDS + 1 + CLOCK_SKEW_SECONDS),
+        (NOW - MAX_AGE_SECONDS, 1 + CLOCK_SKEW_SECONDS),
+        (NOW + MAX_AGE_SECONDS, 2 * MAX_AGE_SECONDS + 1 + CLOCK_SKEW_SECONDS),
+    ],
+    ids=["now", "at the limit", "from the future"],
+)
+def test_a_seen_pair_is_remembered_while_it_is_fresh(timestamp: int, ttl: int) -> None:
+    headers = signed(b"a", timestamp=timestamp)
+    key, seconds = replay_claim(headers, now=NOW)
+    assert seconds == ttl
+    assert key == replay_claim(signed(b"a", timestamp=timestamp), now=NOW + 7)[0]
+    assert key != replay_claim(signed(b"b", timestamp=timestamp), now=NOW)[0]
