@@ -174,11 +174,11 @@ def stats(
     days: Annotated[int, typer.Option(min=1, max=90, help="How many days back.")] = 7,
 ) -> None:
     """The most asked codes, and the unknown codes people asked for."""
-    from bot.settings import StoreSettings
+    from bot.settings import load_store_settings
     from bot.store.factory import open_shared_store
     from bot.store.stats import cli_stats
 
-    typer.echo(cli_stats(open_shared_store(StoreSettings()), team, days))
+    typer.echo(cli_stats(open_shared_store(load_store_settings()), team, days))
 
 
 def main() -> None:
