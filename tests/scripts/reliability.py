@@ -44,7 +44,7 @@ from fakes.slow_store import DELAY_ENV, serve_command  # noqa: E402
 from bot.knowledge.loader import load_knowledge  # noqa: E402
 from bot.slack.conversation import DEDUPE_TTL  # noqa: E402
 from bot.slack.listeners import ANSWER_IN_ACK_SECONDS  # noqa: E402
-from bot.store.protocol import MemoryStore  # noqa: E402
+from bot.store.protocol import MAX_QUERY_CHARS, UNKNOWN_TOP_K, MemoryStore  # noqa: E402
 
 try:  # the other half of issue 6; the report says so when it is missing
     from e2e import hostile_cases
@@ -218,6 +218,34 @@ def _store_bound() -> str:
     )
 
 
+def unknown_bound(distinct: int = 100_000) -> str:
+    """What the unknown-code stats cost at most: a flood of distinct codes in one day."""
+    store = MemoryStore()
+    day = datetime.now(UTC).date()
+    tracemalloc.start()
+    sizes = []
+    for round_ in range(2):  # the flood, then as many again: memory must not grow
+        for n in range(distinct):
+            # Worst case per key: a query at the stored length limit.
+            store.record_unknown("T0", f"{round_}{n:09d}".ljust(MAX_QUERY_CHARS, "x"), day)
+        sizes.append(tracemalloc.get_traced_memory()[0])
+    tracemalloc.stop()
+    kept = len(store.top_unknown("T0", [day], 10 * UNKNOWN_TOP_K))
+    rows = [[f"{(i + 1) * distinct:,}", f"{size / 2**20:.2f} MiB"] for i, size in enumerate(sizes)]
+    if sizes[-1] > 2 * sizes[0] or kept >= 2 * UNKNOWN_TOP_K:
+        FAILURES.append(f"unknown codes: {kept} kept, memory {sizes}")
+    return (
+        f"Each workspace and day keeps the {UNKNOWN_TOP_K} most asked unknown codes "
+        f"(`UNKNOWN_TOP_K`), each cut to {MAX_QUERY_CHARS} characters. Redis: a sorted set "
+        f"trimmed to {UNKNOWN_TOP_K} on every write. Memory: trimmed back to "
+        f"{UNKNOWN_TOP_K} when it reaches {2 * UNKNOWN_TOP_K}. Days older than the "
+        "retention (9) are dropped, so the bound is per workspace: about 10 days of at most "
+        f"{2 * UNKNOWN_TOP_K} keys. Measured in this process with tracemalloc, "
+        f"{distinct:,} distinct {MAX_QUERY_CHARS}-character codes in one day, twice "
+        f"({kept} kept at the end):\n\n" + _table(["distinct codes asked", "store memory"], rows)
+    )
+
+
 # -- 3. bad input, signatures -----------------------------------------------------------------
 
 
@@ -297,6 +325,7 @@ def main(argv: list[str] | None = None) -> int:
         ("Load", load(args.messages, args.seed, shape)),
         ("Bad input and signatures", hostile()),
         ("Secrets in logs", secrecy()),
+        ("Unknown codes", unknown_bound()),
     ]
     took = time.monotonic() - started
     verdict = "all must-hold figures hold" if not FAILURES else f"{len(FAILURES)} FAILURES"
