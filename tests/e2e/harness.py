@@ -9,6 +9,7 @@ signing secret exactly as Slack signs them.
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import signal
@@ -26,7 +27,15 @@ from urllib.parse import quote
 
 from fakes.fake_slack import signed_headers
 
-__all__ = ["BOT_TOKEN", "SIGNING_SECRET", "Response", "ServeProcess", "SlackSender", "free_port"]
+__all__ = [
+    "BOT_TOKEN",
+    "SIGNING_SECRET",
+    "Response",
+    "ServeProcess",
+    "SlackSender",
+    "free_port",
+    "fresh_timestamp",
+]
 
 BOT_TOKEN = "xoxb-111-222-e2eTestTokenValue"
 SIGNING_SECRET = "e2e-signing-secret-0123456789abcdef"
@@ -131,6 +140,19 @@ class ServeProcess:
         Path(self.log.name).unlink(missing_ok=True)
 
 
+#: Counts deliveries, so that each is signed with its own timestamp (see SlackSender.post).
+_deliveries = itertools.count()
+
+
+def fresh_timestamp() -> int:
+    """A timestamp no recent delivery of this process used (up to 240 in a row).
+
+    Slack signs every delivery anew, a retry included; the same body sent twice in one
+    second with the same timestamp would be a byte-for-byte replay, refused with 401.
+    """
+    return int(time.time()) - next(_deliveries) % 240
+
+
 class SlackSender:
     """Sends what Slack sends to ``{url}/slack/events``, signed with ``secret``."""
 
@@ -147,6 +169,8 @@ class SlackSender:
         timestamp: int | None = None,
         headers: dict[str, str] | None = None,
     ) -> Response:
+        if timestamp is None:
+            timestamp = fresh_timestamp()
         sent = {"Content-Type": content_type, **signed_headers(self.secret, body, timestamp)}
         if retry_num is not None:  # what Slack adds when it redelivers an event
             sent |= {"X-Slack-Retry-Num": str(retry_num), "X-Slack-Retry-Reason": "http_timeout"}

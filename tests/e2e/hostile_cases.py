@@ -15,7 +15,6 @@ calls the fake Slack records are told apart without waiting case by case.
 from __future__ import annotations
 
 import hashlib
-import itertools
 import json
 import time
 from collections.abc import Callable, Iterable, Iterator
@@ -23,7 +22,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 from urllib.parse import quote
 
-from e2e.harness import Response, SlackSender, http
+from e2e.harness import Response, SlackSender, fresh_timestamp, http
 from fakes import payloads as P
 from fakes.fake_slack import FakeSlack, signed_headers
 from fakes.slack_checks import block_kit_problems, pings_in
@@ -431,21 +430,12 @@ def secret_leaks(logs: str, secrets: Iterable[str]) -> list[str]:
 # -- running the matrix ---------------------------------------------------------------------
 
 
-#: Each valid request is signed a second earlier than the one before, as Slack signs each
-#: delivery anew: cases that share a body are not replays of each other.
-_signed_at = itertools.count()
-
-
-def _fresh_timestamp() -> int:
-    return int(time.time()) - next(_signed_at) % 240
-
-
 def _send(case: Case, sender: SlackSender, fake: FakeSlack) -> Response:
     body = case.build(fake, case.channel())
     # An empty value, not a missing header: urllib adds a form content type where none is set.
     headers = {"Content-Type": case.content_type}
     if case.signing == "valid":
-        headers |= signed_headers(sender.secret, body, _fresh_timestamp())
+        headers |= signed_headers(sender.secret, body, fresh_timestamp())
     elif case.signing == "invalid":
         headers |= signed_headers("not-the-signing-secret", body)
     elif case.signing == "stale":  # Slack's limit is 5 minutes
@@ -455,7 +445,7 @@ def _send(case: Case, sender: SlackSender, fake: FakeSlack) -> Response:
     elif case.signing == "borrowed":  # a genuine signature, taken from another body
         headers |= signed_headers(sender.secret, json.dumps(P.message("hello")).encode())
     elif case.signing == "replayed":  # the same bytes again: the first copy is genuine
-        headers |= signed_headers(sender.secret, body, _fresh_timestamp())
+        headers |= signed_headers(sender.secret, body, fresh_timestamp())
         original = http(sender.endpoint, body, headers)
         if original.status != 200:
             raise AssertionError(f"{case.name}: the original got {original.status}")

@@ -7,7 +7,6 @@ the other, and a Redis outage must cost no answer.
 
 from __future__ import annotations
 
-import itertools
 import json
 import threading
 import time
@@ -15,7 +14,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from e2e.harness import ServeProcess, SlackSender
+from e2e.harness import ServeProcess, SlackSender, fresh_timestamp
 from fakes import payloads as P
 from fakes.fake_slack import FakeSlack
 from redis_server import RedisServer
@@ -39,14 +38,6 @@ def senders(replicas: list[ServeProcess], fake: FakeSlack) -> list[SlackSender]:
     return [SlackSender(replica.url) for replica in replicas]
 
 
-#: Each delivery is signed a second earlier than the last, so none repeats another's pair.
-_signed_at = itertools.count()
-
-
-def _fresh_timestamp() -> int:
-    return int(time.time()) - next(_signed_at) % 240
-
-
 def _together(deliveries: list[tuple[SlackSender, dict[str, Any], int | None]]) -> None:
     """Send (sender, event, retry number) at one moment, as a load balancer spreads them.
 
@@ -60,8 +51,7 @@ def _together(deliveries: list[tuple[SlackSender, dict[str, Any], int | None]]) 
         assert sender.event(body, retry_num=retry_num, timestamp=ts).status == 200
 
     threads = [
-        threading.Thread(target=run, args=(*delivery, _fresh_timestamp()))
-        for delivery in deliveries
+        threading.Thread(target=run, args=(*delivery, fresh_timestamp())) for delivery in deliveries
     ]
     for thread in threads:
         thread.start()
@@ -156,8 +146,8 @@ def test_a_redis_outage_loses_no_answer_and_redis_is_used_again(
         for n, body in enumerate(during):
             # Each event to one replica, retried there: per-process memory dedupes it.
             sender = senders[n % 2]
-            assert sender.event(body, timestamp=_fresh_timestamp()).status == 200
-            assert sender.event(body, retry_num=1, timestamp=_fresh_timestamp()).status == 200
+            assert sender.event(body).status == 200
+            assert sender.event(body, retry_num=1).status == 200
         for body in during:
             ts = body["event"]["ts"]
             fake.wait_for("chat.postMessage", where=lambda c, ts=ts: c.params["thread_ts"] == ts)
@@ -197,7 +187,7 @@ def test_a_request_replayed_on_the_other_replica_is_401(
 ) -> None:
     """The (timestamp, signature) pair is claimed in Redis, so every replica knows it."""
     form = P.slash_form(P.slash_command("1027", response_url=fake.response_url("rr")))
-    timestamp = _fresh_timestamp()
+    timestamp = fresh_timestamp()
     assert senders[0].command(form, timestamp=timestamp).status == 200
     replay = senders[1].command(form, timestamp=timestamp)
     assert (replay.status, replay.body) == (401, b"replayed signature")
