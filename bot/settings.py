@@ -104,6 +104,12 @@ class Settings(BaseSettings):
     channels_deny: ChannelList = ()
     #: How long one code stays explained in one thread before it may be explained again.
     cooldown_seconds: int = Field(default=600, ge=0)
+    #: HTTP: seconds a connection may take to send complete request headers (slow clients).
+    header_timeout_seconds: float = Field(default=10.0, gt=0, le=300)
+    #: HTTP: seconds an idle keep-alive connection stays open after a response.
+    idle_timeout_seconds: float = Field(default=5.0, gt=0, le=300)
+    #: HTTP: the most open client connections; unset: the open-files limit less a reserve.
+    max_connections: int | None = Field(default=None, ge=1)
     #: Shared state for several replicas; unset means per-process memory.
     redis_url: str | None = None
     log_level: str = "INFO"

@@ -62,4 +62,13 @@ def main(kb: KnowledgeBase) -> None:
         secret = settings.slack_signing_secret
         if secret is None:  # load_settings refuses HTTP mode without one; never serve unchecked
             raise ConfigError("bad setting: SLACK_SIGNING_SECRET is missing")
-        serve_http(app, settings.host, settings.port, secret.get_secret_value(), claim=store.claim)
+        serve_http(
+            app,
+            settings.host,
+            settings.port,
+            secret.get_secret_value(),
+            claim=store.claim,
+            header_timeout=settings.header_timeout_seconds,
+            idle_timeout=settings.idle_timeout_seconds,
+            max_connections=settings.max_connections,
+        )

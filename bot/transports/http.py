@@ -24,6 +24,13 @@ from slack_bolt.response import BoltResponse
 
 from bot.telemetry.metrics import CONTENT_TYPE, RECEIVED_AT, exposition
 from bot.transports.bolt_request import Rejected, bolt_request, parse_body
+from bot.transports.limits import (
+    BACKLOG,
+    ConnectionLimits,
+    OncePerSecond,
+    connection_cap,
+    limited_protocol,
+)
 from bot.transports.signature import headers_present, is_signed, replay_claim
 
 __all__ = ["EVENTS_PATH", "MAX_BODY", "Claim", "SlackASGI", "serve_http"]
@@ -183,19 +190,43 @@ class SlackASGI:
         await _respond(send, AsgiHttpResponse(response.status, response.headers, response.body))
 
 
-def serve_http(app: AsyncApp, host: str, port: int, signing_secret: str, *, claim: Claim) -> None:
+def serve_http(
+    app: AsyncApp,
+    host: str,
+    port: int,
+    signing_secret: str,
+    *,
+    claim: Claim,
+    header_timeout: float = 10.0,
+    idle_timeout: float = 5.0,
+    max_connections: int | None = None,
+) -> None:
     """Serve ``app`` until SIGINT or SIGTERM (uvicorn finishes requests in flight).
 
     :param signing_secret: verified by the transport before the body is read as JSON or
         form, so a forged request is always a 401.
     :param claim: the state store's claim, for replay protection (see :class:`SlackASGI`).
+    :param header_timeout: seconds for a connection's request headers to arrive complete.
+    :param idle_timeout: seconds an idle keep-alive connection stays open.
+    :param max_connections: the most client connections; never above
+        :func:`~bot.transports.limits.connection_cap` (below the open-files limit).
     """
+    limits = ConnectionLimits(header_timeout, connection_cap(max_connections))
+    logging.getLogger("asyncio").addFilter(OncePerSecond())
+    log.info(
+        "HTTP limits: %d connections, %.0f s for headers, %.0f s idle",
+        limits.max_connections,
+        header_timeout,
+        idle_timeout,
+    )
     config = uvicorn.Config(
         SlackASGI(app, signing_secret, claim=claim),
         host=host,
         port=port,
         loop="asyncio",
-        http="h11",
+        http=limited_protocol(limits),
+        backlog=BACKLOG,
+        timeout_keep_alive=max(1, round(idle_timeout)),
         lifespan="off",
         log_config=None,  # keep errcode's logging (JSON lines, redaction) for uvicorn too
         access_log=False,  # one line per Slack request is noise; /metrics counts them

@@ -38,6 +38,7 @@ sys.path.insert(0, str(REPO / "tests"))  # the e2e harness: fake Slack, signing,
 from e2e import fault_cases  # noqa: E402
 from e2e.harness import BOT_TOKEN, SIGNING_SECRET, ServeProcess, SlackSender  # noqa: E402
 from e2e.load import LoadFigures, LoadShape, plan_messages, run_load  # noqa: E402
+from e2e.slowloris import limited_serve_command, run_slowloris  # noqa: E402
 from fakes.fake_slack import FakeSlack  # noqa: E402
 from fakes.slow_store import DELAY_ENV, serve_command  # noqa: E402
 
@@ -246,6 +247,47 @@ def unknown_bound(distinct: int = 100_000) -> str:
     )
 
 
+def slow_clients(connections: int = 2000, events: int = 20, open_files: int = 1024) -> str:
+    """Slowloris: thousands of connections that never finish their headers."""
+    with (
+        FakeSlack() as fake,
+        ServeProcess(
+            fake.api_url, command=limited_serve_command(open_files), ERRCODE_LOG_LEVEL="INFO"
+        ) as server,
+    ):
+        f = run_slowloris(server, connections, events)
+        cap = next(
+            (line for line in server.logs().splitlines() if "HTTP limits:" in line), "(not logged)"
+        )
+    slowest = max(f.ack_seconds) if f.ack_seconds else None
+    acked = sum(status == 200 for status in f.ack_statuses)
+    if acked != events or slowest is None or slowest >= 1.0:
+        FAILURES.append(f"slowloris: {acked}/{events} acked, slowest {slowest}")
+    if f.accept_error_lines > 60 or f.error_lines > 60:
+        FAILURES.append(f"slowloris: {f.accept_error_lines} accept errors logged")
+    limits = cap.split("HTTP limits: ")[-1].split('"')[0]
+    closed = "never (within 30 s)" if f.all_closed_after is None else _secs(f.all_closed_after)
+    rows = [
+        ["slow connections attempted / opened", f"{connections:,} / {f.opened:,}"],
+        ["server's open-files limit", f"{open_files:,}"],
+        ["events acked (200)", f"{acked} of {events}"],
+        ["slowest ack", _secs(slowest)],
+        ["every slow connection closed by the server after", closed],
+        ["log lines meanwhile (INFO)", f"{f.log_lines:,}"],
+        ["of which accept errors / ERROR", f"{f.accept_error_lines} / {f.error_lines}"],
+    ]
+    return (
+        f"{connections:,} connections opened at once, half with part of a request's headers, "
+        "half with nothing, against a server whose open-files limit is "
+        f"{open_files:,} (as in issue 12); then {events} signed events, one by one, "
+        "their acks timed. Defaults: `ERRCODE_HEADER_TIMEOUT_SECONDS=10`, "
+        "`ERRCODE_IDLE_TIMEOUT_SECONDS=5`; the connection cap comes from the open-files "
+        f"limit (`{limits}`): past it, the "
+        "connection that has waited longest for its headers is closed.\n\n"
+        + _table(["figure", "value"], rows)
+    )
+
+
 # -- 3. bad input, signatures -----------------------------------------------------------------
 
 
@@ -325,6 +367,7 @@ def main(argv: list[str] | None = None) -> int:
         ("Load", load(args.messages, args.seed, shape)),
         ("Bad input and signatures", hostile()),
         ("Secrets in logs", secrecy()),
+        ("Slow clients", slow_clients()),
         ("Unknown codes", unknown_bound()),
     ]
     took = time.monotonic() - started
