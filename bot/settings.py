@@ -104,6 +104,9 @@ class Settings(BaseSettings):
     channels_deny: ChannelList = ()
     #: How long one code stays explained in one thread before it may be explained again.
     cooldown_seconds: int = Field(default=600, ge=0)
+    #: Serve ``/metrics`` (and ``/healthz``) on this port of its own, in HTTP and Socket
+    #: Mode; unset: ``/metrics`` stays on the events port (HTTP only).
+    metrics_port: int | None = Field(default=None, ge=1, le=65535)
     #: HTTP: seconds a connection may take to send complete request headers (slow clients).
     header_timeout_seconds: float = Field(default=10.0, gt=0, le=300)
     #: HTTP: seconds an idle keep-alive connection stays open after a response.

@@ -48,6 +48,10 @@ def main(kb: KnowledgeBase) -> None:
     store = make_store(settings)
     app = build_app(settings, kb, store)
     asyncio.run(_check_token(app.client))
+    if settings.metrics_port is not None:
+        from bot.transports.metrics_http import start_metrics_server
+
+        start_metrics_server(settings.host, settings.metrics_port)
     if settings.slack_app_token is not None:
         from bot.transports.socket_mode import serve_socket_mode
 
@@ -71,4 +75,5 @@ def main(kb: KnowledgeBase) -> None:
             header_timeout=settings.header_timeout_seconds,
             idle_timeout=settings.idle_timeout_seconds,
             max_connections=settings.max_connections,
+            metrics=settings.metrics_port is None,
         )

@@ -2,10 +2,11 @@
 
 Routes: ``POST /slack/events`` (events, slash commands and interactivity, all signed
 by Slack) is checked here (signature, replay, size, shape) and dispatched to the app;
-``GET /healthz`` and ``GET /metrics`` are answered here; anything else gets Bolt's
-404. Like Bolt's own adapters, this module only translates: it knows nothing about
-error codes. The signature check is :mod:`bot.transports.signature`; the Bolt
-workarounds are :mod:`bot.transports.bolt_request`.
+``GET /healthz`` and ``GET /metrics`` are answered here (``/metrics`` only when it has
+no port of its own, ``ERRCODE_METRICS_PORT``); anything else gets Bolt's 404. Like
+Bolt's own adapters, this module only translates: it knows nothing about error codes.
+The signature check is :mod:`bot.transports.signature`; the Bolt workarounds are
+:mod:`bot.transports.bolt_request`; connection limits are :mod:`bot.transports.limits`.
 """
 
 from __future__ import annotations
@@ -103,6 +104,8 @@ class SlackASGI:
 
     :param signing_secret: the app's signing secret; every POST to ``path`` must carry
         its signature. The app's own verification is off (this is the one check).
+    :param metrics: also answer ``GET /metrics`` here; False when the metrics have a
+        port of their own (:mod:`bot.transports.metrics_http`).
     :param claim: the state store's claim (``StateStore.claim``): each signed
         (timestamp, signature) pair is claimed once, and a pair already claimed is a
         replay, refused with 401. Through a shared store, replicas refuse each other's.
@@ -116,6 +119,7 @@ class SlackASGI:
         path: str = EVENTS_PATH,
         *,
         claim: Claim | None = None,
+        metrics: bool = True,
     ) -> None:
         if not signing_secret:
             raise ValueError("the HTTP transport needs the app's signing secret")
@@ -124,10 +128,13 @@ class SlackASGI:
         self.bolt = AsyncSlackRequestHandler(app, path=path)
         self._secret = signing_secret.encode()
         self._claim = claim
+        self._routes = dict(_GET_ROUTES)
+        if not metrics:
+            del self._routes["/metrics"]
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http" and scope["method"] in ("GET", "HEAD"):
-            route = _GET_ROUTES.get(scope["path"])
+            route = self._routes.get(scope["path"])
             if route is not None:
                 body, content_type = route()
                 await send(
@@ -200,6 +207,7 @@ def serve_http(
     header_timeout: float = 10.0,
     idle_timeout: float = 5.0,
     max_connections: int | None = None,
+    metrics: bool = True,
 ) -> None:
     """Serve ``app`` until SIGINT or SIGTERM (uvicorn finishes requests in flight).
 
@@ -208,6 +216,7 @@ def serve_http(
     :param claim: the state store's claim, for replay protection (see :class:`SlackASGI`).
     :param header_timeout: seconds for a connection's request headers to arrive complete.
     :param idle_timeout: seconds an idle keep-alive connection stays open.
+    :param metrics: also answer ``GET /metrics`` on this port (see :class:`SlackASGI`).
     :param max_connections: the most client connections; never above
         :func:`~bot.transports.limits.connection_cap` (below the open-files limit).
     """
@@ -220,7 +229,7 @@ def serve_http(
         idle_timeout,
     )
     config = uvicorn.Config(
-        SlackASGI(app, signing_secret, claim=claim),
+        SlackASGI(app, signing_secret, claim=claim, metrics=metrics),
         host=host,
         port=port,
         loop="asyncio",

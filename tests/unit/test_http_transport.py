@@ -18,6 +18,7 @@ from bot.slack.app import build_app
 from bot.store.protocol import MemoryStore, StateStore
 from bot.store.redis_store import RedisStore
 from bot.transports.http import EVENTS_PATH, MAX_BODY, SlackASGI
+from bot.transports.metrics_http import MetricsASGI
 
 SECRET = "unit-secret"
 
@@ -202,3 +203,20 @@ def test_a_forged_request_claims_nothing(recorder: Recorder) -> None:
     request["headers"][-1] = (b"x-slack-signature", b"v0=" + b"0" * 64)
     assert call(asgi, **request)[0] == 401
     assert claimed == []
+
+
+# -- /metrics on its own port -----------------------------------------------------------------
+
+
+def test_with_a_metrics_port_the_events_port_has_no_metrics(recorder: Recorder) -> None:
+    asgi = SlackASGI(recorder.app, SECRET, metrics=False)
+    assert call(asgi, "GET", "/metrics")[0] == 404
+    assert call(asgi, "GET", "/healthz") == (200, b"ok\n")
+
+
+def test_the_metrics_port_serves_metrics_and_health_only() -> None:
+    metrics = MetricsASGI()
+    status, body = call(metrics, "GET", "/metrics")  # type: ignore[arg-type]
+    assert status == 200 and b"errcode_requests_total" in body
+    assert call(metrics, "GET", "/healthz") == (200, b"ok\n")  # type: ignore[arg-type]
+    assert call(metrics, "GET", EVENTS_PATH)[0] == 404  # type: ignore[arg-type]
