@@ -19,7 +19,13 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from bot.errors import ConfigError
 
-__all__ = ["DEFAULT_SLACK_API_URL", "Settings", "StoreSettings", "load_settings"]
+__all__ = [
+    "DEFAULT_SLACK_API_URL",
+    "Settings",
+    "StoreSettings",
+    "load_settings",
+    "load_store_settings",
+]
 
 #: Slack's Web API; GovSlack and the tests point ``SLACK_API_URL`` elsewhere.
 DEFAULT_SLACK_API_URL = "https://slack.com/api/"
@@ -27,6 +33,34 @@ DEFAULT_SLACK_API_URL = "https://slack.com/api/"
 _LEVELS = ("CRITICAL", "ERROR", "WARNING", "INFO", "DEBUG")
 
 ChannelList = Annotated[tuple[str, ...], NoDecode]
+
+
+#: What redis-py's ``from_url`` accepts (TCP, TLS, a Unix socket).
+_REDIS_SCHEMES = ("redis", "rediss", "unix")
+
+
+def _redis_url(value: str | None) -> str | None:
+    """A blank value is unset; anything else must be a URL redis-py can open.
+
+    Checked here, at start-up, so that a typo exits 2 naming ERRCODE_REDIS_URL instead
+    of failing inside the client. The message never repeats the value: it may hold a
+    password.
+    """
+    if value is None or not value.strip():
+        return None
+    url = value.strip()
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 (raises ValueError on a port that is not a number)
+    except ValueError:
+        raise PydanticCustomError("url_shape", "is not a valid URL") from None
+    if parts.scheme not in _REDIS_SCHEMES:
+        raise PydanticCustomError("url_shape", "must be a redis://, rediss:// or unix:// URL")
+    if parts.scheme != "unix" and not parts.hostname:
+        raise PydanticCustomError("url_shape", "must name a host (redis://host:6379/0)")
+    if parts.scheme == "unix" and not parts.path:
+        raise PydanticCustomError("url_shape", "must name a socket path")
+    return url
 
 
 def _slack(name: str) -> Any:
@@ -72,11 +106,25 @@ class Settings(BaseSettings):
     admins: ChannelList = ()
     #: How long one code stays explained in one thread before it may be explained again.
     cooldown_seconds: int = Field(default=600, ge=0)
+    #: Serve ``/metrics`` (and ``/healthz``) on this port of its own, in HTTP and Socket
+    #: Mode; unset: ``/metrics`` stays on the events port (HTTP only).
+    metrics_port: int | None = Field(default=None, ge=1, le=65535)
+    #: HTTP: seconds a connection may take to send complete request headers (slow clients).
+    header_timeout_seconds: float = Field(default=10.0, gt=0, le=300)
+    #: HTTP: seconds an idle keep-alive connection stays open after a response.
+    idle_timeout_seconds: float = Field(default=5.0, gt=0, le=300)
+    #: HTTP: the most open client connections; unset: the open-files limit less a reserve.
+    max_connections: int | None = Field(default=None, ge=1)
     #: Shared state for several replicas; unset means per-process memory.
     redis_url: str | None = None
     log_level: str = "INFO"
     #: ``auto``: JSON lines unless stderr is a terminal.
     log_format: Literal["json", "text", "auto"] = "auto"
+
+    @field_validator("redis_url", mode="before")
+    @classmethod
+    def _redis_url_shape(cls, value: Any) -> Any:
+        return _redis_url(value) if isinstance(value, str) or value is None else value
 
     @field_validator("slack_bot_token")
     @classmethod
@@ -156,6 +204,11 @@ class StoreSettings(BaseSettings):
 
     redis_url: str | None = None
 
+    @field_validator("redis_url", mode="before")
+    @classmethod
+    def _redis_url_shape(cls, value: Any) -> Any:
+        return _redis_url(value) if isinstance(value, str) or value is None else value
+
 
 def _env_name(field: str) -> str:
     info = Settings.model_fields.get(field)
@@ -167,6 +220,26 @@ def _env_name(field: str) -> str:
     return "ERRCODE_" + field.upper()
 
 
+def _bad_settings(exc: ValidationError) -> ConfigError:
+    """One :class:`ConfigError` naming every bad setting and why, never its value."""
+    problems = []
+    for err in exc.errors(include_input=False, include_url=False):
+        name = _env_name(str(err["loc"][0])) if err["loc"] else "settings"
+        reason = "is missing" if err["type"] == "missing" else err["msg"]
+        if err["type"] not in ("missing",) and not reason.startswith(("is ", "must ")):
+            reason = "is malformed: " + reason[:1].lower() + reason[1:]
+        problems.append(f"{name} {reason}")
+    return ConfigError("bad setting: " + "; ".join(problems))
+
+
+def load_store_settings(**overrides: Any) -> StoreSettings:
+    """Read :class:`StoreSettings`, or raise :class:`ConfigError` naming a bad one."""
+    try:
+        return StoreSettings(**overrides)
+    except ValidationError as exc:
+        raise _bad_settings(exc) from None
+
+
 def load_settings(**overrides: Any) -> Settings:
     """Read the settings, or raise :class:`ConfigError` naming every bad one (never its value).
 
@@ -175,14 +248,7 @@ def load_settings(**overrides: Any) -> Settings:
     try:
         settings = Settings(**overrides)
     except ValidationError as exc:
-        problems = []
-        for err in exc.errors(include_input=False, include_url=False):
-            name = _env_name(str(err["loc"][0])) if err["loc"] else "settings"
-            reason = "is missing" if err["type"] == "missing" else err["msg"]
-            if err["type"] not in ("missing",) and not reason.startswith(("is ", "must ")):
-                reason = "is malformed: " + reason[:1].lower() + reason[1:]
-            problems.append(f"{name} {reason}")
-        raise ConfigError("bad setting: " + "; ".join(problems)) from None
+        raise _bad_settings(exc) from None
     if not settings.socket_mode and settings.slack_signing_secret is None:
         raise ConfigError(
             "bad setting: SLACK_SIGNING_SECRET is missing "

@@ -178,11 +178,11 @@ def stats(
     ] = False,
 ) -> None:
     """The most asked codes, and the unknown codes people asked for."""
-    from bot.settings import StoreSettings
+    from bot.settings import load_store_settings
     from bot.store.factory import open_shared_store
     from bot.store.stats import cli_feedback, cli_stats
 
-    store = open_shared_store(StoreSettings())
+    store = open_shared_store(load_store_settings())
     typer.echo(cli_feedback(store, team) if feedback else cli_stats(store, team, days))
 
 

@@ -45,8 +45,13 @@ def main(kb: KnowledgeBase) -> None:
     """
     settings: Settings = load_settings()
     configure_logging(settings.log_level, settings.log_format, secrets=settings.secrets())
-    app = build_app(settings, kb, make_store(settings))
+    store = make_store(settings)
+    app = build_app(settings, kb, store)
     asyncio.run(_check_token(app.client))
+    if settings.metrics_port is not None:
+        from bot.transports.metrics_http import start_metrics_server
+
+        start_metrics_server(settings.host, settings.metrics_port)
     if settings.slack_app_token is not None:
         from bot.transports.socket_mode import serve_socket_mode
 
@@ -61,4 +66,14 @@ def main(kb: KnowledgeBase) -> None:
         secret = settings.slack_signing_secret
         if secret is None:  # load_settings refuses HTTP mode without one; never serve unchecked
             raise ConfigError("bad setting: SLACK_SIGNING_SECRET is missing")
-        serve_http(app, settings.host, settings.port, secret.get_secret_value())
+        serve_http(
+            app,
+            settings.host,
+            settings.port,
+            secret.get_secret_value(),
+            claim=store.claim,
+            header_timeout=settings.header_timeout_seconds,
+            idle_timeout=settings.idle_timeout_seconds,
+            max_connections=settings.max_connections,
+            metrics=settings.metrics_port is None,
+        )

@@ -17,12 +17,30 @@ from collections.abc import Callable
 from datetime import date, timedelta
 from typing import Protocol
 
-__all__ = ["MAX_COMMENTS", "VOTE_TTL", "MemoryStore", "StateStore", "days_back", "top_counts"]
+__all__ = [
+    "MAX_COMMENTS",
+    "MAX_QUERY_CHARS",
+    "UNKNOWN_TOP_K",
+    "VOTE_TTL",
+    "MemoryStore",
+    "StateStore",
+    "days_back",
+    "stored_query",
+    "top_counts",
+]
 
 #: How long one person's vote on one answer is remembered (and can be changed).
 VOTE_TTL = 30 * 86_400
 #: Comments kept per entry and workspace: the newest.
 MAX_COMMENTS = 50
+#: Unknown codes kept per workspace and day: the K most asked. Anyone can ask for
+#: endless distinct codes, so the list is trimmed rather than grown (Redis: a sorted set
+#: trimmed to K on each write; memory: trimmed back to K once it reaches 2K).
+UNKNOWN_TOP_K = 500
+
+#: An unknown query is stored cut to this many characters: codes are short, and a
+#: 40,000-character question must not become a 40,000-character key.
+MAX_QUERY_CHARS = 64
 
 
 class StateStore(Protocol):
@@ -100,6 +118,11 @@ class StateStore(Protocol):
 def days_back(today: date, count: int) -> list[date]:
     """``count`` days ending with ``today``, newest first."""
     return [today - timedelta(days=offset) for offset in range(count)]
+
+
+def stored_query(query: str) -> str:
+    """An unknown query as the stores keep it: at most :data:`MAX_QUERY_CHARS` characters."""
+    return query[:MAX_QUERY_CHARS]
 
 
 def top_counts(counts: Counter[str], limit: int) -> list[tuple[str, int]]:
@@ -188,11 +211,17 @@ class MemoryStore:
         self._count(self._lookups, team, key, day)
 
     def record_unknown(self, team: str, query: str, day: date) -> None:
-        self._count(self._unknown, team, query, day)
+        counts = self._count(self._unknown, team, stored_query(query), day)
+        if len(counts) >= 2 * UNKNOWN_TOP_K:
+            # Trimmed in batches, so a flood of distinct codes costs O(log K) a write.
+            with self._lock:
+                kept = top_counts(counts, UNKNOWN_TOP_K)
+                counts.clear()
+                counts.update(dict(kept))
 
     def _count(
         self, table: dict[tuple[str, date], Counter[str]], team: str, name: str, day: date
-    ) -> None:
+    ) -> Counter[str]:
         with self._lock:
             counts = table.get((team, day))
             if counts is None:
@@ -203,6 +232,7 @@ class MemoryStore:
                     del table[stale]
                 counts = table[(team, day)] = Counter()
             counts[name] += 1
+            return counts
 
     def teams(self) -> list[str]:
         """The workspaces with usage counts, sorted (for ``errcode stats``)."""

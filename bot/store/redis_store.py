@@ -7,14 +7,18 @@ bot can share a Redis with other programs (``errcode:`` by default)::
     errcode:muted                         set of muted channel ids
     errcode:channel_product               hash channel id -> product id
     errcode:lookups:<team>:<YYYY-MM-DD>   hash key -> count, one per team and day
-    errcode:unknown:<team>:<YYYY-MM-DD>   hash query -> count
+    errcode:unknown-top:<team>:<YYYY-MM-DD>
+                                          sorted set query -> count, trimmed to the
+                                          UNKNOWN_TOP_K highest on each write
     errcode:votes:<team>:<answer>         hash "<entry>|<user>" -> "1" helpful, "0" not (30 days)
     errcode:feedback:<team>               hash "up|<entry>" / "down|<entry>" -> count
     errcode:comments:<team>:<entry>       list of comments, newest first, the newest 50
     errcode:reply:<channel>:<ts>          string, SET EX: the bot's reply to that message
 
-Usage hashes expire ``retention_days`` after their last write, so Redis holds
-about a week and a bit of counts and never needs a cleanup job.
+Usage keys expire ``retention_days`` after their last write, so Redis holds
+about a week and a bit of counts and never needs a cleanup job. (Before the
+sorted sets, unknown codes were an unbounded hash, ``errcode:unknown:...``: such
+keys are no longer read and expire by themselves.)
 """
 
 from __future__ import annotations
@@ -27,12 +31,21 @@ import redis
 from redis.backoff import NoBackoff
 from redis.retry import Retry
 
-from bot.store.protocol import MAX_COMMENTS, VOTE_TTL, by_votes, top_counts
+from bot.store.protocol import (
+    MAX_COMMENTS,
+    UNKNOWN_TOP_K,
+    VOTE_TTL,
+    by_votes,
+    stored_query,
+    top_counts,
+)
 
 __all__ = ["DEFAULT_PREFIX", "RedisStore", "StoreUnavailable"]
 
 #: The prefix of every key errcode writes.
 DEFAULT_PREFIX = "errcode:"
+
+_UNKNOWN = "unknown-top"
 
 #: What a failing Redis raises through :class:`RedisStore`: connection refused,
 #: timeouts, a server that answers with an error (read-only replica, OOM, ...).
@@ -134,18 +147,30 @@ class RedisStore:
         self._count("lookups", team, key, day)
 
     def record_unknown(self, team: str, query: str, day: date) -> None:
-        self._count("unknown", team, query, day)
+        key = self._key(_UNKNOWN, team, day.isoformat())
+        pipe = self._redis.pipeline(transaction=True)
+        pipe.zincrby(key, 1, stored_query(query))
+        # Keep the K highest: ranks 0 .. -(K+1) are the lowest scores beyond them.
+        pipe.zremrangebyrank(key, 0, -(UNKNOWN_TOP_K + 1))
+        pipe.expire(key, self._retention_seconds)
+        pipe.execute()
 
     def top_lookups(self, team: str, days: list[date], limit: int) -> list[tuple[str, int]]:
         return self._top("lookups", team, days, limit)
 
     def top_unknown(self, team: str, days: list[date], limit: int) -> list[tuple[str, int]]:
-        return self._top("unknown", team, days, limit)
+        pipe = self._redis.pipeline(transaction=False)
+        for day in days:
+            pipe.zrange(self._key(_UNKNOWN, team, day.isoformat()), 0, -1, withscores=True)
+        total: Counter[str] = Counter()
+        for pairs in pipe.execute():
+            total.update({str(query): int(score) for query, score in pairs})
+        return top_counts(total, limit)
 
     def teams(self) -> list[str]:
         """The workspaces with usage counts still stored, sorted (for ``errcode stats``)."""
         found: set[str] = set()
-        for kind in ("lookups", "unknown", "feedback"):
+        for kind in ("lookups", _UNKNOWN, "feedback"):
             head = self._key(kind, "")
             # SCAN, not KEYS: never block a Redis shared with the live bot.
             for key in self._redis.scan_iter(match=head + "*", count=500):

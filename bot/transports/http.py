@@ -1,15 +1,17 @@
 """Serve a Bolt :class:`AsyncApp` over HTTP with uvicorn (a production ASGI server).
 
 Routes: ``POST /slack/events`` (events, slash commands and interactivity, all signed
-by Slack) is checked here (signature, size, shape) and dispatched to the app;
-``GET /healthz`` and ``GET /metrics`` are answered here; anything else gets Bolt's
-404. Like Bolt's own adapters, this module only translates: it knows nothing about
-error codes. The signature check is :mod:`bot.transports.signature`; the Bolt
-workarounds are :mod:`bot.transports.bolt_request`.
+by Slack) is checked here (signature, replay, size, shape) and dispatched to the app;
+``GET /healthz`` and ``GET /metrics`` are answered here (``/metrics`` only when it has
+no port of its own, ``ERRCODE_METRICS_PORT``); anything else gets Bolt's 404. Like
+Bolt's own adapters, this module only translates: it knows nothing about error codes.
+The signature check is :mod:`bot.transports.signature`; the Bolt workarounds are
+:mod:`bot.transports.bolt_request`; connection limits are :mod:`bot.transports.limits`.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
 from collections.abc import Awaitable, Callable
@@ -23,9 +25,16 @@ from slack_bolt.response import BoltResponse
 
 from bot.telemetry.metrics import CONTENT_TYPE, RECEIVED_AT, exposition
 from bot.transports.bolt_request import Rejected, bolt_request, parse_body
-from bot.transports.signature import headers_present, is_signed
+from bot.transports.limits import (
+    BACKLOG,
+    ConnectionLimits,
+    OncePerSecond,
+    connection_cap,
+    limited_protocol,
+)
+from bot.transports.signature import headers_present, is_signed, replay_claim
 
-__all__ = ["EVENTS_PATH", "MAX_BODY", "SlackASGI", "serve_http"]
+__all__ = ["EVENTS_PATH", "MAX_BODY", "Claim", "SlackASGI", "serve_http"]
 
 EVENTS_PATH = "/slack/events"
 #: The largest body accepted. Slack's biggest payloads (a 40,000-character message
@@ -37,6 +46,8 @@ log = logging.getLogger("errcode.http")
 Scope = dict[str, Any]
 Receive = Callable[[], Awaitable[dict[str, Any]]]
 Send = Callable[[dict[str, Any]], Awaitable[None]]
+#: ``StateStore.claim``: set a key if absent for some seconds; True if this call set it.
+Claim = Callable[[str, int], bool]
 
 
 def _healthz() -> tuple[bytes, str]:
@@ -93,19 +104,37 @@ class SlackASGI:
 
     :param signing_secret: the app's signing secret; every POST to ``path`` must carry
         its signature. The app's own verification is off (this is the one check).
+    :param metrics: also answer ``GET /metrics`` here; False when the metrics have a
+        port of their own (:mod:`bot.transports.metrics_http`).
+    :param claim: the state store's claim (``StateStore.claim``): each signed
+        (timestamp, signature) pair is claimed once, and a pair already claimed is a
+        replay, refused with 401. Through a shared store, replicas refuse each other's.
+        None turns replay protection off (unit tests of other checks).
     """
 
-    def __init__(self, app: AsyncApp, signing_secret: str, path: str = EVENTS_PATH) -> None:
+    def __init__(
+        self,
+        app: AsyncApp,
+        signing_secret: str,
+        path: str = EVENTS_PATH,
+        *,
+        claim: Claim | None = None,
+        metrics: bool = True,
+    ) -> None:
         if not signing_secret:
             raise ValueError("the HTTP transport needs the app's signing secret")
         self.app = app
         self.path = path
         self.bolt = AsyncSlackRequestHandler(app, path=path)
         self._secret = signing_secret.encode()
+        self._claim = claim
+        self._routes = dict(_GET_ROUTES)
+        if not metrics:
+            del self._routes["/metrics"]
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http" and scope["method"] in ("GET", "HEAD"):
-            route = _GET_ROUTES.get(scope["path"])
+            route = self._routes.get(scope["path"])
             if route is not None:
                 body, content_type = route()
                 await send(
@@ -121,6 +150,13 @@ class SlackASGI:
             await self._slack_request(scope, receive, send)
             return
         await self.bolt(scope, receive, send)  # anything else: Bolt's 404
+
+    async def _first_seen(self, headers: list[tuple[bytes, bytes]]) -> bool:
+        """True unless this (timestamp, signature) pair was claimed before: a replay."""
+        if self._claim is None:
+            return True
+        # In a thread, as listeners call the store: a slow Redis must not block the loop.
+        return await asyncio.to_thread(self._claim, *replay_claim(headers))
 
     async def _slack_request(self, scope: Scope, receive: Receive, send: Send) -> None:
         """Reject what Slack never sends with a 4xx; dispatch the rest to the app.
@@ -139,6 +175,9 @@ class SlackASGI:
             body = await _read_body(scope, receive)
             if not is_signed(self._secret, body, headers):
                 raise Rejected(401, "invalid signature")
+            # After the signature: a forged request never writes to the store.
+            if not await self._first_seen(headers):
+                raise Rejected(401, "replayed signature")
             content_type = dict(headers).get(b"content-type", b"").decode("latin-1")
             text, payload = parse_body(body, content_type)
             request = bolt_request(text, payload, headers, scope.get("query_string", b""))
@@ -158,18 +197,45 @@ class SlackASGI:
         await _respond(send, AsgiHttpResponse(response.status, response.headers, response.body))
 
 
-def serve_http(app: AsyncApp, host: str, port: int, signing_secret: str) -> None:
+def serve_http(
+    app: AsyncApp,
+    host: str,
+    port: int,
+    signing_secret: str,
+    *,
+    claim: Claim,
+    header_timeout: float = 10.0,
+    idle_timeout: float = 5.0,
+    max_connections: int | None = None,
+    metrics: bool = True,
+) -> None:
     """Serve ``app`` until SIGINT or SIGTERM (uvicorn finishes requests in flight).
 
     :param signing_secret: verified by the transport before the body is read as JSON or
         form, so a forged request is always a 401.
+    :param claim: the state store's claim, for replay protection (see :class:`SlackASGI`).
+    :param header_timeout: seconds for a connection's request headers to arrive complete.
+    :param idle_timeout: seconds an idle keep-alive connection stays open.
+    :param metrics: also answer ``GET /metrics`` on this port (see :class:`SlackASGI`).
+    :param max_connections: the most client connections; never above
+        :func:`~bot.transports.limits.connection_cap` (below the open-files limit).
     """
+    limits = ConnectionLimits(header_timeout, connection_cap(max_connections))
+    logging.getLogger("asyncio").addFilter(OncePerSecond())
+    log.info(
+        "HTTP limits: %d connections, %.0f s for headers, %.0f s idle",
+        limits.max_connections,
+        header_timeout,
+        idle_timeout,
+    )
     config = uvicorn.Config(
-        SlackASGI(app, signing_secret),
+        SlackASGI(app, signing_secret, claim=claim, metrics=metrics),
         host=host,
         port=port,
         loop="asyncio",
-        http="h11",
+        http=limited_protocol(limits),
+        backlog=BACKLOG,
+        timeout_keep_alive=max(1, round(idle_timeout)),
         lifespan="off",
         log_config=None,  # keep errcode's logging (JSON lines, redaction) for uvicorn too
         access_log=False,  # one line per Slack request is noise; /metrics counts them

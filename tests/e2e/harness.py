@@ -9,6 +9,7 @@ signing secret exactly as Slack signs them.
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import signal
@@ -36,6 +37,7 @@ __all__ = [
     "SlackSender",
     "finished",
     "free_port",
+    "fresh_timestamp",
     "metric",
 ]
 
@@ -142,6 +144,19 @@ class ServeProcess:
         Path(self.log.name).unlink(missing_ok=True)
 
 
+#: Counts deliveries, so that each is signed with its own timestamp (see SlackSender.post).
+_deliveries = itertools.count()
+
+
+def fresh_timestamp() -> int:
+    """A timestamp no recent delivery of this process used (up to 240 in a row).
+
+    Slack signs every delivery anew, a retry included; the same body sent twice in one
+    second with the same timestamp would be a byte-for-byte replay, refused with 401.
+    """
+    return int(time.time()) - next(_deliveries) % 240
+
+
 class SlackSender:
     """Sends what Slack sends to ``{url}/slack/events``, signed with ``secret``."""
 
@@ -158,6 +173,8 @@ class SlackSender:
         timestamp: int | None = None,
         headers: dict[str, str] | None = None,
     ) -> Response:
+        if timestamp is None:
+            timestamp = fresh_timestamp()
         sent = {"Content-Type": content_type, **signed_headers(self.secret, body, timestamp)}
         if retry_num is not None:  # what Slack adds when it redelivers an event
             sent |= {"X-Slack-Retry-Num": str(retry_num), "X-Slack-Retry-Reason": "http_timeout"}

@@ -84,12 +84,19 @@ def _finished(server: ServeProcess, handler: str, timeout: float = 5.0) -> Itera
         time.sleep(0.02)
 
 
-@pytest.mark.parametrize("how", ["invalid", "missing", "empty", "stale"])
+def _errors_logged(server: ServeProcess) -> int:
+    return server.logs().count('"level": "ERROR"')
+
+
+@pytest.mark.parametrize(
+    "how", ["invalid", "missing", "empty", "stale", "309 digits", "5000 digits"]
+)
 def test_bad_signatures_get_401_and_reach_no_handler(
     how: str, server: ServeProcess, slack: SlackSender, fake: FakeSlack
 ) -> None:
     body = json.dumps(P.message("1027 in bems")).encode()
     dispatched = _metric(server, "errcode_requests_total")
+    errors = _errors_logged(server)
     if how == "invalid":
         reply = SlackSender(slack.endpoint.removesuffix("/slack/events"), "wrong-secret").post(
             body, "application/json"
@@ -102,9 +109,16 @@ def test_bad_signatures_get_401_and_reach_no_handler(
             "application/json",
             headers={"X-Slack-Signature": "", "X-Slack-Request-Timestamp": ""},
         )
-    else:
+    elif how == "stale":
         reply = slack.post(body, "application/json", timestamp=int(time.time()) - 6 * 60)
+    else:  # 309 digits overflowed a float comparison; 5,000 reached int()'s digit limit
+        digits = int(how.split()[0])
+        reply = slack.post(
+            body, "application/json", headers={"X-Slack-Request-Timestamp": "9" * digits}
+        )
     assert reply.status == 401
+    # The response is sent after anything the request logs: no ERROR record came of it.
+    assert _errors_logged(server) == errors
     # Requests are counted as Bolt dispatches them, before the response is sent: an
     # unchanged count means no listener ever saw this one.
     assert _metric(server, "errcode_requests_total") == dispatched
@@ -316,8 +330,9 @@ def test_cooldown_per_thread_and_code(slack: SlackSender, fake: FakeSlack) -> No
 
 def test_retried_event_is_answered_once(slack: SlackSender, fake: FakeSlack) -> None:
     body = P.message("we got error 1026")
-    for retry in (None, 1, 2):
-        assert slack.event(body, retry_num=retry).status == 200
+    now = int(time.time())
+    for retry in (None, 1, 2):  # each delivery signed anew, as Slack does
+        assert slack.event(body, retry_num=retry, timestamp=now - (retry or 0)).status == 200
     time.sleep(0.5)
     assert len(fake.calls_to("chat.postMessage")) == 1
 

@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from e2e.harness import ServeProcess, SlackSender
+from e2e.harness import ServeProcess, SlackSender, fresh_timestamp
 from fakes import payloads as P
 from fakes.fake_slack import FakeSlack
 from redis_server import RedisServer
@@ -39,14 +39,20 @@ def senders(replicas: list[ServeProcess], fake: FakeSlack) -> list[SlackSender]:
 
 
 def _together(deliveries: list[tuple[SlackSender, dict[str, Any], int | None]]) -> None:
-    """Send (sender, event, retry number) at one moment, as a load balancer spreads them."""
+    """Send (sender, event, retry number) at one moment, as a load balancer spreads them.
+
+    Each delivery is its own request, signed with its own timestamp as Slack signs each
+    one: the same (timestamp, signature) twice would be a replay, refused with 401.
+    """
     barrier = threading.Barrier(len(deliveries))
 
-    def run(sender: SlackSender, body: dict[str, Any], retry_num: int | None) -> None:
+    def run(sender: SlackSender, body: dict[str, Any], retry_num: int | None, ts: int) -> None:
         barrier.wait()
-        assert sender.event(body, retry_num=retry_num).status == 200
+        assert sender.event(body, retry_num=retry_num, timestamp=ts).status == 200
 
-    threads = [threading.Thread(target=run, args=delivery) for delivery in deliveries]
+    threads = [
+        threading.Thread(target=run, args=(*delivery, fresh_timestamp())) for delivery in deliveries
+    ]
     for thread in threads:
         thread.start()
     for thread in threads:
@@ -174,3 +180,14 @@ def test_a_redis_outage_loses_no_answer_and_redis_is_used_again(
     assert client.exists(f"errcode:claim:event:{after['event_id']}")
     for replica in replicas:
         assert len(_log_lines(replica, "state store unavailable")) == 1
+
+
+def test_a_request_replayed_on_the_other_replica_is_401(
+    senders: list[SlackSender], fake: FakeSlack
+) -> None:
+    """The (timestamp, signature) pair is claimed in Redis, so every replica knows it."""
+    form = P.slash_form(P.slash_command("1027", response_url=fake.response_url("rr")))
+    timestamp = fresh_timestamp()
+    assert senders[0].command(form, timestamp=timestamp).status == 200
+    replay = senders[1].command(form, timestamp=timestamp)
+    assert (replay.status, replay.body) == (401, b"replayed signature")

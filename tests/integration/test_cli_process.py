@@ -64,3 +64,25 @@ def test_broken_extra_knowledge_dir_is_a_clear_error(tmp_path: Path) -> None:
     )
     assert result.returncode == 1
     assert "x.yaml: file: is not valid YAML" in result.stderr and "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize("args", [("serve",), ("stats",)])
+def test_a_bad_redis_url_exits_2_naming_the_setting(args: tuple[str, ...]) -> None:
+    env = {
+        "PATH": "/usr/bin:/bin",
+        "SLACK_BOT_TOKEN": "xoxb-1-2-process",
+        "SLACK_SIGNING_SECRET": "process-secret",
+        "ERRCODE_REDIS_URL": "not a url",
+    }
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", *args],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env=env,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 2, result.stderr
+    assert "ERRCODE_REDIS_URL must be a redis://" in result.stderr
+    assert "internal error" not in result.stderr and "Traceback" not in result.stderr

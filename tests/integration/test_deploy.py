@@ -111,7 +111,9 @@ def test_image_serves_with_a_healthcheck(stages: list[Stage]) -> None:
     assert "/healthz" in _healthcheck_command(runtime)
     assert re.search(r"--interval=\d+s", runtime.all("HEALTHCHECK")[0])
     assert runtime.env()["ERRCODE_HOST"] == "0.0.0.0"
-    assert runtime.env()["ERRCODE_PORT"] in runtime.all("EXPOSE")
+    exposed = " ".join(runtime.all("EXPOSE")).split()
+    assert runtime.env()["ERRCODE_PORT"] in exposed
+    assert runtime.env()["ERRCODE_METRICS_PORT"] in exposed
 
 
 def test_dockerfile_copies_only_what_exists(stages: list[Stage]) -> None:
@@ -169,6 +171,7 @@ def image_server(
             SLACK_API_URL=fake.api_url,
             ERRCODE_HOST="127.0.0.1",  # the image binds 0.0.0.0; tests stay on loopback
             ERRCODE_PORT=str(free_port()),
+            ERRCODE_METRICS_PORT=str(free_port()),
         )
         command = _exec_form(runtime.all("CMD")[-1])
         log = (tmp_path / "serve.log").open("wb")
@@ -231,7 +234,41 @@ def test_compose_takes_secrets_from_the_environment(compose: dict[str, Any]) -> 
     env = compose["services"]["bot"]["environment"]
     for name in ("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET"):
         assert env[name].startswith("${" + name), f"{name} must come from the environment"
+    socket_env = compose["services"]["bot-socket"]["environment"]
+    for name in ("SLACK_BOT_TOKEN", "SLACK_APP_TOKEN"):
+        assert socket_env[name].startswith("${" + name), f"{name} must come from the environment"
     assert not TOKEN.search((DEPLOY / "compose.yaml").read_text(encoding="utf-8"))
+
+
+def test_compose_runs_http_or_socket_mode_by_profile(compose: dict[str, Any]) -> None:
+    http, socket = compose["services"]["bot"], compose["services"]["bot-socket"]
+    assert http["profiles"] == ["http"] and socket["profiles"] == ["socket"]
+    assert "SLACK_SIGNING_SECRET" not in socket["environment"]
+    assert socket["command"] == http["command"] == ["errcode", "serve"]
+    assert "redis" in socket["depends_on"]
+    assert any(":9100/healthz" in part for part in socket["healthcheck"]["test"])
+    # Interpolated for every profile: a required secret (${X:?...}) would make Socket
+    # Mode need the signing secret. errcode checks its own settings and names what lacks.
+    assert ":?" not in (DEPLOY / "compose.yaml").read_text(encoding="utf-8")
+
+
+def test_compose_host_ports_are_fixed_and_metrics_stay_local(compose: dict[str, Any]) -> None:
+    for name, service in compose["services"].items():
+        for mapping in service.get("ports", []):
+            *host, container = str(mapping).split(":")
+            assert host and host[-1].isdigit(), f"{name}: {mapping} maps to a random host port"
+            if container == "9100":
+                assert host[0] == "127.0.0.1", f"{name}: /metrics published beyond localhost"
+    assert "3000:3000" in compose["services"]["bot"]["ports"]
+
+
+def test_dockerignore_keeps_the_build_context_small_and_secret_free() -> None:
+    ignored = (REPO / ".dockerignore").read_text(encoding="utf-8").split()
+    for entry in (".venv", ".git", "**/__pycache__", ".mypy_cache", ".pytest_cache", ".env"):
+        assert entry in ignored, f".dockerignore lacks {entry}"
+    # Nothing the Dockerfile copies is ignored.
+    for source in ("pyproject.toml", "uv.lock", "README.md", "bot", "knowledge"):
+        assert source not in ignored
 
 
 # -- Kubernetes ----------------------------------------------------------------
@@ -319,10 +356,59 @@ def test_service_and_pdb_select_the_bot(deployment: dict[str, Any]) -> None:
 
 
 def test_redis_is_provided_or_explained() -> None:
-    redis = _one("Deployment", "errcode-redis")
+    redis = _one("StatefulSet", "errcode-redis")
     service = _one("Service", "errcode-redis")
     assert _selects(service["spec"]["selector"], redis["spec"]["template"]["metadata"]["labels"])
+    assert redis["spec"]["serviceName"] == "errcode-redis"
     assert "managed" in (DEPLOY / "k8s" / "redis.yaml").read_text(encoding="utf-8")
+
+
+def test_redis_keeps_its_data_on_a_persistent_volume() -> None:
+    redis = _one("StatefulSet", "errcode-redis")
+    (claim,) = redis["spec"]["volumeClaimTemplates"]
+    assert claim["spec"]["resources"]["requests"]["storage"]
+    (container,) = redis["spec"]["template"]["spec"]["containers"]
+    mounts = {m["name"]: m["mountPath"] for m in container["volumeMounts"]}
+    assert mounts[claim["metadata"]["name"]] == "/data"
+    assert "--appendonly" in container["args"]
+    assert not redis["spec"]["template"]["spec"].get("volumes"), "no emptyDir for the data"
+    named = [d for d in _k8s_documents() if d.get("metadata", {}).get("name") == "errcode-redis"]
+    assert "Deployment" not in {d["kind"] for d in named}
+
+
+def test_an_ingress_terminates_tls_with_cert_manager() -> None:
+    ingress = _one("Ingress", "errcode")
+    assert ingress["apiVersion"] == "networking.k8s.io/v1"
+    assert "cert-manager.io/cluster-issuer" in ingress["metadata"]["annotations"]
+    (tls,) = ingress["spec"]["tls"]
+    assert tls["secretName"]
+    (rule,) = ingress["spec"]["rules"]
+    assert rule["host"] in tls["hosts"]
+    (path,) = rule["http"]["paths"]
+    assert path["path"] == "/slack/events", "only Slack's Request URL is routed"
+    backend = path["backend"]["service"]
+    service = _one("Service", backend["name"])
+    assert backend["port"]["name"] in {p["name"] for p in service["spec"]["ports"]}
+
+
+def test_metrics_have_their_own_port_that_no_service_exposes(
+    deployment: dict[str, Any], container: dict[str, Any]
+) -> None:
+    ports = {p["name"]: p["containerPort"] for p in container["ports"]}
+    env = {e["name"]: e.get("value") for e in container["env"]}
+    assert env["ERRCODE_METRICS_PORT"] == str(ports["metrics"])
+    assert ports["metrics"] != ports["http"]
+    annotations = deployment["spec"]["template"]["metadata"]["annotations"]
+    assert annotations["prometheus.io/port"] == str(ports["metrics"])
+    for service in [d for d in _k8s_documents() if d["kind"] == "Service"]:
+        for port in service["spec"]["ports"]:
+            assert port["targetPort"] not in ("metrics", ports["metrics"])
+
+
+def test_the_socket_mode_comment_follows_slacks_docs() -> None:
+    text = (DEPLOY / "k8s" / "deployment.yaml").read_text(encoding="utf-8")
+    assert "every replica would receive every event" not in text
+    assert "one of" in text and "connections" in text
 
 
 def test_kustomization_lists_every_manifest_but_the_secret_example() -> None:

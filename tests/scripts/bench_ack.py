@@ -42,6 +42,7 @@ def _serve_ack_only(port: int) -> None:
     from slack_bolt.async_app import AsyncAck, AsyncApp
     from slack_sdk.web.async_client import AsyncWebClient
 
+    from bot.store.protocol import MemoryStore
     from bot.transports.http import serve_http
 
     client = AsyncWebClient(token=BOT_TOKEN, base_url=os.environ["SLACK_API_URL"])
@@ -52,7 +53,7 @@ def _serve_ack_only(port: int) -> None:
     async def ack_only(ack: AsyncAck) -> None:
         await ack()
 
-    serve_http(app, "127.0.0.1", port, SIGNING_SECRET)
+    serve_http(app, "127.0.0.1", port, SIGNING_SECRET, claim=MemoryStore().claim)
 
 
 def _start_ack_only(api_url: str) -> tuple[subprocess.Popen[bytes], str]:

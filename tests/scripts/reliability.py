@@ -38,13 +38,14 @@ sys.path.insert(0, str(REPO / "tests"))  # the e2e harness: fake Slack, signing,
 from e2e import fault_cases  # noqa: E402
 from e2e.harness import BOT_TOKEN, SIGNING_SECRET, ServeProcess, SlackSender  # noqa: E402
 from e2e.load import LoadFigures, LoadShape, plan_messages, run_load  # noqa: E402
+from e2e.slowloris import limited_serve_command, run_slowloris  # noqa: E402
 from fakes.fake_slack import FakeSlack  # noqa: E402
 from fakes.slow_store import DELAY_ENV, serve_command  # noqa: E402
 
 from bot.knowledge.loader import load_knowledge  # noqa: E402
 from bot.slack.conversation import DEDUPE_TTL  # noqa: E402
 from bot.slack.listeners import ANSWER_IN_ACK_SECONDS  # noqa: E402
-from bot.store.protocol import MemoryStore  # noqa: E402
+from bot.store.protocol import MAX_QUERY_CHARS, UNKNOWN_TOP_K, MemoryStore  # noqa: E402
 
 try:  # the other half of issue 6; the report says so when it is missing
     from e2e import hostile_cases
@@ -218,6 +219,75 @@ def _store_bound() -> str:
     )
 
 
+def unknown_bound(distinct: int = 100_000) -> str:
+    """What the unknown-code stats cost at most: a flood of distinct codes in one day."""
+    store = MemoryStore()
+    day = datetime.now(UTC).date()
+    tracemalloc.start()
+    sizes = []
+    for round_ in range(2):  # the flood, then as many again: memory must not grow
+        for n in range(distinct):
+            # Worst case per key: a query at the stored length limit.
+            store.record_unknown("T0", f"{round_}{n:09d}".ljust(MAX_QUERY_CHARS, "x"), day)
+        sizes.append(tracemalloc.get_traced_memory()[0])
+    tracemalloc.stop()
+    kept = len(store.top_unknown("T0", [day], 10 * UNKNOWN_TOP_K))
+    rows = [[f"{(i + 1) * distinct:,}", f"{size / 2**20:.2f} MiB"] for i, size in enumerate(sizes)]
+    if sizes[-1] > 2 * sizes[0] or kept >= 2 * UNKNOWN_TOP_K:
+        FAILURES.append(f"unknown codes: {kept} kept, memory {sizes}")
+    return (
+        f"Each workspace and day keeps the {UNKNOWN_TOP_K} most asked unknown codes "
+        f"(`UNKNOWN_TOP_K`), each cut to {MAX_QUERY_CHARS} characters. Redis: a sorted set "
+        f"trimmed to {UNKNOWN_TOP_K} on every write. Memory: trimmed back to "
+        f"{UNKNOWN_TOP_K} when it reaches {2 * UNKNOWN_TOP_K}. Days older than the "
+        "retention (9) are dropped, so the bound is per workspace: about 10 days of at most "
+        f"{2 * UNKNOWN_TOP_K} keys. Measured in this process with tracemalloc, "
+        f"{distinct:,} distinct {MAX_QUERY_CHARS}-character codes in one day, twice "
+        f"({kept} kept at the end):\n\n" + _table(["distinct codes asked", "store memory"], rows)
+    )
+
+
+def slow_clients(connections: int = 2000, events: int = 20, open_files: int = 1024) -> str:
+    """Slowloris: thousands of connections that never finish their headers."""
+    with (
+        FakeSlack() as fake,
+        ServeProcess(
+            fake.api_url, command=limited_serve_command(open_files), ERRCODE_LOG_LEVEL="INFO"
+        ) as server,
+    ):
+        f = run_slowloris(server, connections, events)
+        cap = next(
+            (line for line in server.logs().splitlines() if "HTTP limits:" in line), "(not logged)"
+        )
+    slowest = max(f.ack_seconds) if f.ack_seconds else None
+    acked = sum(status == 200 for status in f.ack_statuses)
+    if acked != events or slowest is None or slowest >= 1.0:
+        FAILURES.append(f"slowloris: {acked}/{events} acked, slowest {slowest}")
+    if f.accept_error_lines > 60 or f.error_lines > 60:
+        FAILURES.append(f"slowloris: {f.accept_error_lines} accept errors logged")
+    limits = cap.split("HTTP limits: ")[-1].split('"')[0]
+    closed = "never (within 30 s)" if f.all_closed_after is None else _secs(f.all_closed_after)
+    rows = [
+        ["slow connections attempted / opened", f"{connections:,} / {f.opened:,}"],
+        ["server's open-files limit", f"{open_files:,}"],
+        ["events acked (200)", f"{acked} of {events}"],
+        ["slowest ack", _secs(slowest)],
+        ["every slow connection closed by the server after", closed],
+        ["log lines meanwhile (INFO)", f"{f.log_lines:,}"],
+        ["of which accept errors / ERROR", f"{f.accept_error_lines} / {f.error_lines}"],
+    ]
+    return (
+        f"{connections:,} connections opened at once, half with part of a request's headers, "
+        "half with nothing, against a server whose open-files limit is "
+        f"{open_files:,} (as in issue 12); then {events} signed events, one by one, "
+        "their acks timed. Defaults: `ERRCODE_HEADER_TIMEOUT_SECONDS=10`, "
+        "`ERRCODE_IDLE_TIMEOUT_SECONDS=5`; the connection cap comes from the open-files "
+        f"limit (`{limits}`): past it, the "
+        "connection that has waited longest for its headers is closed.\n\n"
+        + _table(["figure", "value"], rows)
+    )
+
+
 # -- 3. bad input, signatures -----------------------------------------------------------------
 
 
@@ -254,7 +324,10 @@ def hostile() -> str:
     ]
     return (
         _table(["group", "cases", "passed", "statuses seen", "failures"], summary)
-        + "\n\nSignatures (each must be refused with 401 before any handler runs):\n\n"
+        + "\n\nSignatures (each must be refused with 401 before any handler runs; "
+        + '"borrowed" is a genuine signature of another body, "replayed" the same bytes '
+        + "and headers sent a second time, whose first copy alone is answered: the 1 "
+        + "reply):\n\n"
         + _table(["case", "expected", "status", "replies", "verdict"], signatures)
     )
 
@@ -294,6 +367,8 @@ def main(argv: list[str] | None = None) -> int:
         ("Load", load(args.messages, args.seed, shape)),
         ("Bad input and signatures", hostile()),
         ("Secrets in logs", secrecy()),
+        ("Slow clients", slow_clients()),
+        ("Unknown codes", unknown_bound()),
     ]
     took = time.monotonic() - started
     verdict = "all must-hold figures hold" if not FAILURES else f"{len(FAILURES)} FAILURES"

@@ -15,8 +15,10 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.knowledge.base import KnowledgeBase
 from bot.settings import Settings
 from bot.slack.app import build_app
-from bot.store.protocol import MemoryStore
+from bot.store.protocol import MemoryStore, StateStore
+from bot.store.redis_store import RedisStore
 from bot.transports.http import EVENTS_PATH, MAX_BODY, SlackASGI
+from bot.transports.metrics_http import MetricsASGI
 
 SECRET = "unit-secret"
 
@@ -110,10 +112,18 @@ def test_a_signed_command_reaches_its_listener(asgi: SlackASGI, recorder: Record
     assert [c["text"] for c in recorder.commands] == ["bad payload"]
 
 
+_FORGED = b"v0=" + b"0" * 64
+
+
 @pytest.mark.parametrize(
     "headers",
-    [[], [(b"x-slack-request-timestamp", b"1"), (b"x-slack-signature", b"v0=" + b"0" * 64)]],
-    ids=["unsigned", "forged"],
+    [
+        [],
+        [(b"x-slack-request-timestamp", b"1"), (b"x-slack-signature", _FORGED)],
+        [(b"x-slack-request-timestamp", b"9" * 309), (b"x-slack-signature", _FORGED)],
+        [(b"x-slack-request-timestamp", b"9" * 5000), (b"x-slack-signature", _FORGED)],
+    ],
+    ids=["unsigned", "forged", "309-digit timestamp", "5000-digit timestamp"],
 )
 def test_unsigned_and_forged_requests_are_401_and_reach_no_listener(
     asgi: SlackASGI, recorder: Recorder, headers: list[tuple[bytes, bytes]]
@@ -153,3 +163,60 @@ def test_the_transport_is_the_only_signature_check(kb: KnowledgeBase, fake: Fake
 def test_the_transport_needs_a_secret(recorder: Recorder) -> None:
     with pytest.raises(ValueError, match="signing secret"):
         SlackASGI(recorder.app, "")
+
+
+# -- replays ------------------------------------------------------------------------------
+
+
+@pytest.fixture(params=["memory", "redis"])
+def shared_store(request: pytest.FixtureRequest) -> StateStore:
+    """The state store two replicas share: memory (one process) or a real Redis."""
+    if request.param == "memory":
+        return MemoryStore()
+    store: RedisStore = request.getfixturevalue("redis_store")
+    return store
+
+
+def test_a_replayed_request_is_401_on_any_replica(
+    recorder: Recorder, shared_store: StateStore
+) -> None:
+    one = SlackASGI(recorder.app, SECRET, claim=shared_store.claim)
+    two = SlackASGI(recorder.app, SECRET, claim=shared_store.claim)
+    request = post(b"command=%2Ferrcode&text=1027")
+    assert call(one, **request)[0] == 200
+    assert call(one, **request) == (401, b"replayed signature")
+    assert call(two, **request) == (401, b"replayed signature")
+    assert [c["text"] for c in recorder.commands] == ["1027"]
+    # Another request (here: another body in the same second) is not a replay.
+    assert call(two, **post(b"command=%2Ferrcode&text=1028"))[0] == 200
+
+
+def test_a_forged_request_claims_nothing(recorder: Recorder) -> None:
+    claimed: list[str] = []
+
+    def claim(key: str, ttl: int) -> bool:
+        claimed.append(key)
+        return True
+
+    asgi = SlackASGI(recorder.app, SECRET, claim=claim)
+    request = post(b"command=%2Ferrcode&text=1027")
+    request["headers"][-1] = (b"x-slack-signature", b"v0=" + b"0" * 64)
+    assert call(asgi, **request)[0] == 401
+    assert claimed == []
+
+
+# -- /metrics on its own port -----------------------------------------------------------------
+
+
+def test_with_a_metrics_port_the_events_port_has_no_metrics(recorder: Recorder) -> None:
+    asgi = SlackASGI(recorder.app, SECRET, metrics=False)
+    assert call(asgi, "GET", "/metrics")[0] == 404
+    assert call(asgi, "GET", "/healthz") == (200, b"ok\n")
+
+
+def test_the_metrics_port_serves_metrics_and_health_only() -> None:
+    metrics = MetricsASGI()
+    status, body = call(metrics, "GET", "/metrics")  # type: ignore[arg-type]
+    assert status == 200 and b"errcode_requests_total" in body
+    assert call(metrics, "GET", "/healthz") == (200, b"ok\n")  # type: ignore[arg-type]
+    assert call(metrics, "GET", EVENTS_PATH)[0] == 404  # type: ignore[arg-type]

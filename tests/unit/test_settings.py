@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.errors import ConfigError
-from bot.settings import DEFAULT_SLACK_API_URL, Settings, load_settings
+from bot.settings import DEFAULT_SLACK_API_URL, Settings, load_settings, load_store_settings
 
 TOKEN = "xoxb-1-2-verySecretTokenValue"
 SECRET = "signing-secret-value-123"
@@ -65,6 +65,11 @@ def test_init_overrides_for_tests() -> None:
         ("ERRCODE_AUTO_REPLY", "perhaps", "ERRCODE_AUTO_REPLY is malformed"),
         ("ERRCODE_LOG_LEVEL", "loud", "ERRCODE_LOG_LEVEL must be"),
         ("ERRCODE_LOG_FORMAT", "xml", "ERRCODE_LOG_FORMAT is malformed"),
+        ("ERRCODE_REDIS_URL", "not a url", "ERRCODE_REDIS_URL must be a redis://"),
+        ("ERRCODE_REDIS_URL", "http://cache:6379", "ERRCODE_REDIS_URL must be a redis://"),
+        ("ERRCODE_REDIS_URL", "redis://:pw-9x7@cache:port/0", "ERRCODE_REDIS_URL is not a valid"),
+        ("ERRCODE_REDIS_URL", "redis:///0", "ERRCODE_REDIS_URL must name a host"),
+        ("ERRCODE_REDIS_URL", "unix://", "ERRCODE_REDIS_URL must name a socket path"),
     ],
 )
 def test_bad_setting_is_named_without_its_value(
@@ -92,3 +97,24 @@ def test_socket_mode_needs_no_signing_secret(env: pytest.MonkeyPatch) -> None:
 def test_repr_hides_secrets(env: pytest.MonkeyPatch) -> None:
     text = repr(load_settings()) + str(load_settings().model_dump())
     assert TOKEN not in text and SECRET not in text
+
+
+@pytest.mark.parametrize(
+    "url", ["redis://cache:6379/0", "rediss://:pw@cache.example:6380", "unix:///run/redis.sock"]
+)
+def test_redis_urls_redis_py_opens_are_kept(env: pytest.MonkeyPatch, url: str) -> None:
+    env.setenv("ERRCODE_REDIS_URL", f" {url} ")
+    assert load_settings().redis_url == url
+    assert load_store_settings().redis_url == url
+
+
+def test_a_blank_redis_url_is_unset(env: pytest.MonkeyPatch) -> None:
+    env.setenv("ERRCODE_REDIS_URL", "  ")
+    assert load_settings().redis_url is None
+
+
+def test_errcode_stats_names_a_bad_redis_url_too(env: pytest.MonkeyPatch) -> None:
+    env.setenv("ERRCODE_REDIS_URL", "not a url")
+    with pytest.raises(ConfigError, match="ERRCODE_REDIS_URL must be") as caught:
+        load_store_settings()
+    assert caught.value.exit_code == 2

@@ -5,7 +5,13 @@ from __future__ import annotations
 import pytest
 from fakes.fake_slack import signed_headers
 
-from bot.transports.signature import MAX_AGE_SECONDS, headers_present, is_signed
+from bot.transports.signature import (
+    CLOCK_SKEW_SECONDS,
+    MAX_AGE_SECONDS,
+    headers_present,
+    is_signed,
+    replay_claim,
+)
 
 SECRET = b"unit-secret"
 NOW = 1_700_000_000
@@ -59,3 +65,35 @@ def test_headers_present_needs_both_in_shape(
     headers: list[tuple[bytes, bytes]], present: bool
 ) -> None:
     assert headers_present(headers) is present
+
+
+@pytest.mark.parametrize(
+    "timestamp",
+    [b"9" * 13, b"1" * 309, b"1" * 5000, "\u00b2".encode("latin-1"), b"+1700000000", b" 17"],
+    ids=["13 digits", "309 digits", "5000 digits", "superscript two", "signed", "spaced"],
+)
+def test_a_timestamp_of_any_length_or_shape_is_refused_not_raised(timestamp: bytes) -> None:
+    """309+ digits overflowed the float comparison; 4,300+ reached int()'s limit."""
+    headers = [
+        (b"x-slack-request-timestamp", timestamp),
+        (b"x-slack-signature", b"v0=" + b"0" * 64),
+    ]
+    assert not headers_present(headers)
+    assert not is_signed(SECRET, b"a", headers, now=NOW)
+
+
+@pytest.mark.parametrize(
+    ("timestamp", "ttl"),
+    [
+        (NOW, MAX_AGE_SECONDS + 1 + CLOCK_SKEW_SECONDS),
+        (NOW - MAX_AGE_SECONDS, 1 + CLOCK_SKEW_SECONDS),
+        (NOW + MAX_AGE_SECONDS, 2 * MAX_AGE_SECONDS + 1 + CLOCK_SKEW_SECONDS),
+    ],
+    ids=["now", "at the limit", "from the future"],
+)
+def test_a_seen_pair_is_remembered_while_it_is_fresh(timestamp: int, ttl: int) -> None:
+    headers = signed(b"a", timestamp=timestamp)
+    key, seconds = replay_claim(headers, now=NOW)
+    assert seconds == ttl
+    assert key == replay_claim(signed(b"a", timestamp=timestamp), now=NOW + 7)[0]
+    assert key != replay_claim(signed(b"b", timestamp=timestamp), now=NOW)[0]

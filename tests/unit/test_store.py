@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.store.protocol import MemoryStore, StateStore, days_back
+from bot.store.protocol import MAX_QUERY_CHARS, UNKNOWN_TOP_K, MemoryStore, StateStore, days_back
 from bot.store.redis_store import RedisStore
 from bot.store.resilient import ResilientStore
 
@@ -194,7 +194,7 @@ def test_redis_keys_are_prefixed_and_expire(redis_store: RedisStore) -> None:
         "errcode:lookups:T1:2024-05-20",
         "errcode:muted",
         "errcode:reply:C1:1.1",
-        "errcode:unknown:T1:2024-05-20",
+        "errcode:unknown-top:T1:2024-05-20",
         "errcode:votes:T1:a1",
     ]
     assert 3590 <= int(client.ttl("errcode:reply:C1:1.1")) <= 3600
@@ -315,3 +315,36 @@ def test_a_reply_is_remembered_forgotten_and_expires(backend: Backend) -> None:
     assert store.reply_to("C1", "1.1") is None
     backend.advance(1.2)
     assert store.reply_to("C2", "2.2") is None
+
+
+# -- unknown codes stay bounded ----------------------------------------------
+
+
+def test_unknown_codes_keep_the_top_k(backend: Backend) -> None:
+    """A flood of distinct codes never pushes out the ones people keep asking for."""
+    store = backend.store
+    for _ in range(3):
+        store.record_unknown("T1", "nim:asked-often", DAY)
+    for index in range(2 * UNKNOWN_TOP_K + 10):
+        store.record_unknown("T1", f"flood:{index:05d}", DAY)
+    top = store.top_unknown("T1", [DAY], 10 * UNKNOWN_TOP_K)
+    assert top[0] == ("nim:asked-often", 3)
+    assert len(top) <= 2 * UNKNOWN_TOP_K
+
+
+def test_a_long_unknown_query_is_stored_cut(backend: Backend) -> None:
+    backend.store.record_unknown("T1", "x" * 40_000, DAY)
+    assert backend.store.top_unknown("T1", [DAY], 5) == [("x" * MAX_QUERY_CHARS, 1)]
+
+
+def test_redis_keeps_exactly_k_unknown_codes(redis_store: RedisStore) -> None:
+    for index in range(UNKNOWN_TOP_K + 50):
+        redis_store.record_unknown("T1", f"flood:{index:05d}", DAY)
+    assert redis_store.client.zcard("errcode:unknown-top:T1:2024-05-20") == UNKNOWN_TOP_K
+
+
+def test_memory_keeps_at_most_2k_unknown_codes_a_day() -> None:
+    store = MemoryStore()
+    for index in range(20 * UNKNOWN_TOP_K):
+        store.record_unknown("T1", f"flood:{index:06d}", DAY)
+    assert len(store._unknown[("T1", DAY)]) < 2 * UNKNOWN_TOP_K
