@@ -78,8 +78,10 @@ def test_a_replayed_mute_after_unmute_leaves_the_channel_unmuted(
     _refused(server, mute)
     # Still unmuted: a code in the channel is explained.
     slack.event(P.message("got 1027 here", channel="CREPLAY"))
+    # mute and unmute are announced in the channel too: the reply is the thread reply
     (posted,) = fake.wait_for(
-        "chat.postMessage", where=lambda c: c.params.get("channel") == "CREPLAY"
+        "chat.postMessage",
+        where=lambda c: c.params.get("channel") == "CREPLAY" and bool(c.params.get("thread_ts")),
     )
     assert "1027" in json.dumps(posted.params)
 
