@@ -104,6 +104,10 @@ class Settings(BaseSettings):
     channels_deny: ChannelList = ()
     #: User ids who may change channel settings (product, mute); empty: everyone.
     admins: ChannelList = ()
+    #: The language of answers: ``auto`` answers a Chinese question (or message) about a
+    #: CommsEase entry in Chinese, ``en`` always English, ``zh`` Chinese wherever an entry
+    #: has it.
+    language: Literal["auto", "en", "zh"] = "auto"
     #: How long one code stays explained in one thread before it may be explained again.
     cooldown_seconds: int = Field(default=600, ge=0)
     #: Serve ``/metrics`` (and ``/healthz``) on this port of its own, in HTTP and Socket

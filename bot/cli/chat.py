@@ -46,7 +46,7 @@ def run(kb: KnowledgeBase, lines: TextIO, out: TextIO, prompt: str = "") -> None
         if outcome.resolution is not None:
             from bot.slack.render import to_text
 
-            text = to_text(outcome.resolution)
+            text = to_text(outcome.resolution, bot.settings.language)
         else:
             text = unescape(outcome.reply.text).replace("`", "")
         out.write(text.rstrip() + "\n\n")

@@ -31,6 +31,14 @@ knowledge_app = typer.Typer(help="Inspect and check the knowledge tables.", no_a
 app.add_typer(knowledge_app, name="knowledge")
 
 
+class Language(StrEnum):
+    """``errcode lookup --lang``: the language of the answer."""
+
+    auto = "auto"
+    en = "en"
+    zh = "zh"
+
+
 class ScanMode(StrEnum):
     channel = "channel"
     direct = "direct"
@@ -50,6 +58,12 @@ def lookup(
         list[str], typer.Argument(help="Codes or words, e.g. 1027, 'bems 11001', 'wrong server'.")
     ],
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+    lang: Annotated[
+        Language,
+        typer.Option(
+            "--lang", help="auto: a Chinese question gets Chinese answers where an entry has them."
+        ),
+    ] = Language.auto,
 ) -> None:
     """Explain the codes a query names (exit 1 when nothing is found)."""
     unknown = [word for word in query if word.startswith("-") and not word[1:2].isdigit()]
@@ -66,7 +80,7 @@ def lookup(
     else:
         from bot.cli.console import print_resolution
 
-        print_resolution(resolution)
+        print_resolution(resolution, language=lang.value)
     if not resolution.found:
         raise typer.Exit(1)
 

@@ -10,15 +10,18 @@ import sys
 from typing import TextIO
 
 from bot.models import Resolution
+from bot.slack.card import Setting
 from bot.slack.render import to_text
 
 __all__ = ["print_resolution"]
 
 
-def print_resolution(resolution: Resolution, out: TextIO | None = None) -> None:
+def print_resolution(
+    resolution: Resolution, out: TextIO | None = None, language: Setting = "auto"
+) -> None:
     """Print ``resolution``; colours and layout only when ``out`` is a terminal."""
     stream = out or sys.stdout
-    text = to_text(resolution)
+    text = to_text(resolution, language)
     if not stream.isatty():
         stream.write(text + "\n")
         return

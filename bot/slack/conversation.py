@@ -20,6 +20,7 @@ from bot.resolver import resolve
 from bot.scanner import scan
 from bot.settings import Settings
 from bot.slack import render, views, workflow
+from bot.slack.card import choose_language
 from bot.slack.edits import Edits
 from bot.slack.feedback import Feedback, encode_feedback
 from bot.slack.render import Block, Reply
@@ -115,7 +116,12 @@ class Conversation:
             return Outcome(self.stats(team), "stats")
         resolution = self.lookup(text, team)
         share = encode_share(text, user)
-        reply = render.answer(resolution, share_value=share, feedback_value=_feedback(resolution))
+        reply = render.answer(
+            resolution,
+            share_value=share,
+            feedback_value=_feedback(resolution),
+            language=self.settings.language,
+        )
         return Outcome(reply, _kind(resolution))
 
     # -- channel settings: /errcode product, mute, unmute -------------------------------
@@ -173,7 +179,9 @@ class Conversation:
         resolution = self.lookup(query, team)
         if not resolution.found and not resolution.suggestions and not resolution.unknown:
             return Outcome(render.help_reply(), "help")  # small talk, not a code we lack
-        reply = render.answer(resolution, feedback_value=_feedback(resolution))
+        reply = render.answer(
+            resolution, feedback_value=_feedback(resolution), language=self.settings.language
+        )
         return Outcome(reply, _kind(resolution), resolution)
 
     def shared(self, value: str, clicker: str, message: str = "") -> Outcome:
@@ -189,7 +197,12 @@ class Conversation:
             return Outcome(render.notice("already_shared"), "notice")
         query, asker = decoded
         resolution = resolve(query, self.kb)
-        reply = render.answer(resolution, asked_by=asker, feedback_value=_feedback(resolution))
+        reply = render.answer(
+            resolution,
+            asked_by=asker,
+            feedback_value=_feedback(resolution),
+            language=self.settings.language,
+        )
         return Outcome(reply, "share")
 
     def entry(self, key: str, team: str) -> Outcome:
@@ -198,7 +211,7 @@ class Conversation:
         if not _ENTRY_KEY.match(key):
             return Outcome(render.notice("failure"), "error")
         resolution = self.lookup(f"{product} {code}", team)
-        return Outcome(render.answer(resolution), "details")
+        return Outcome(render.answer(resolution, language=self.settings.language), "details")
 
     # -- the App Home --------------------------------------------------------------------
 
@@ -223,7 +236,10 @@ class Conversation:
         if not matches and not found.misses:
             return Outcome(render.notice("shortcut_none"), "not_found")
         codes = found.model_copy(update={"matches": matches, "suggestions": ()})
-        return Outcome(render.answer(codes), "shortcut", codes)
+        reply = render.answer(
+            codes, feedback_value=_feedback(codes), language=self.settings.language
+        )
+        return Outcome(reply, "shortcut", codes)
 
     def workflow_step(self, inputs: Any, team: str) -> workflow.StepResult:
         """The Workflow Builder step: the outputs for ``inputs["query"]``, or why it failed."""
@@ -290,7 +306,12 @@ class Conversation:
             for match in mention.matches:
                 self.store.record_lookup(team, match.key, day)
         keys = [m.key for mention in fresh for m in mention.matches]
-        reply = render.auto_reply(fresh, remove_value=user, feedback_value=encode_feedback(keys))
+        reply = render.auto_reply(
+            fresh,
+            remove_value=user,
+            feedback_value=encode_feedback(keys),
+            language=choose_language(self.settings.language, text),
+        )
         # Every code the message names, answered now or not: what an edit is compared with.
         named = tuple(m.key for mention in mentions for m in mention.matches)
         return Outcome(reply, "auto_reply", entries=named)

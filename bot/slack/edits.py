@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING
 
 from bot.scanner import scan
 from bot.slack import render
+from bot.slack.card import choose_language
 from bot.slack.feedback import encode_feedback
 from bot.slack.render import Reply
 
@@ -100,7 +101,10 @@ class Edits:
                 return Edit("delete", thread, reply_ts)
             return None
         reply = render.auto_reply(
-            mentions, remove_value=author, feedback_value=encode_feedback(list(entries))
+            mentions,
+            remove_value=author,
+            feedback_value=encode_feedback(list(entries)),
+            language=choose_language(self.conversation.settings.language, text),
         )
         if reply_ts and reply_ts != _GONE:
             self.store.set_reply(channel, ts, _encode(reply_ts, entries), self.ttl)

@@ -269,3 +269,24 @@ def test_a_double_clicked_share_is_shared_once(kb: KnowledgeBase) -> None:
     again = talk.shared(value, "U1", "C1:1.1")
     assert again.kind == "notice" and "already shared" in again.reply.text
     assert talk.shared(value, "U1", "C1:2.2").kind == "share"  # another answer message
+
+
+# -- language ------------------------------------------------------------------------------
+
+
+def _said(outcome: Any) -> str:
+    return json.dumps(list(outcome.reply.blocks), ensure_ascii=False)
+
+
+def test_the_language_setting_reaches_every_answer(kb: KnowledgeBase) -> None:
+    asked = {"command": "/errcode", "team": TEAM, "channel": "C1", "user": "U1"}
+    auto = make(kb).command(text="云信 408 是什么意思", **asked)
+    assert "处理步骤" in _said(auto)
+    english = make(kb, language="en").command(text="云信 408 是什么意思", **asked)
+    assert "处理步骤" not in _said(english) and "What to do" in _said(english)
+    chinese = make(kb, language="zh").command(text="408", **asked)
+    assert "处理步骤" in _said(chinese)
+    # A channel message in Chinese is answered in Chinese, an English one in English.
+    zh_reply = _channel(make(kb), "云信登录一直返回 408", ts="2.1")
+    en_reply = _channel(make(kb), "NIM login keeps failing with 408", ts="2.2")
+    assert "处理步骤" in _said(zh_reply) and "处理步骤" not in _said(en_reply)
