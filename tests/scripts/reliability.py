@@ -147,7 +147,8 @@ def load(messages: int, seed: int, shape: LoadShape) -> str:
         figures = run_load(fake, SlackSender(server.url), server.proc.pid, plan, shape, seed=seed)
         LOGS["load"] = server.logs()
     FAILURES.extend(f"load: {p}" for p in figures.problems())
-    return _load_tables(figures, shape) + "\n\n" + _store_bound()
+    tables = _load_tables(figures, shape) + "\n\n" + _acks_by_kind(figures)
+    return tables + "\n\n" + _store_bound()
 
 
 def _load_tables(f: LoadFigures, shape: LoadShape) -> str:
@@ -188,6 +189,28 @@ def _load_tables(f: LoadFigures, shape: LoadShape) -> str:
         + "\n\nResident memory of the server process (VmRSS from /proc), after a warm-up of "
         f"{shape.warmup} messages; growth over the run **{f.rss_growth_kib / 1024:+.1f} MiB**, "
         f"peak {peak / 1024:.1f} MiB:\n\n" + _table(["run", "requests sent", "RSS"], memory)
+    )
+
+
+# -- 2b. load: acks per kind of request (issue 13) ---------------------------------------
+
+
+def _acks_by_kind(f: LoadFigures) -> str:
+    """Each kind's acks (channel messages, and every handler's requests among them)."""
+    rows = [
+        [
+            f"`{kind}`",
+            acks.requests,
+            f"{acks.requests - acks.late} of {acks.requests}",
+            f"{1000 * acks.percentile(50):.1f} / {1000 * acks.percentile(99):.1f} / "
+            f"{1000 * max(acks.latencies):.1f} ms",
+        ]
+        for kind, acks in f.acks.items()
+    ]
+    return (
+        "Acks per kind of request (`e2e.load.KINDS`; each request signed with its own "
+        "timestamp, redeliveries counted with their kind):\n\n"
+        + _table(["kind", "requests", "**within 3 s**", "ack p50 / p99 / max"], rows)
     )
 
 
