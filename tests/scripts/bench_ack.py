@@ -30,7 +30,14 @@ from urllib.parse import urlsplit
 REPO = Path(__file__).resolve().parents[2]
 sys.path[:0] = [str(REPO), str(REPO / "tests")]
 
-from e2e.harness import BOT_TOKEN, SIGNING_SECRET, ServeProcess, free_port, http  # noqa: E402
+from e2e.harness import (  # noqa: E402
+    BOT_TOKEN,
+    SIGNING_SECRET,
+    ServeProcess,
+    free_port,
+    fresh_timestamp,
+    http,
+)
 from fakes import payloads as P  # noqa: E402
 from fakes.fake_slack import FakeSlack, signed_headers  # noqa: E402
 
@@ -96,7 +103,9 @@ def _worker(
     for body in bodies:
         headers = {
             "Content-Type": "application/x-www-form-urlencoded",
-            **signed_headers(SIGNING_SECRET, body),
+            # each request signed anew, as Slack does: a reused (timestamp, signature)
+            # pair is a replay, refused with 401 by the transport
+            **signed_headers(SIGNING_SECRET, body, fresh_timestamp()),
         }
         start = time.perf_counter()
         conn.request("POST", "/slack/events", body, headers)
