@@ -82,6 +82,7 @@ class Replies:
         self._workers: list[asyncio.Task[None]] = []
         self._posting: set[asyncio.Task[None]] = set()
         self._settled: dict[str, asyncio.Future[None]] = {}
+        self._in_hand: set[str] = set()
         self._busy = 0
         self._idle: asyncio.Event | None = None
         self._stopping = False
@@ -181,10 +182,15 @@ class Replies:
     async def _post(self, outbox: Outbox, job: Job) -> None:
         """Post one job, then mark it done, or failed (to retry, or a dead letter)."""
         task = asyncio.current_task()
+        if job.id in self._in_hand:
+            return  # taken again while this process still works on it: not twice
+        self._in_hand.add(job.id)
         if task is not None:
             self._posting.add(task)
+        heartbeat = asyncio.create_task(self._heartbeat(outbox, job))
         try:
             error = await self._call(job)
+            heartbeat.cancel()
             if error is None:
                 OUTBOX_JOBS.labels(result="posted" if not job.attempts else "posted_again").inc()
                 await asyncio.to_thread(outbox.done, job)
@@ -205,8 +211,19 @@ class Replies:
             # replica or another claims it after the claim timeout.
             log.warning("outbox unavailable after a post (%s): %s", exc, job.describe())
         finally:
+            heartbeat.cancel()
+            self._in_hand.discard(job.id)
             if task is not None:
                 self._posting.discard(task)
+
+    async def _heartbeat(self, outbox: Outbox, job: Job) -> None:
+        """Keep ``job`` ours while a post takes long (429 waits, retries): never claimed
+        by another replica while this one is alive and posting it."""
+        interval = max(0.05, float(getattr(outbox, "claim_ms", 60_000)) / 3000)
+        with contextlib.suppress(*self._errors):
+            while True:
+                await asyncio.sleep(interval)
+                await asyncio.to_thread(outbox.touch, job, self.consumer)
 
     def _settle(self, job: Job) -> None:
         settled = self._settled.pop(job.id, None)

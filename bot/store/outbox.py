@@ -99,6 +99,9 @@ class Outbox(Protocol):
         :param wait: seconds to wait for one when there are none (blocking engines).
         """
 
+    def touch(self, job: Job, consumer: str) -> None:
+        """``consumer`` is still working on ``job``: nobody may claim it yet."""
+
     def done(self, job: Job) -> None:
         """``job`` is posted: forget it."""
 
@@ -141,6 +144,9 @@ class MemoryOutbox:
             for job in jobs:
                 self._taken[job.id] = job
             return jobs
+
+    def touch(self, job: Job, consumer: str) -> None:
+        return None  # nobody else takes from this process's queue
 
     def done(self, job: Job) -> None:
         with self._lock:

@@ -128,6 +128,10 @@ class RedisOutbox:
                 return None
         return job
 
+    def touch(self, job: Job, consumer: str) -> None:
+        # XCLAIM by its holder resets the entry's idle time: XAUTOCLAIM leaves it alone.
+        self._redis.xclaim(self.stream, GROUP, consumer, 0, [job.receipt], justid=True)
+
     def done(self, job: Job) -> None:
         pipe = self._redis.pipeline(transaction=True)
         pipe.xack(self.stream, GROUP, job.receipt)

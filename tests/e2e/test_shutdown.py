@@ -105,13 +105,13 @@ def test_sigkill_of_one_replica_the_other_claims_and_posts_once(
         fake.fail("chat.postMessage", 503, times=N)
         threads = _send(SlackSender(victim.url), N, "K")
         fake.wait_for("chat.postMessage", N, timeout=10)
+        client = redis.Redis.from_url(own_redis.url, decode_responses=True)
         assert victim.proc is not None
         victim.proc.kill()
         victim.proc.wait(timeout=10)
         # Waits on events, never a sleep: every thread answered, then the outbox empty
         # (nothing left that could still post a duplicate).
         fake.wait_for("chat.postMessage", N, timeout=20, where=lambda c: _landed_in(c, threads))
-        client = redis.Redis.from_url(own_redis.url, decode_responses=True)
         deadline = time.monotonic() + 10
         while client.xlen("errcode:outbox") and time.monotonic() < deadline:
             fake.wait_for("chat.postMessage", 10 * N, timeout=0.1)  # a bounded poll
