@@ -13,7 +13,13 @@ import logging
 from typing import Annotated, Any, Literal
 from urllib.parse import urlsplit
 
-from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_validator
+from pydantic import (
+    AliasChoices,
+    Field,
+    SecretStr,
+    ValidationError,
+    field_validator,
+)
 from pydantic_core import PydanticCustomError
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
@@ -61,6 +67,21 @@ def _redis_url(value: str | None) -> str | None:
     if parts.scheme == "unix" and not parts.path:
         raise PydanticCustomError("url_shape", "must name a socket path")
     return url
+
+
+def _sentinels(value: Any) -> Any:
+    """``host:port,host:port`` (blank: unset) as a tuple; each must name a host and a port."""
+    if value is None:
+        return ()
+    if isinstance(value, str):
+        value = [part.strip() for part in value.split(",") if part.strip()]
+    found = []
+    for item in value:
+        host, _, port = str(item).rpartition(":")
+        if not host or not port.isdigit() or not 0 < int(port) < 65536:
+            raise PydanticCustomError("sentinels", "must be host:port pairs separated by commas")
+        found.append(f"{host}:{int(port)}")
+    return tuple(found)
 
 
 def _slack(name: str) -> Any:
@@ -121,6 +142,15 @@ class Settings(BaseSettings):
     max_connections: int | None = Field(default=None, ge=1)
     #: Shared state for several replicas; unset means per-process memory.
     redis_url: str | None = None
+    #: Redis through Sentinel instead of one URL: the Sentinels (``host:port,...``) and
+    #: the name of the master they watch (``ERRCODE_REDIS_MASTER``).
+    redis_sentinels: ChannelList = ()
+    redis_master: str | None = None
+    #: On SIGTERM, seconds to finish the replies this process owes (below k8s's
+    #: terminationGracePeriodSeconds).
+    drain_seconds: float = Field(default=20.0, ge=0, le=3600)
+    #: With Redis: seconds a reply job may stay taken by a replica before another claims it.
+    outbox_claim_seconds: float = Field(default=60.0, gt=0, le=3600)
     log_level: str = "INFO"
     #: ``auto``: JSON lines unless stderr is a terminal.
     log_format: Literal["json", "text", "auto"] = "auto"
@@ -129,6 +159,11 @@ class Settings(BaseSettings):
     @classmethod
     def _redis_url_shape(cls, value: Any) -> Any:
         return _redis_url(value) if isinstance(value, str) or value is None else value
+
+    @field_validator("redis_sentinels", mode="before")
+    @classmethod
+    def _sentinels_shape(cls, value: Any) -> Any:
+        return _sentinels(value)
 
     @field_validator("slack_bot_token")
     @classmethod
@@ -207,11 +242,18 @@ class StoreSettings(BaseSettings):
     )
 
     redis_url: str | None = None
+    redis_sentinels: ChannelList = ()
+    redis_master: str | None = None
 
     @field_validator("redis_url", mode="before")
     @classmethod
     def _redis_url_shape(cls, value: Any) -> Any:
         return _redis_url(value) if isinstance(value, str) or value is None else value
+
+    @field_validator("redis_sentinels", mode="before")
+    @classmethod
+    def _sentinels_shape(cls, value: Any) -> Any:
+        return _sentinels(value)
 
 
 def _env_name(field: str) -> str:
@@ -236,12 +278,26 @@ def _bad_settings(exc: ValidationError) -> ConfigError:
     return ConfigError("bad setting: " + "; ".join(problems))
 
 
+def _one_redis(settings: Settings | StoreSettings) -> None:
+    """Sentinels need the master's name, and exclude a Redis URL."""
+    if settings.redis_sentinels and not settings.redis_master:
+        raise ConfigError(
+            "bad setting: ERRCODE_REDIS_MASTER is missing (ERRCODE_REDIS_SENTINELS needs it)"
+        )
+    if settings.redis_sentinels and settings.redis_url:
+        raise ConfigError(
+            "bad setting: ERRCODE_REDIS_URL and ERRCODE_REDIS_SENTINELS are both set; set one"
+        )
+
+
 def load_store_settings(**overrides: Any) -> StoreSettings:
     """Read :class:`StoreSettings`, or raise :class:`ConfigError` naming a bad one."""
     try:
-        return StoreSettings(**overrides)
+        settings = StoreSettings(**overrides)
     except ValidationError as exc:
         raise _bad_settings(exc) from None
+    _one_redis(settings)
+    return settings
 
 
 def load_settings(**overrides: Any) -> Settings:
@@ -253,6 +309,7 @@ def load_settings(**overrides: Any) -> Settings:
         settings = Settings(**overrides)
     except ValidationError as exc:
         raise _bad_settings(exc) from None
+    _one_redis(settings)
     if not settings.socket_mode and settings.slack_signing_secret is None:
         raise ConfigError(
             "bad setting: SLACK_SIGNING_SECRET is missing "

@@ -12,7 +12,8 @@ from bot.errors import ConfigError
 from bot.knowledge.base import KnowledgeBase
 from bot.settings import Settings, load_settings
 from bot.slack.app import build_app
-from bot.store.factory import make_store
+from bot.slack.outbox import Replies
+from bot.store.factory import make_outbox, make_store
 from bot.telemetry.logs import configure_logging
 
 __all__ = ["main"]
@@ -46,7 +47,12 @@ def main(kb: KnowledgeBase) -> None:
     settings: Settings = load_settings()
     configure_logging(settings.log_level, settings.log_format, secrets=settings.secrets())
     store = make_store(settings)
-    app = build_app(settings, kb, store)
+    replies = Replies(make_outbox(settings, claim_seconds=settings.outbox_claim_seconds))
+    app = build_app(settings, kb, store, replies=replies)
+
+    async def drain() -> None:
+        await replies.drain(settings.drain_seconds)
+
     asyncio.run(_check_token(app.client))
     if settings.metrics_port is not None:
         from bot.transports.metrics_http import start_metrics_server
@@ -56,7 +62,12 @@ def main(kb: KnowledgeBase) -> None:
         from bot.transports.socket_mode import serve_socket_mode
 
         log.info("starting in Socket Mode with %d knowledge entries", len(kb))
-        serve_socket_mode(app, settings.slack_app_token.get_secret_value())
+        serve_socket_mode(
+            app,
+            settings.slack_app_token.get_secret_value(),
+            on_shutdown=drain,
+            on_startup=replies.start,
+        )
     else:
         from bot.transports.http import serve_http
 
@@ -76,4 +87,6 @@ def main(kb: KnowledgeBase) -> None:
             idle_timeout=settings.idle_timeout_seconds,
             max_connections=settings.max_connections,
             metrics=settings.metrics_port is None,
+            on_startup=replies.start,
+            on_shutdown=drain,
         )

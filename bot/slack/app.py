@@ -20,7 +20,8 @@ from bot.settings import Settings
 from bot.slack.client import make_client
 from bot.slack.conversation import Conversation
 from bot.slack.interactions import register_interactions
-from bot.slack.listeners import register
+from bot.slack.listeners import register, remembering
+from bot.slack.outbox import Replies
 from bot.store.protocol import StateStore
 
 __all__ = ["build_app"]
@@ -52,18 +53,23 @@ def build_app(
     kb: KnowledgeBase,
     store: StateStore,
     client: AsyncWebClient | None = None,
+    replies: Replies | None = None,
 ) -> AsyncApp:
     """The errcode Slack app.
 
     :param client: the Web API client; by default one for ``settings`` (its token,
         ``SLACK_API_URL`` and the retry handlers of :mod:`bot.slack_client`).
+    :param replies: the outbox replies after an ack go through; by default one in
+        this process's memory (see :mod:`bot.slack.outbox`).
     """
     bolt_log = logging.getLogger("errcode.bolt")
     with _without(bolt_log, warning_client_prioritized_and_token_skipped()):
         app = _app(settings, bolt_log, client)
     conversation = Conversation(settings, kb, store)
     register_interactions(app, conversation)  # first: register() ends with catch-alls
-    register(app, conversation)
+    replies = replies if replies is not None else Replies()
+    replies.bind(app.client, remembering(conversation))
+    register(app, conversation, replies)
     return app
 
 

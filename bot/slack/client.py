@@ -168,25 +168,42 @@ def make_client(settings: Settings) -> AsyncWebClient:
 
 
 async def post_message_once(
-    client: AsyncWebClient, *, channel: str, thread_ts: str | None = None, **kwargs: Any
+    client: AsyncWebClient,
+    *,
+    channel: str,
+    thread_ts: str | None = None,
+    reply_id: str | None = None,
+    since: float | None = None,
+    look_first: bool = False,
+    **kwargs: Any,
 ) -> str | None:
     """chat.postMessage that posts exactly once, even when a connection drops mid-call.
 
     Returns the posted message's ts (None if Slack's answer did not say).
 
-    The message carries metadata with a fresh ``reply_id``. When the call fails in a
-    way that leaves open whether Slack posted it (connection dropped or timed out
-    after the request went out), the thread (or, without one, the channel's recent
-    history) is searched for that id: found, the reply is there and nothing more is
-    sent; not found, it is posted again, at most :data:`MAX_RETRIES` more times.
+    The message carries metadata with ``reply_id`` (a fresh one if omitted; an outbox
+    job passes its own, with ``since``, when it was made, and ``look_first`` when it
+    is taken again, so that a post an earlier attempt made is found, not repeated).
+    When the call fails in a way that leaves open whether Slack posted it
+    (connection dropped or timed out after the request went out), the thread (or,
+    without one, the channel's recent history) is searched for that id: found, the
+    reply is there and nothing more is sent; not found, it is posted
+    again, at most :data:`MAX_RETRIES` more times.
 
     :raises SlackApiError: Slack refused the post (after the 429/5xx retries).
     :raises aiohttp.ClientError, TimeoutError: retries spent, or the search failed, so
         whether the reply is there is unknown and posting again could double it.
     """
-    reply_id = uuid.uuid4().hex
+    reply_id = reply_id or uuid.uuid4().hex
     metadata = {"event_type": REPLY_EVENT_TYPE, "event_payload": {"reply_id": reply_id}}
-    since = f"{time.time() - _LOOKBACK:.6f}"
+    oldest = f"{(time.time() if since is None else since) - _LOOKBACK:.6f}"
+    if look_first:
+        # An outbox job taken again: an earlier attempt (here, or on a replica that
+        # died) may have posted it.
+        found = await _find_reply(client, channel, thread_ts, reply_id, oldest)
+        if found is not None:
+            log.info("reply %s was posted by an earlier attempt", reply_id)
+            return found or None
     for attempt in range(MAX_RETRIES + 1):
         try:
             posted = await client.chat_postMessage(
@@ -202,7 +219,7 @@ async def post_message_once(
             # Give Slack a moment to make a post that did land visible in the thread.
             await asyncio.sleep(0.2 * 2**attempt + random.random() * 0.1)
             try:
-                found = await _find_reply(client, channel, thread_ts, reply_id, since)
+                found = await _find_reply(client, channel, thread_ts, reply_id, oldest)
             except Exception:
                 log.error("chat.postMessage failed (%r) and the check for it too", exc)
                 raise exc from None

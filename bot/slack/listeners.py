@@ -26,8 +26,10 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.slack import render, workflow
-from bot.slack.client import post_message_once, post_to_response_url
+from bot.slack.client import post_to_response_url
 from bot.slack.conversation import Conversation, Outcome
+from bot.slack.outbox import Replies
+from bot.store.outbox import Job
 from bot.telemetry.logs import event_context
 from bot.telemetry.metrics import RECEIVED_AT, REPLIES, REQUESTS, SLACK_API_ERRORS, timed
 
@@ -82,34 +84,6 @@ def _message_fields(event: dict[str, Any], body: dict[str, Any]) -> dict[str, An
     }
 
 
-async def _post(
-    client: AsyncWebClient, outcome: Outcome, channel: str, thread: str | None
-) -> str | None:
-    """chat.postMessage, counting the reply, or the error once retries are spent.
-
-    Returns the reply's ts, or None if it was not posted (or Slack did not say).
-    """
-    try:
-        # Exactly once, even when the connection drops mid-call (see slack_client).
-        ts = await post_message_once(
-            client,
-            channel=channel,
-            thread_ts=thread,
-            unfurl_links=False,
-            **outcome.reply.as_kwargs(),
-        )
-    except SlackApiError as exc:
-        SLACK_API_ERRORS.labels(method="chat.postMessage").inc()
-        log.error("chat.postMessage failed: %s", exc.response.get("error"))
-        return None
-    except Exception as exc:  # connection errors and timeouts, once retries are spent
-        SLACK_API_ERRORS.labels(method="chat.postMessage").inc()
-        log.error("chat.postMessage failed: %r", exc)
-        return None
-    REPLIES.labels(kind=outcome.kind).inc()
-    return ts
-
-
 async def _respond(url: str | None, outcome: Outcome, **options: Any) -> None:
     """Post to a response_url (ephemeral unless ``response_type`` says otherwise)."""
     if not url:
@@ -131,11 +105,42 @@ async def _respond(url: str | None, outcome: Outcome, **options: Any) -> None:
 _FAILURE = Outcome(render.notice("failure"), "error")
 
 
-async def _announce(client: AsyncWebClient, outcome: Outcome, command: dict[str, Any]) -> None:
+def reply_job(
+    outcome: Outcome, channel: str, thread: str | None, remember: str | None = None
+) -> Job:
+    """The outbox job that posts ``outcome`` (in ``thread``); ``remember``: the ts of the
+    message it answers, so that an edit of that message updates the reply."""
+    args: dict[str, Any] = {"channel": channel, "unfurl_links": False}
+    if thread:
+        args["thread_ts"] = thread
+    after: dict[str, Any] = {"kind": outcome.kind}
+    if remember:
+        after["remember"] = {"channel": channel, "ts": remember, "entries": list(outcome.entries)}
+    return Job("chat.postMessage", {**args, **outcome.reply.as_kwargs()}, after=after)
+
+
+def remembering(conversation: Conversation) -> Any:
+    """What the outbox does after a post: remember an auto-reply for later edits."""
+
+    async def on_posted(job: Job, reply_ts: str) -> None:
+        what = job.after.get("remember")
+        if isinstance(what, dict):
+            await asyncio.to_thread(
+                conversation.edits.remember,
+                str(what["channel"]),
+                str(what["ts"]),
+                reply_ts,
+                tuple(str(e) for e in what.get("entries") or ()),
+            )
+
+    return on_posted
+
+
+async def _announce(replies: Replies, outcome: Outcome, command: dict[str, Any]) -> None:
     """Tell the channel who changed its settings (after the ack: never holds it up)."""
     channel = _str(command, "channel_id")
     if outcome.announce is not None and channel:
-        await _post(client, Outcome(outcome.announce, "announce"), channel, None)
+        await replies.send(reply_job(Outcome(outcome.announce, "announce"), channel, None))
 
 
 def _outcome(work: asyncio.Future[Outcome]) -> Outcome:
@@ -147,8 +152,8 @@ def _outcome(work: asyncio.Future[Outcome]) -> Outcome:
         return _FAILURE
 
 
-def register(app: AsyncApp, conversation: Conversation) -> None:
-    """Attach every listener to ``app``."""
+def register(app: AsyncApp, conversation: Conversation, replies: Replies) -> None:
+    """Attach every listener to ``app``; replies after the ack go through ``replies``."""
 
     @app.middleware
     async def count_requests(body: dict[str, Any], next: Any) -> Any:
@@ -182,7 +187,7 @@ def register(app: AsyncApp, conversation: Conversation) -> None:
                 outcome = _outcome(work)
                 await ack(response_type="ephemeral", **outcome.reply.as_kwargs())
                 REPLIES.labels(kind=outcome.kind).inc()
-                await _announce(client, outcome, command)
+                await _announce(replies, outcome, command)
                 return
             # Too slow for the ack: acknowledge now, answer on the response_url when ready.
             await ack()
@@ -192,7 +197,7 @@ def register(app: AsyncApp, conversation: Conversation) -> None:
             )
             await asyncio.wait({work})
             await _respond(command.get("response_url"), _outcome(work))
-            await _announce(client, _outcome(work), command)
+            await _announce(replies, _outcome(work), command)
 
     @app.action(render.SHARE_ACTION)
     async def on_share(ack: AsyncAck, body: dict[str, Any], action: dict[str, Any]) -> None:
@@ -303,15 +308,16 @@ def register(app: AsyncApp, conversation: Conversation) -> None:
             return  # the app_mention event for this message answers it
         thread = _str(event, "thread_ts") or None
         with timed("auto_reply"):
-            outcome = await asyncio.to_thread(
-                conversation.channel_message, **fields, thread_ts=thread, user=event["user"]
-            )
-            if outcome is not None:  # always in the thread, never at the channel's top level
-                reply = await _post(client, outcome, fields["channel"], thread or fields["ts"])
-                if reply:  # so that an edit of the message updates this reply
-                    await asyncio.to_thread(
-                        conversation.remember_reply, fields["channel"], fields["ts"], reply, outcome
+            async with replies.owed():
+                outcome = await asyncio.to_thread(
+                    conversation.channel_message, **fields, thread_ts=thread, user=event["user"]
+                )
+                if outcome is not None:  # always in the thread, never at the channel's top
+                    # Remembered once posted, so that an edit of the message updates it.
+                    job = reply_job(
+                        outcome, fields["channel"], thread or fields["ts"], fields["ts"]
                     )
+                    await replies.send(job)
 
     async def _answer_question(
         event: dict[str, Any], body: dict[str, Any], client: AsyncWebClient, thread: str | None
@@ -319,13 +325,14 @@ def register(app: AsyncApp, conversation: Conversation) -> None:
         fields = _message_fields(event, body)
         if fields is None:
             return
-        try:
-            outcome = await asyncio.to_thread(conversation.question, **fields)
-        except Exception:
-            log.exception("answering a question failed")
-            outcome = _FAILURE
-        if outcome is not None:
-            await _post(client, outcome, fields["channel"], thread)
+        async with replies.owed():
+            try:
+                outcome = await asyncio.to_thread(conversation.question, **fields)
+            except Exception:
+                log.exception("answering a question failed")
+                outcome = _FAILURE
+            if outcome is not None:
+                await replies.send(reply_job(outcome, fields["channel"], thread))
 
     # Everything else Slack may send is acknowledged and dropped, never a 404.
     @app.event(_ANY)

@@ -2,19 +2,52 @@
 
 from __future__ import annotations
 
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from bot.errors import ErrcodeError
+from bot.store.outbox import Outbox
 from bot.store.protocol import MemoryStore, StateStore
 
-__all__ = ["make_store", "open_shared_store"]
+if TYPE_CHECKING:
+    from bot.store.redis_store import RedisStore
+
+__all__ = ["make_outbox", "make_store", "open_shared_store"]
 
 
 class _HasRedisUrl(Protocol):
     # Only the one attribute is needed, so tests and the CLI can pass any object
-    # carrying it rather than a full Settings.
+    # carrying it rather than a full Settings (the Sentinel ones are read if present).
     @property
     def redis_url(self) -> str | None: ...
+
+
+def _sentinels(settings: _HasRedisUrl) -> tuple[tuple[str, ...], str]:
+    sentinels = tuple(getattr(settings, "redis_sentinels", ()) or ())
+    return sentinels, str(getattr(settings, "redis_master", "") or "")
+
+
+def _redis(settings: _HasRedisUrl, timeout: float) -> RedisStore | None:
+    """The RedisStore the settings name (a URL, or Sentinels), or None for memory."""
+    from bot.store.redis_store import RedisStore
+
+    sentinels, master = _sentinels(settings)
+    if sentinels:
+        return RedisStore.from_sentinels(sentinels, master, timeout=timeout)
+    url = (settings.redis_url or "").strip()
+    return RedisStore.from_url(url, timeout=timeout) if url else None
+
+
+def make_outbox(settings: _HasRedisUrl, *, claim_seconds: float = 60.0) -> Outbox | None:
+    """The replicas' shared outbox on the settings' Redis, or None without one.
+
+    Its client waits longer than the store's: a worker's XREADGROUP blocks for a second.
+    """
+    shared = _redis(settings, timeout=5.0)
+    if shared is None:
+        return None
+    from bot.store.redis_outbox import RedisOutbox
+
+    return RedisOutbox(shared.client, claim_seconds=claim_seconds)
 
 
 def make_store(settings: _HasRedisUrl, *, retry_interval: float = 5.0) -> StateStore:
@@ -26,14 +59,13 @@ def make_store(settings: _HasRedisUrl, *, retry_interval: float = 5.0) -> StateS
 
     :param retry_interval: seconds between attempts to reach a Redis that failed.
     """
-    url = (settings.redis_url or "").strip()
-    if not url:
+    # Imported in _redis so that a deployment without Redis never loads the client.
+    shared = _redis(settings, timeout=0.5)
+    if shared is None:
         return MemoryStore()
-    # Imported here so that a deployment without Redis never loads the client.
-    from bot.store.redis_store import RedisStore
     from bot.store.resilient import ResilientStore
 
-    return ResilientStore(RedisStore.from_url(url), retry_interval=retry_interval)
+    return ResilientStore(shared, retry_interval=retry_interval)
 
 
 def open_shared_store(settings: _HasRedisUrl, *, timeout: float = 3.0) -> StateStore:
@@ -43,16 +75,17 @@ def open_shared_store(settings: _HasRedisUrl, *, timeout: float = 3.0) -> StateS
     :raises ErrcodeError: when no Redis is configured or it cannot be reached.
     """
     url = (settings.redis_url or "").strip()
-    if not url:
+    if not url and not _sentinels(settings)[0]:
         raise ErrcodeError(
             "ERRCODE_REDIS_URL is not set: usage counts live in each bot process's "
             "memory, out of reach of the command line; use /errcode stats in Slack"
         )
-    from bot.store.redis_store import RedisStore, StoreUnavailable
+    from bot.store.redis_store import StoreUnavailable
 
     # Straight to Redis, no fallback: an empty answer from a memory fallback would
     # look like "nobody asked anything" when the truth is "Redis is unreachable".
-    store = RedisStore.from_url(url, timeout=timeout)
+    store = _redis(settings, timeout)
+    assert store is not None
     try:
         store.ping()
     except StoreUnavailable as exc:

@@ -30,6 +30,7 @@ from typing import Any
 import redis
 from redis.backoff import NoBackoff
 from redis.retry import Retry
+from redis.sentinel import Sentinel
 
 from bot.store.protocol import (
     MAX_COMMENTS,
@@ -40,7 +41,7 @@ from bot.store.protocol import (
     top_counts,
 )
 
-__all__ = ["DEFAULT_PREFIX", "RedisStore", "StoreUnavailable"]
+__all__ = ["DEFAULT_PREFIX", "RedisStore", "StoreUnavailable", "redis_client", "sentinel_client"]
 
 #: The prefix of every key errcode writes.
 DEFAULT_PREFIX = "errcode:"
@@ -67,6 +68,36 @@ end
 redis.call('HINCRBY', KEYS[2], (ARGV[2] == '1' and 'up|' or 'down|') .. ARGV[3], 1)
 return 1
 """
+
+
+def redis_client(url: str, *, timeout: float) -> redis.Redis:
+    """A client for ``url``: ``timeout`` for connecting and each reply, no client retries."""
+    return redis.Redis.from_url(
+        url,
+        socket_timeout=timeout,
+        socket_connect_timeout=timeout,
+        retry=Retry(NoBackoff(), 0),
+        decode_responses=True,
+    )
+
+
+def sentinel_client(sentinels: tuple[str, ...], master: str, *, timeout: float) -> redis.Redis:
+    """A client for the master that ``sentinels`` (``host:port``) watch under ``master``."""
+    hosts = [(host, int(port)) for host, _, port in (s.rpartition(":") for s in sentinels)]
+    sentinel = Sentinel(  # type: ignore[no-untyped-call]
+        hosts,
+        socket_timeout=timeout,
+        socket_connect_timeout=timeout,
+        sentinel_kwargs={"socket_timeout": timeout, "socket_connect_timeout": timeout},
+    )
+    client: redis.Redis = sentinel.master_for(  # type: ignore[no-untyped-call]
+        master,
+        socket_timeout=timeout,
+        socket_connect_timeout=timeout,
+        retry=Retry(NoBackoff(), 0),
+        decode_responses=True,
+    )
+    return client
 
 
 class RedisStore:
@@ -96,14 +127,25 @@ class RedisStore:
             no client-side retries, because a handler waiting on a dead Redis is
             a reply Slack sees as late; the caller falls back instead of waiting.
         """
-        client = redis.Redis.from_url(
-            url,
-            socket_timeout=timeout,
-            socket_connect_timeout=timeout,
-            retry=Retry(NoBackoff(), 0),
-            decode_responses=True,
-        )
+        client = redis_client(url, timeout=timeout)
         return cls(client, prefix=prefix)
+
+    @classmethod
+    def from_sentinels(
+        cls,
+        sentinels: tuple[str, ...],
+        master: str,
+        *,
+        timeout: float = 0.5,
+        prefix: str = DEFAULT_PREFIX,
+    ) -> RedisStore:
+        """Connect lazily to the master that ``sentinels`` (``host:port``) name ``master``.
+
+        redis-py asks a Sentinel for the master's address on each new connection, and
+        drops its connections when the master it reaches says it is a replica, so after
+        a failover the next call (after the resilient store's retry) finds the new one.
+        """
+        return cls(sentinel_client(sentinels, master, timeout=timeout), prefix=prefix)
 
     @property
     def client(self) -> redis.Redis:

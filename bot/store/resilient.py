@@ -212,25 +212,32 @@ class ResilientStore:
         local: Callable[[MemoryStore], T],
         replay: _Replay | None = None,
     ) -> T:
-        if self._may_use_primary():
-            try:
-                if self._healthy:
-                    return shared(self._primary)
-                # Restore the outage's writes before this call reads or claims, so
-                # an event claimed meanwhile is not won again from Redis; the outage
-                # is over only once the call itself has succeeded too.
-                replayed, dropped = self._replay()
-                result = shared(self._primary)
-                self._came_back(replayed, dropped)
-                return result
-            except self._errors as exc:
-                self._went_down(exc)
-        if replay is not None:
+        while True:
+            if self._may_use_primary():
+                probing = not self._healthy
+                try:
+                    if not probing:
+                        return shared(self._primary)
+                    # Restore the outage's writes before this call reads or claims, so
+                    # an event claimed meanwhile is not won again from Redis; the outage
+                    # is over once the journal is empty (see _replay) and this call succeeded.
+                    replayed, dropped = self._replay()
+                    result = shared(self._primary)
+                    self._came_back(replayed, dropped)
+                    return result
+                except self._errors as exc:
+                    self._went_down(exc, probing=probing)
             with self._lock:
-                if len(self._journal) == self._journal.maxlen:
-                    self._dropped += 1
-                self._journal.append(replay)
-        return local(self._memory)
+                # Decided under the lock that ends a replay: either the journal still
+                # takes this write (and the replay will see it), or the outage is over
+                # and the write goes to the shared store. Never a write left behind.
+                if self._healthy:
+                    continue
+                if replay is not None:
+                    if len(self._journal) == self._journal.maxlen:
+                        self._dropped += 1
+                    self._journal.append(replay)
+                return local(self._memory)
 
     def _may_use_primary(self) -> bool:
         with self._lock:
@@ -244,10 +251,14 @@ class ResilientStore:
             self._next_probe = now + self._retry_interval
             return True
 
-    def _went_down(self, exc: BaseException) -> None:
+    def _went_down(self, exc: BaseException, *, probing: bool = False) -> None:
+        """The primary failed; ``probing``: in a probe, so the outage goes on, unlogged."""
         with self._lock:
             now = self._clock()
             self._next_probe = now + self._retry_interval
+            if probing:
+                self._healthy = False  # _replay may have declared it back
+                return
             if not self._healthy:
                 return
             self._healthy = False
@@ -262,27 +273,38 @@ class ResilientStore:
     def _replay(self) -> tuple[int, int]:
         """Redo the journal on the primary; how many writes were replayed and dropped.
 
+        Writes journaled while the replay runs (other handlers still on memory) are
+        replayed too: the journal is drained until it is empty under the lock, and
+        only then is the primary declared healthy, in the same critical section.
+
         Raises what the primary raises, keeping the writes not yet replayed.
         """
-        with self._lock:
-            pending = list(self._journal)
-            self._journal.clear()
-            dropped, self._dropped = self._dropped, 0
-        for index, op in enumerate(pending):
-            try:
-                op(self._primary)
-            except self._errors:
-                with self._lock:
-                    self._journal.extendleft(reversed(pending[index:]))
-                    self._dropped += dropped
-                raise
-        return len(pending), dropped
+        replayed = dropped = 0
+        while True:
+            with self._lock:
+                if not self._journal:
+                    # Calls from here on go to the primary: nothing is left behind. Should
+                    # the primary fail again at once, that is a new outage, logged as one.
+                    self._healthy = True
+                    return replayed, dropped
+                pending = list(self._journal)
+                self._journal.clear()
+                batch_dropped, self._dropped = self._dropped, 0
+            dropped += batch_dropped
+            for index, op in enumerate(pending):
+                try:
+                    op(self._primary)
+                except self._errors:
+                    with self._lock:
+                        self._journal.extendleft(reversed(pending[index:]))
+                        self._dropped += batch_dropped
+                    raise
+            replayed += len(pending)
 
     def _came_back(self, replayed: int, dropped: int) -> None:
         with self._lock:
-            if self._healthy:
-                return
-            self._healthy = True
+            if not self._healthy:
+                return  # down again already: the recovery did not hold
             outage = self._clock() - self._down_since
         logger.info(
             "state store back after %.1fs; replayed %d writes made meanwhile%s",

@@ -22,6 +22,8 @@ __all__ = [
     "CONTENT_TYPE",
     "HANDLER_SECONDS",
     "LOOKUPS",
+    "OUTBOX_DEAD_LETTERS",
+    "OUTBOX_JOBS",
     "RECEIVED_AT",
     "REPLIES",
     "REQUESTS",
@@ -45,6 +47,11 @@ SCANNER_HITS = Counter("errcode_scanner_hits", "Code mentions found in channel m
 SLACK_API_ERRORS = Counter("errcode_slack_api_errors", "Slack API calls that failed", ["method"])
 #: Retries of Web API calls, by reason: rate_limited, server_error, connection.
 SLACK_API_RETRIES = Counter("errcode_slack_api_retries", "Slack API call retries", ["reason"])
+#: Outbox jobs by result: posted, posted_again (a retry or a job claimed from a dead
+#: replica), retry (failed, to be tried again).
+OUTBOX_JOBS = Counter("errcode_outbox_jobs", "Reply jobs handled by the outbox", ["result"])
+#: Reply jobs given up after their attempts (or refused for good by Slack).
+OUTBOX_DEAD_LETTERS = Counter("errcode_outbox_dead_letters", "Reply jobs given up")
 HANDLER_SECONDS = Histogram(
     "errcode_handler_seconds",
     "Time a listener takes, from receipt to its last Slack call",

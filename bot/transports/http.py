@@ -110,6 +110,10 @@ class SlackASGI:
         (timestamp, signature) pair is claimed once, and a pair already claimed is a
         replay, refused with 401. Through a shared store, replicas refuse each other's.
         None turns replay protection off (unit tests of other checks).
+    :param on_startup: called at the ASGI lifespan's startup, on the serving loop
+        (the app starts its workers).
+    :param on_shutdown: awaited at the ASGI lifespan's shutdown, once requests in
+        flight are answered (the app drains the replies it owes).
     """
 
     def __init__(
@@ -120,6 +124,8 @@ class SlackASGI:
         *,
         claim: Claim | None = None,
         metrics: bool = True,
+        on_startup: Callable[[], None] | None = None,
+        on_shutdown: Callable[[], Awaitable[None]] | None = None,
     ) -> None:
         if not signing_secret:
             raise ValueError("the HTTP transport needs the app's signing secret")
@@ -131,8 +137,29 @@ class SlackASGI:
         self._routes = dict(_GET_ROUTES)
         if not metrics:
             del self._routes["/metrics"]
+        self._on_startup = on_startup
+        self._on_shutdown = on_shutdown
+
+    async def _lifespan(self, receive: Receive, send: Send) -> None:
+        while True:
+            message = await receive()
+            if message["type"] == "lifespan.startup":
+                if self._on_startup is not None:
+                    self._on_startup()
+                await send({"type": "lifespan.startup.complete"})
+            elif message["type"] == "lifespan.shutdown":
+                if self._on_shutdown is not None:
+                    try:
+                        await self._on_shutdown()
+                    except Exception:
+                        log.exception("shutting down failed")
+                await send({"type": "lifespan.shutdown.complete"})
+                return
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "lifespan":
+            await self._lifespan(receive, send)
+            return
         if scope["type"] == "http" and scope["method"] in ("GET", "HEAD"):
             route = self._routes.get(scope["path"])
             if route is not None:
@@ -208,8 +235,11 @@ def serve_http(
     idle_timeout: float = 5.0,
     max_connections: int | None = None,
     metrics: bool = True,
+    on_startup: Callable[[], None] | None = None,
+    on_shutdown: Callable[[], Awaitable[None]] | None = None,
 ) -> None:
-    """Serve ``app`` until SIGINT or SIGTERM (uvicorn finishes requests in flight).
+    """Serve ``app`` until SIGINT or SIGTERM (uvicorn finishes requests in flight,
+    then ``on_shutdown`` runs: the replies owed are drained).
 
     :param signing_secret: verified by the transport before the body is read as JSON or
         form, so a forged request is always a 401.
@@ -229,14 +259,21 @@ def serve_http(
         idle_timeout,
     )
     config = uvicorn.Config(
-        SlackASGI(app, signing_secret, claim=claim, metrics=metrics),
+        SlackASGI(
+            app,
+            signing_secret,
+            claim=claim,
+            metrics=metrics,
+            on_startup=on_startup,
+            on_shutdown=on_shutdown,
+        ),
         host=host,
         port=port,
         loop="asyncio",
         http=limited_protocol(limits),
         backlog=BACKLOG,
         timeout_keep_alive=max(1, round(idle_timeout)),
-        lifespan="off",
+        lifespan="on",
         log_config=None,  # keep errcode's logging (JSON lines, redaction) for uvicorn too
         access_log=False,  # one line per Slack request is noise; /metrics counts them
         timeout_graceful_shutdown=10,

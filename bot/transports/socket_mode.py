@@ -11,6 +11,7 @@ import asyncio
 import contextlib
 import logging
 import signal
+from collections.abc import Awaitable, Callable
 
 from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 from slack_bolt.async_app import AsyncApp
@@ -23,7 +24,12 @@ log = logging.getLogger("errcode.socket_mode")
 STOP_SECONDS = 2.0
 
 
-async def run_socket_mode(app: AsyncApp, app_token: str) -> None:
+async def run_socket_mode(
+    app: AsyncApp,
+    app_token: str,
+    on_shutdown: Callable[[], Awaitable[None]] | None = None,
+    on_startup: Callable[[], None] | None = None,
+) -> None:
     """Connect and serve until SIGINT or SIGTERM, then close the WebSocket.
 
     A signal stops it within :data:`STOP_SECONDS` whatever the connection is doing:
@@ -31,6 +37,8 @@ async def run_socket_mode(app: AsyncApp, app_token: str) -> None:
     connection is a task that a signal cancels, and closing is bounded as well.
     """
     handler = AsyncSocketModeHandler(app, app_token)
+    if on_startup is not None:
+        on_startup()
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
@@ -50,8 +58,15 @@ async def run_socket_mode(app: AsyncApp, app_token: str) -> None:
         with contextlib.suppress(asyncio.CancelledError, Exception):
             await asyncio.wait_for(handler.close_async(), timeout=STOP_SECONDS / 2)
         log.info("Socket Mode connection closed")
+        if on_shutdown is not None:
+            await on_shutdown()  # the replies owed to events acked before the signal
 
 
-def serve_socket_mode(app: AsyncApp, app_token: str) -> None:
+def serve_socket_mode(
+    app: AsyncApp,
+    app_token: str,
+    on_shutdown: Callable[[], Awaitable[None]] | None = None,
+    on_startup: Callable[[], None] | None = None,
+) -> None:
     """Blocking form of :func:`run_socket_mode`."""
-    asyncio.run(run_socket_mode(app, app_token))
+    asyncio.run(run_socket_mode(app, app_token, on_shutdown, on_startup))

@@ -154,7 +154,8 @@ CASES: tuple[FaultCase, ...] = (
         _fail(503, 50),
         4,
         expect=0,
-        note="gives up after 3 retries; logged and counted in errcode_slack_api_errors_total",
+        note="gives up after 3 retries: a dead letter of the outbox, logged and counted in "
+        "errcode_slack_api_errors_total and errcode_outbox_dead_letters_total",
     ),
     FaultCase(
         "dm-drop-before", "dm", "connection closed before posting", _drop(after_posting=False), 2

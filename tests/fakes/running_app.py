@@ -18,6 +18,7 @@ from bot.knowledge.base import KnowledgeBase
 from bot.settings import Settings
 from bot.slack import listeners
 from bot.slack.app import build_app
+from bot.slack.outbox import WORKER_TASK
 from bot.store.protocol import MemoryStore, StateStore
 from fakes.fake_slack import FakeSlack
 
@@ -52,7 +53,9 @@ class Running:
 
         async def drain() -> None:
             me, deadline = asyncio.current_task(), self.loop.time() + timeout
-            while pending := [t for t in asyncio.all_tasks() if t is not me]:
+            while pending := [
+                t for t in asyncio.all_tasks() if t is not me and t.get_name() != WORKER_TASK
+            ]:
                 if self.loop.time() >= deadline:
                     raise TimeoutError(f"{len(pending)} listener tasks still running")
                 await asyncio.wait(pending, timeout=deadline - self.loop.time())
@@ -63,6 +66,14 @@ class Running:
         # Let listeners still working after their ack (response_url posts, ...) finish and
         # close their connections, so nothing is left half-done when the loop goes away.
         self.settle()
+
+        async def stop_workers() -> None:
+            workers = [t for t in asyncio.all_tasks() if t.get_name() == WORKER_TASK]
+            for worker in workers:
+                worker.cancel()
+            await asyncio.gather(*workers, return_exceptions=True)
+
+        asyncio.run_coroutine_threadsafe(stop_workers(), self.loop).result(5)
         self.loop.call_soon_threadsafe(self.loop.stop)
         self.thread.join(5)
         self.loop.close()

@@ -377,6 +377,41 @@ def secrecy() -> str:
 # -- the report -----------------------------------------------------------------------------
 
 
+def shutdown(n: int = 50, claim_seconds: float = 2.0) -> str:
+    """Replies in flight at SIGTERM (drained) and at SIGKILL of one of two replicas (claimed)."""
+    from e2e.shutdown import sigkill_one_of_two, sigterm_in_flight
+
+    term = sigterm_in_flight(n)
+    kill = sigkill_one_of_two(n, claim_seconds)
+    if term.landed != n or term.duplicates:
+        FAILURES.append(f"SIGTERM: {term.landed} of {n} landed, {term.duplicates} duplicated")
+    if kill.landed != n or kill.duplicates:
+        FAILURES.append(f"SIGKILL: {kill.landed} of {n} landed, {kill.duplicates} duplicated")
+    rows = [
+        [
+            f"SIGTERM right after {n} acks, every first post answered 503, posts taking 0.3 s "
+            "(no Redis: the in-process queue is drained)",
+            f"**{term.landed} of {n}**",
+            term.duplicates,
+            f"exited {term.seconds:.1f} s after the signal; {term.unfinished_logged} "
+            "unfinished replies logged",
+        ],
+        [
+            f"SIGKILL of the replica holding {n} replies (first posts answered 503), two "
+            f"replicas on one Redis, ERRCODE_OUTBOX_CLAIM_SECONDS={claim_seconds:g}",
+            f"**{kill.landed} of {n}**",
+            kill.duplicates,
+            f"the last landed {kill.seconds:.1f} s after the kill (claim timeout "
+            f"{claim_seconds:g} s + the survivor's look-up and post)",
+        ],
+    ]
+    return (
+        "Issue 12, break 3. Replies owed to acked events are outbox jobs (`bot/slack/outbox.py`). "
+        "CI runs the same with 10 replies: `tests/e2e/test_shutdown.py`.\n\n"
+        + _table(["case", "landed", "duplicated", "timing"], rows)
+    )
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--messages", type=int, default=2000, help="load: channel messages")
@@ -392,6 +427,7 @@ def main(argv: list[str] | None = None) -> int:
         ("Secrets in logs", secrecy()),
         ("Slow clients", slow_clients()),
         ("Unknown codes", unknown_bound()),
+        ("Shutdown and crash with replies in flight", shutdown()),
     ]
     took = time.monotonic() - started
     verdict = "all must-hold figures hold" if not FAILURES else f"{len(FAILURES)} FAILURES"

@@ -245,3 +245,41 @@ def test_a_redis_down_at_start_up_is_used_once_it_starts(own_redis: RedisServer)
     assert shared.calls == 1 + 2 + 1
     for key in ("early", "early-too", "late"):
         assert shared.client.exists(f"errcode:claim:event:{key}")
+
+
+class Interleaved(FlakyStore):
+    """A shared store that runs ``during`` inside its first claim of ``trigger``: another
+    handler's call landing while the replay of the journal is under way (no threads, no
+    sleeps: the interleaving is fixed)."""
+
+    def __init__(self, trigger: str) -> None:
+        super().__init__()
+        self.trigger = trigger
+        self.during: list[object] = []
+        self.hook: object = None
+
+    def claim(self, key: str, ttl_seconds: int) -> bool:
+        won = super().claim(key, ttl_seconds)
+        if key == self.trigger and callable(self.hook):
+            hook, self.hook = self.hook, None
+            self.during.append(hook())
+        return won
+
+
+def test_claims_made_while_the_journal_replays_reach_the_shared_store() -> None:
+    """Issue 12, break 2: a claim made in memory during the replay was left out of Redis,
+    so a redelivery of that event was won again from Redis and answered twice."""
+    clock = FakeClock()
+    shared = Interleaved(trigger="event:early")
+    store = ResilientStore(shared, retry_interval=5.0, clock=clock)
+    shared.down = True
+    assert store.claim("event:early", 600)  # the outage starts; journaled
+    shared.down = False
+    clock.now = 5.0  # the next call probes, and replays "event:early" first
+    shared.hook = lambda: store.claim("event:during", 600)  # lands mid-replay: from memory
+    assert store.claim("event:probe", 600)
+    assert shared.during == [True]
+    assert store.healthy
+    # Slack redelivers "event:during": it was answered once already, so Redis must say no.
+    assert not store.claim("event:during", 600)
+    assert not shared.claim("event:during", 600)

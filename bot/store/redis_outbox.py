@@ -1,0 +1,180 @@
+"""The :class:`~bot.store.outbox.Outbox` on a Redis Stream, shared by the replicas.
+
+With :mod:`bot.store.redis_store`, the only module that imports ``redis``. Keys::
+
+    errcode:outbox        stream of jobs (field ``job``: JSON), consumer group ``replies``
+    errcode:outbox:dead   stream of dead letters (``job`` and ``error``), trimmed to 10,000
+
+A replica reads new jobs with XREADGROUP, posts them, then XACKs and deletes them.
+A job whose replica died stays in the group's pending list; once it has been idle
+``claim_seconds``, XAUTOCLAIM hands it to a replica that asks. Each take counts as
+an attempt (the job's own count plus the group's delivery count), so a job that
+kills whoever takes it also ends as a dead letter, after ``max_attempts`` takes.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+from typing import Any
+
+import redis
+
+from bot.store.outbox import DEFAULT_MAX_ATTEMPTS, Job
+from bot.store.redis_store import DEFAULT_PREFIX, StoreUnavailable
+
+__all__ = ["GROUP", "RedisOutbox"]
+
+#: The consumer group every replica reads in.
+GROUP = "replies"
+#: Dead letters kept (the oldest are trimmed beyond it).
+DEAD_LETTERS_KEPT = 10_000
+
+
+class RedisOutbox:
+    """Jobs in a Redis Stream with a consumer group.
+
+    :param client: a ``redis.Redis`` whose socket timeout exceeds the ``wait`` of
+        :meth:`take` (XREADGROUP blocks that long).
+    :param claim_seconds: how long a taken job may stay unacknowledged before another
+        consumer may claim it; above the longest a post takes with its retries.
+    :param max_attempts: takes of a job before it becomes a dead letter.
+    """
+
+    blocking = True
+    #: What a failing Redis raises through this outbox.
+    errors: tuple[type[BaseException], ...] = StoreUnavailable
+
+    def __init__(
+        self,
+        client: redis.Redis,
+        *,
+        prefix: str = DEFAULT_PREFIX,
+        claim_seconds: float = 60.0,
+        max_attempts: int = DEFAULT_MAX_ATTEMPTS,
+    ) -> None:
+        self._redis = client
+        self.stream = prefix + "outbox"
+        self.dead_stream = prefix + "outbox:dead"
+        self.claim_ms = max(1, int(claim_seconds * 1000))
+        self.max_attempts = max_attempts
+        self._group_ready = False
+
+    @property
+    def client(self) -> redis.Redis:
+        return self._redis
+
+    def _ensure_group(self) -> None:
+        if self._group_ready:
+            return
+        try:
+            self._redis.xgroup_create(self.stream, GROUP, id="0", mkstream=True)
+        except redis.ResponseError as exc:
+            if "BUSYGROUP" not in str(exc):
+                raise
+        self._group_ready = True
+
+    def put(self, job: Job) -> None:
+        self._ensure_group()
+        self._redis.xadd(self.stream, {"job": json.dumps(job.as_dict())})
+
+    def take(self, consumer: str, count: int, wait: float = 0.0) -> list[Job]:
+        self._ensure_group()
+        try:
+            return self._take(consumer, count, wait)
+        except redis.ResponseError as exc:
+            if "NOGROUP" not in str(exc):
+                raise
+            # Redis came back empty (restarted without persistence): the group went with
+            # it. Jobs put since are in the stream, and a group made at 0 reads them.
+            self._group_ready = False
+            self._ensure_group()
+            return self._take(consumer, count, wait)
+
+    def _take(self, consumer: str, count: int, wait: float) -> list[Job]:
+        # First what dead (or stopped) consumers left behind, then new jobs.
+        claimed: Any = self._redis.xautoclaim(
+            self.stream, GROUP, consumer, min_idle_time=self.claim_ms, start_id="0-0", count=count
+        )
+        jobs = [
+            self._job(entry_id, fields, claimed=True) for entry_id, fields in _entries(claimed[1])
+        ]
+        if len(jobs) < count:
+            block = int(wait * 1000) if wait > 0 and not jobs else None
+            read: Any = self._redis.xreadgroup(
+                GROUP, consumer, {self.stream: ">"}, count=count - len(jobs), block=block
+            )
+            for _stream, new in read or []:
+                jobs.extend(
+                    self._job(entry_id, fields, claimed=False) for entry_id, fields in _entries(new)
+                )
+        return [job for job in jobs if job is not None]
+
+    def _job(self, entry_id: str, fields: dict[str, Any], *, claimed: bool) -> Job | None:
+        if not fields or "job" not in fields:
+            # Deleted while pending (XAUTOCLAIM then gives no fields): nothing to post.
+            self._redis.xack(self.stream, GROUP, entry_id)
+            return None
+        job = Job.from_dict(json.loads(fields["job"]), receipt=entry_id)
+        if claimed:
+            # Whoever took it before died (or stalled) mid-post: that take was an attempt.
+            pending: Any = self._redis.xpending_range(
+                self.stream, GROUP, min=entry_id, max=entry_id, count=1
+            )
+            delivered = int(pending[0]["times_delivered"]) if pending else 2
+            job = replace(job, attempts=job.attempts + max(1, delivered - 1))
+            if job.attempts >= self.max_attempts:
+                self._bury(job, "taken too many times (its consumers died)")
+                return None
+        return job
+
+    def touch(self, job: Job, consumer: str) -> None:
+        # XCLAIM by its holder resets the entry's idle time: XAUTOCLAIM leaves it alone.
+        self._redis.xclaim(self.stream, GROUP, consumer, 0, [job.receipt], justid=True)
+
+    def done(self, job: Job) -> None:
+        pipe = self._redis.pipeline(transaction=True)
+        pipe.xack(self.stream, GROUP, job.receipt)
+        pipe.xdel(self.stream, job.receipt)
+        pipe.execute()
+
+    def failed(self, job: Job, error: str) -> bool:
+        again = replace(job, attempts=job.attempts + 1)
+        if again.attempts >= self.max_attempts:
+            self._bury(again, error)
+            return True
+        pipe = self._redis.pipeline(transaction=True)
+        pipe.xadd(self.stream, {"job": json.dumps(again.as_dict())})
+        pipe.xack(self.stream, GROUP, job.receipt)
+        pipe.xdel(self.stream, job.receipt)
+        pipe.execute()
+        return False
+
+    def _bury(self, job: Job, error: str) -> None:
+        pipe = self._redis.pipeline(transaction=True)
+        pipe.xadd(
+            self.dead_stream,
+            {"job": json.dumps(job.as_dict()), "error": error[:500]},
+            maxlen=DEAD_LETTERS_KEPT,
+            approximate=True,
+        )
+        pipe.xack(self.stream, GROUP, job.receipt)
+        pipe.xdel(self.stream, job.receipt)
+        pipe.execute()
+
+    def dead(self) -> list[tuple[Job, str]]:
+        """The dead letters kept, oldest first."""
+        return [
+            (Job.from_dict(json.loads(fields["job"]), receipt=entry_id), str(fields["error"]))
+            for entry_id, fields in _entries(self._redis.xrange(self.dead_stream))
+        ]
+
+    def pending(self) -> list[Job]:
+        entries = _entries(self._redis.xrange(self.stream))
+        jobs = [Job.from_dict(json.loads(f["job"]), receipt=i) for i, f in entries if "job" in f]
+        return sorted(jobs, key=lambda job: job.created)
+
+
+def _entries(raw: Any) -> list[tuple[str, dict[str, Any]]]:
+    """Stream entries as (id, fields); an entry deleted while pending has no fields."""
+    return [(str(entry_id), dict(fields or {})) for entry_id, fields in raw or []]
