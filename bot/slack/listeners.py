@@ -28,8 +28,16 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.slack import render, workflow
 from bot.slack.client import post_message_once, post_to_response_url
 from bot.slack.conversation import Conversation, Outcome
+from bot.slack.workers import Busy, WorkerPool
 from bot.telemetry.logs import event_context
-from bot.telemetry.metrics import RECEIVED_AT, REPLIES, REQUESTS, SLACK_API_ERRORS, timed
+from bot.telemetry.metrics import (
+    RECEIVED_AT,
+    REPLIES,
+    REQUESTS,
+    SLACK_API_ERRORS,
+    WORK_REFUSED,
+    timed,
+)
 
 __all__ = ["ANSWER_IN_ACK_SECONDS", "register"]
 
@@ -129,6 +137,7 @@ async def _respond(url: str | None, outcome: Outcome, **options: Any) -> None:
 
 
 _FAILURE = Outcome(render.notice("failure"), "error")
+_BUSY = Outcome(render.notice("busy"), "busy")
 
 
 async def _announce(client: AsyncWebClient, outcome: Outcome, command: dict[str, Any]) -> None:
@@ -149,6 +158,10 @@ def _outcome(work: asyncio.Future[Outcome]) -> Outcome:
 
 def register(app: AsyncApp, conversation: Conversation) -> None:
     """Attach every listener to ``app``."""
+    # Messages (DMs, mentions, shortcuts, channel scans) are decided in a bounded pool;
+    # slash commands keep asyncio's default executor and never wait behind them.
+    settings = conversation.settings
+    pool = WorkerPool(settings.workers, settings.work_queue)
 
     @app.middleware
     async def count_requests(body: dict[str, Any], next: Any) -> Any:
@@ -242,9 +255,10 @@ def register(app: AsyncApp, conversation: Conversation) -> None:
             # Whoever used it asked: answered even where auto-replies are muted or off.
             text, team = _str(shortcut, "message", "text"), _str(shortcut, "team", "id")
             try:
-                outcome = await asyncio.to_thread(
-                    conversation.explain_message, text=text, team=team
-                )
+                outcome = await pool.run(conversation.explain_message, text=text, team=team)
+            except Busy:
+                WORK_REFUSED.labels(kind="shortcut").inc()
+                outcome = _BUSY
             except Exception:
                 log.exception("explaining a message failed")
                 outcome = _FAILURE
@@ -303,9 +317,14 @@ def register(app: AsyncApp, conversation: Conversation) -> None:
             return  # the app_mention event for this message answers it
         thread = _str(event, "thread_ts") or None
         with timed("auto_reply"):
-            outcome = await asyncio.to_thread(
-                conversation.channel_message, **fields, thread_ts=thread, user=event["user"]
-            )
+            try:
+                outcome = await pool.run(
+                    conversation.channel_message, **fields, thread_ts=thread, user=event["user"]
+                )
+            except Busy:  # nobody asked: under overload, a channel message goes unanswered
+                WORK_REFUSED.labels(kind="auto_reply").inc()
+                log.warning("channel message not scanned: every worker busy, queue full")
+                return
             if outcome is not None:  # always in the thread, never at the channel's top level
                 reply = await _post(client, outcome, fields["channel"], thread or fields["ts"])
                 if reply:  # so that an edit of the message updates this reply
@@ -320,7 +339,11 @@ def register(app: AsyncApp, conversation: Conversation) -> None:
         if fields is None:
             return
         try:
-            outcome = await asyncio.to_thread(conversation.question, **fields)
+            outcome = await pool.run(conversation.question, **fields)
+        except Busy:
+            WORK_REFUSED.labels(kind="question").inc()
+            log.warning("question not answered: every worker busy, queue full")
+            outcome = _BUSY
         except Exception:
             log.exception("answering a question failed")
             outcome = _FAILURE

@@ -317,6 +317,10 @@ def _no_entry(query: str, form: Callable[[str], str]) -> str:
     return f"No entry for “{form(_cut(query, 200))}”."
 
 
+#: Above an answer to a question over the cap (bot.text.budget).
+_READ_IN_PART = "That message is too long to explain whole: these are the codes in its first part."
+
+
 def _not_found(resolution: Resolution, head: bool = True) -> list[str]:
     if resolution.misses:
         return [escape(m.message()) + "." for m in resolution.misses]
@@ -336,6 +340,8 @@ def to_blocks(resolution: Resolution, language: Setting = "auto") -> list[Block]
 
     :param language: ``auto`` answers a Chinese question in Chinese where the entry has it.
     """
+    if resolution.truncated and not resolution.found:
+        return [_section(NOTICES["too_long"])]  # and no echo of a 40,000-character query
     if not resolution.found and resolution.misses:
         return [_section("\n".join(_not_found(resolution)))]
     if not resolution.found:
@@ -346,12 +352,16 @@ def to_blocks(resolution: Resolution, language: Setting = "auto") -> list[Block]
             _section("\n".join(_not_found(resolution, False))),
         ]
     notes = _corrections(resolution) + [escape(m.message()) + "." for m in resolution.misses]
+    if resolution.truncated:
+        notes.append(_READ_IN_PART)
     top = [_section("\n".join(notes))] if notes else []
     chosen = choose_language(language, resolution.query)
     return top + _compact(_groups(resolution.matches), chosen)
 
 
 def _fallback(resolution: Resolution, language: Setting = "auto") -> str:
+    if resolution.truncated and not resolution.found:
+        return NOTICES["too_long"]
     if not resolution.found:
         return _cut("\n".join(_not_found(resolution)), MAX_FALLBACK)
     chosen = choose_language(language, resolution.query)
@@ -487,6 +497,9 @@ NOTICES = {
     "vote_kept": "Your vote on this answer is already counted.",
     "remove_denied": "Only the author of the original message can remove this reply.",
     "failure": "Sorry, something went wrong while answering. It has been logged.",
+    "busy": "Sorry, I have too many questions at once right now. Please ask again in a minute.",
+    "too_long": "Sorry, that is too long for me to explain in one go. Ask about one code, "
+    "or paste just the lines around the error.",
     "settings_denied": (
         "Sorry, only errcode's admins can change this channel's settings. "
         "Ask one of them, or your Slack admin, if it should change."
