@@ -7,8 +7,10 @@ ephemeral answer, so it arrives exactly once, with no Web API call that could be
 lost or doubled on a dropped connection. Only when the decision is slow (the
 store may be a hanging Redis) does the ack go out empty and the answer follow on
 the command's response_url. Decisions run in a worker thread, never on the event
-loop. Every request gets a listener, so none ends in Bolt's "unhandled request"
-404, which Slack would retry.
+loop: messages (DMs, mentions, shortcuts, channel scans) in the bounded pool of
+:mod:`bot.slack.workers`, slash commands in asyncio's default executor, so a flood of
+messages never holds up an answer-in-ack. Every request gets a listener, so none ends
+in Bolt's "unhandled request" 404, which Slack would retry.
 """
 
 from __future__ import annotations

@@ -574,6 +574,8 @@ def preformatted(text: str) -> Reply:
 
 def to_text(resolution: Resolution, language: Setting = "auto") -> str:
     """The answer as plain terminal text (``errcode chat``): no markup, nothing escaped."""
+    if resolution.truncated and not resolution.found:
+        return NOTICES["too_long"]
     if not resolution.found and resolution.misses:
         return "\n".join(m.message() + "." for m in resolution.misses)
     if not resolution.found:
@@ -586,6 +588,7 @@ def to_text(resolution: Resolution, language: Setting = "auto") -> str:
         return "\n".join(lines)
     lines = [f"No exact {c.original}; showing {c.corrected}." for c in resolution.corrections]
     lines += [m.message() + "." for m in resolution.misses]
+    lines += [_READ_IN_PART] if resolution.truncated else []
     chosen = choose_language(language, resolution.query)
     for group in _groups(resolution.matches):
         if len(group) > 1:

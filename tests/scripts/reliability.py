@@ -437,7 +437,7 @@ def flood(seconds: int = 30, ordinary_per_second: int = 4, command_every: float 
         "same flood delayed ordinary replies to p50 8.9 s, max 27 s, and 6 of 11 slash "
         "commands missed the answer-in-ack window. Now each message weighs at most "
         "`MAX_CANDIDATES` candidates (`bot/text/budget.py`) and messages are decided in a "
-        "bounded pool (`ERRCODE_WORKERS=2`, `ERRCODE_WORK_QUEUE=64`, `bot/slack/workers.py`) "
+        "bounded pool (`ERRCODE_WORKERS=2`, `ERRCODE_WORK_QUEUE=1000`, `bot/slack/workers.py`) "
         "that slash commands never wait behind. Must hold: ordinary replies p99 under 2 s, "
         "every slash command answered in its ack.\n\n" + _table(["figure", "value"], rows)
     )

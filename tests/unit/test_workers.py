@@ -63,3 +63,10 @@ def test_a_question_over_the_cap_is_answered_from_its_first_part(kb: KnowledgeBa
     assert outcome is not None and outcome.resolution is not None
     assert outcome.resolution.found and outcome.resolution.truncated
     assert "first part" in str(outcome.reply.blocks)
+
+
+def test_the_terminal_says_too_long_too(kb: KnowledgeBase) -> None:
+    from bot.resolver.resolution import resolve
+
+    assert render.to_text(resolve("PC " * 13_000, kb)) == render.NOTICES["too_long"]
+    assert "first part" in render.to_text(resolve("error 1027, " * 3_000, kb))
