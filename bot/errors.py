@@ -3,7 +3,8 @@
     ErrcodeError            base; exit code 1
     ├── UsageError          bad command-line input; exit code 2
     ├── ConfigError         a missing or malformed setting; exit code 2
-    └── KnowledgeError      a knowledge file that does not validate; exit code 1
+    ├── KnowledgeError      a knowledge file that does not validate; exit code 1
+    └── Busy                the worker queue is full (bot.slack.workers); never reaches the CLI
 
 Like click's ``ClickException``, an error carries the exit code the command line
 should end with, so ``cli.py`` maps every failure in one place.

@@ -353,6 +353,9 @@ class Resolution(BaseModel):
     unknown: tuple[str, ...] = ()
     #: Codes asked for under a product that lacks them, which another product has.
     misses: tuple[ProductMiss, ...] = ()
+    #: The query held more candidates than one message may have weighed
+    #: (:data:`bot.text.budget.MAX_CANDIDATES`): only its first part was read.
+    truncated: bool = False
 
     @property
     def found(self) -> bool:

@@ -140,6 +140,13 @@ class Settings(BaseSettings):
     idle_timeout_seconds: float = Field(default=5.0, gt=0, le=300)
     #: HTTP: the most open client connections; unset: the open-files limit less a reserve.
     max_connections: int | None = Field(default=None, ge=1)
+    #: Threads that scan channel messages and answer DMs and mentions (bot.slack.workers).
+    workers: int = Field(default=2, ge=1, le=64)
+    #: Messages that may wait for a worker; past it a question is told to ask again and a
+    #: channel message goes unanswered (logged, counted). Slash commands never wait here.
+    #: Room for a burst of a few hundred events (Slack delivering a backlog at once); at
+    #: the capped worst case, about 25 ms a message, 1,000 drain in some 12 s on 2 workers.
+    work_queue: int = Field(default=1000, ge=0, le=100_000)
     #: Shared state for several replicas; unset means per-process memory.
     redis_url: str | None = None
     #: Redis through Sentinel instead of one URL: the Sentinels (``host:port,...``) and

@@ -74,16 +74,22 @@ def _vocabulary() -> tuple[re.Pattern[str], tuple[str, ...]]:
     return re.compile(combined), owners
 
 
-def named_products(text: str, kb: KnowledgeBase) -> list[ProductSpan]:
-    """Every place ``text`` names a product, by alias or vocabulary, in order."""
-    spans = list(kb.find_products(text))
+def named_products(
+    text: str, kb: KnowledgeBase, aliases: list[ProductSpan] | None = None
+) -> list[ProductSpan]:
+    """Every place ``text`` names a product, by alias or vocabulary, in order.
+
+    :param aliases: ``kb.find_products(text)``, when the caller already has it.
+    """
+    spans = list(kb.find_products(text) if aliases is None else aliases)
     lowered = text.lower()
     if not any(hint in lowered for hint in VOCABULARY_HINTS):
         return sorted(spans)
     pattern, owners = _vocabulary()
+    # Group i + 1 is alternative i (the alternatives hold no capturing group of their own).
+    known = tuple(pid if pid in kb.products else None for pid in owners)
     for m in pattern.finditer(text):
-        pid = owners[int(str(m.lastgroup)[1:])]
-        if pid in kb.products:
+        if (pid := known[m.lastindex - 1 if m.lastindex else 0]) is not None:
             spans.append((m.start(), m.end(), pid))
     return sorted(set(spans))
 

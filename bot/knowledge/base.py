@@ -288,12 +288,14 @@ class KnowledgeBase:
         if not any(word in lowered for word in self.product_words):
             return []
         out = []
+        owners: dict[str, str | None] = {}  # a long paste repeats its product words
         for m in self._product_pattern.finditer(text):
-            pid = self.product_for_alias(re.sub(r"[\s\-]+", " ", m.group(0)))
-            if pid is None:
-                pid = self._product_by_loose_alias.get(_loose(m.group(0)))
-            if pid is not None:
-                out.append((m.start(), m.end(), pid))
+            word = m.group(0)
+            if word not in owners:
+                pid = self.product_for_alias(re.sub(r"[\s\-]+", " ", word))
+                owners[word] = pid or self._product_by_loose_alias.get(_loose(word))
+            if (owner := owners[word]) is not None:
+                out.append((m.start(), m.end(), owner))
         return out
 
     @cached_property

@@ -8,6 +8,11 @@ Direct mode: the user is asking, so every code the query names counts. In order:
    small typos ("SEVRER_BUSY"), which are reported as corrections;
 3. only when the query names no code at all: a free-text search of the descriptions,
    answered when one entry clearly wins, else offered as suggestions.
+
+The work is capped per query (:mod:`bot.text.budget`): at most
+:data:`~bot.text.budget.MAX_CANDIDATES` numbers and words where a text code could start
+are looked up, each with at most nine words (:data:`_MAX_WORDS`); past that the query is
+not read further, and the resolution is ``truncated``, with no free-text search.
 """
 
 from __future__ import annotations
@@ -19,6 +24,7 @@ from bot.binding import named_products, product_of
 from bot.knowledge.base import Entry, KnowledgeBase, canonical_number, normalize_text_code
 from bot.models import Correction, Match, MatchKind, ProductMiss, Resolution, Suggestion
 from bot.resolver.textsearch import TextIndex
+from bot.text.budget import Budget
 from bot.text.grammar import IDENTIFIER, NUMBER, Shape, number_shape, zh_quantity
 from bot.text.slack import plain_text
 
@@ -29,7 +35,7 @@ __all__ = ["resolve"]
 _PART_OF_SOMETHING: frozenset[Shape] = frozenset(("decimal", "file", "joined", "time"))
 # Words that can make up a text code, with the separators allowed between them.
 _WORD = re.compile(r"[A-Za-z][A-Za-z0-9]*|[0-9]+")
-_GLUE = re.compile(r"^[\s_\-]+$")
+_GLUE = re.compile(r"[\s_\-]+")
 # Characters that join words into one identifier; a text code never stops at one.
 _JOINERS = ("_", "-")
 # The most words a text code has (PC_DUPLICATE_ROOM_NAME_UPDATE_UNKNOWN_SERVER_ERROR).
@@ -47,10 +53,10 @@ SUGGEST_COVERAGE = 0.4
 def resolve(query: str, kb: KnowledgeBase) -> Resolution:
     """Every entry ``query`` asks about, with corrections and suggestions."""
     text = plain_text(query)
-    products = named_products(text, kb)
     # Blank out product names so "bems:1027" does not read "bems" as a text code word.
     # A hyphen right after a product word joins, it is no minus sign: "commsease-422".
     aliases = kb.find_products(text)
+    products = named_products(text, kb, aliases)
     masked = _mask(text, [(s, e + (text[e : e + 1] == "-")) for s, e, _ in aliases])
     matches: list[Match] = []
     corrections: list[Correction] = []
@@ -58,9 +64,11 @@ def resolve(query: str, kb: KnowledgeBase) -> Resolution:
 
     misses: list[ProductMiss] = []
 
-    numbers = _numbers(masked)
+    budget = Budget()
+    named = frozenset(pid for _, _, pid in products)
+    numbers = _numbers(masked, budget)
     for start, end, code in numbers:
-        allowed = product_of(masked, start, end, products)
+        allowed = product_of(masked, start, end, products, named)
         found = kb.by_number(code, allowed)
         if found:
             matches.extend(
@@ -83,8 +91,7 @@ def resolve(query: str, kb: KnowledgeBase) -> Resolution:
         else:
             unknown.append(code)
 
-    named = {pid for _, _, pid in products}
-    for window, hits, correction in _text_codes(masked, kb):
+    for window, hits, correction in _text_codes(masked, kb, budget):
         kept = [(e, kind, score) for e, kind, score in hits if not named or e.product.id in named]
         matches.extend(
             Match(product=e.product, entry=e.code, kind=kind, score=score)
@@ -96,13 +103,15 @@ def resolve(query: str, kb: KnowledgeBase) -> Resolution:
     matches = _unique(matches)
     numbers_unknown = list(unknown)
     unknown += _unknown_identifiers(masked, matches, corrections)
-    if matches:
+    unknown = unknown[: budget.limit]
+    if matches or budget.exhausted:
         return Resolution(
             query=query,
             matches=tuple(matches),
             corrections=tuple(corrections),
             unknown=tuple(dict.fromkeys(unknown)),
             misses=tuple(misses),
+            truncated=budget.exhausted,
         )
     if misses:
         return Resolution(query=query, unknown=tuple(dict.fromkeys(unknown)), misses=tuple(misses))
@@ -142,11 +151,13 @@ def _mask(text: str, spans: list[tuple[int, int]]) -> str:
     return "".join(chars)
 
 
-def _numbers(text: str) -> list[tuple[int, int, str]]:
+def _numbers(text: str, budget: Budget) -> list[tuple[int, int, str]]:
     out: list[tuple[int, int, str]] = []
     for m in NUMBER.finditer(text):
         if number_shape(text, m) in _PART_OF_SOMETHING or zh_quantity(text, m.start(), m.end()):
             continue
+        if not budget.take():
+            break
         hex_digits = m.group("hex")
         code = str(int(hex_digits, 16)) if hex_digits else canonical_number(m.group(0))
         if code is not None:
@@ -155,29 +166,40 @@ def _numbers(text: str) -> list[tuple[int, int, str]]:
 
 
 def _text_codes(
-    text: str, kb: KnowledgeBase
+    text: str, kb: KnowledgeBase, budget: Budget
 ) -> list[tuple[str, list[tuple[Entry, MatchKind, float]], str | None]]:
-    """(what was typed, entries, corrected text code or None) for each text code, left to right."""
+    """(what was typed, entries, corrected text code or None) for each text code, left to right.
+
+    Each word where a code could start spends one candidate of ``budget``, and tries at most
+    :data:`_MAX_WORDS` windows twice (exact, then typos): linear in the words read.
+    """
     words = [(m.start(), m.end()) for m in _WORD.finditer(text)]
+    # run[i]: the end (exclusive) of the words joined to word i by glue alone, so whether a
+    # window is joined costs one comparison rather than a regex per gap.
+    run = list(range(1, len(words) + 1))
+    for k in range(len(words) - 2, -1, -1):
+        if _GLUE.fullmatch(text, words[k][1], words[k + 1][0]):
+            run[k] = run[k + 1]
     found: list[tuple[str, list[tuple[Entry, MatchKind, float]], str | None]] = []
     i = 0
     while i < len(words):
+        if not budget.take():
+            break
         hit = None
         # Longest run first, so PC_ROOM_NOT_EXIST never also yields a shorter PC_ROOM_... code.
-        for j in range(min(len(words), i + _MAX_WORDS), i + 1, -1):
-            if not _joined(text, words, i, j):
-                continue
-            window = text[words[i][0] : words[j - 1][1]]
+        windows = [
+            (j, text[words[i][0] : words[j - 1][1]])
+            for j in range(min(len(words), i + _MAX_WORDS), i + 1, -1)
+            if _joined(text, words, run, i, j)
+        ]
+        for j, window in windows:
             exact = kb.by_text_code(window)
             if exact:
                 no_correction: str | None = None
                 hit = (window, [(e, kind, 100.0) for e, kind in exact], no_correction, j)
                 break
         if hit is None:
-            for j in range(min(len(words), i + _MAX_WORDS), i + 1, -1):
-                if not _joined(text, words, i, j):
-                    continue
-                window = text[words[i][0] : words[j - 1][1]]
+            for j, window in windows:
                 fuzzy = kb.fuzzy_text_code(window)
                 if fuzzy is not None:
                     score = 100.0 * (1 - fuzzy.distance / max(len(fuzzy.text_code), 1))
@@ -197,13 +219,13 @@ def _text_codes(
     return found
 
 
-def _joined(text: str, words: list[tuple[int, int]], i: int, j: int) -> bool:
+def _joined(text: str, words: list[tuple[int, int]], run: list[int], i: int, j: int) -> bool:
     """Are words i..j-1 separated only by spaces, hyphens or underscores, and a whole
     identifier? ``PC_ROOM_NOT_EXIST_V2`` is another name, not PC_ROOM_NOT_EXIST."""
     start, end = words[i][0], words[j - 1][1]
     if (text[start - 1 : start] in _JOINERS and start > 0) or text[end : end + 1] in _JOINERS:
         return False
-    return all(_GLUE.match(text[words[k][1] : words[k + 1][0]]) for k in range(i, j - 1))
+    return j <= run[i]
 
 
 def _unique(matches: list[Match]) -> list[Match]:
@@ -215,11 +237,16 @@ def _unique(matches: list[Match]) -> list[Match]:
 
 
 def _number_suggestions(
-    unknown: list[str], kb: KnowledgeBase, named: set[str]
+    unknown: list[str], kb: KnowledgeBase, named: frozenset[str]
 ) -> tuple[Suggestion, ...]:
     """Codes one digit away from an unknown number: likely typos, offered, never answered."""
     out: list[Suggestion] = []
+    longest = max(map(len, kb.code_digits), default=0)
     for code in unknown:
+        if len(out) >= 3:
+            break
+        if len(code.lstrip("-")) > longest:
+            continue  # its neighbours are as long: no code is (and 10 x its length look-ups)
         products = named or None
         candidates = [e for near in _one_digit_off(code) for e in kb.by_number(near, products)]
         candidates.sort(key=lambda e: (abs(int(e.code.code) - int(code)), int(e.code.code)))
@@ -244,7 +271,7 @@ def _one_digit_off(code: str) -> set[str]:
     return near
 
 
-def _describe(query: str, text: str, kb: KnowledgeBase, named: set[str]) -> Resolution:
+def _describe(query: str, text: str, kb: KnowledgeBase, named: frozenset[str]) -> Resolution:
     hits = [h for h in _index(kb).search(text, limit=8) if not named or h.entry.product.id in named]
     if not hits:
         return Resolution(query=query)

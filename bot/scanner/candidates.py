@@ -14,6 +14,12 @@ The bot reads every message in a channel and answers on its own, so a false alar
 
 Most channel messages hold no digit and no identifier; they are turned away by one
 cheap test before any of the above runs.
+
+The work is capped per message (:mod:`bot.text.budget`): at most
+:data:`~bot.text.budget.MAX_CANDIDATES` candidates are weighed (numbers that are known
+codes and not ruled out by their shape, and distinct identifiers), each with a bounded
+look-back; the rest of a longer message is not read. What was found in its first part
+is still answered.
 """
 
 from __future__ import annotations
@@ -30,6 +36,7 @@ from bot.models import Match, MatchKind, Mention, Severity
 from bot.scanner import words
 from bot.scanner.evidence import Evidence, weigh
 from bot.scanner.features import Window, detect
+from bot.text.budget import Budget
 from bot.text.grammar import IDENTIFIER, NUMBER, number_shape
 from bot.text.slack import SlackText, parse
 
@@ -103,9 +110,10 @@ def scan(text: str, kb: KnowledgeBase, channel_product: str | None = None) -> li
     view = parse(text)
     products = tuple(named_products(view.masked, kb))
     found: list[_Found] = []
+    budget = Budget()
     if has_snake:
-        found.extend(_text_codes(view, kb, products))
-    found.extend(_numbers(view, kb, products))
+        found.extend(_text_codes(view, kb, products, budget))
+    found.extend(_numbers(view, kb, products, budget))
     if not found:
         return []
     named = {pid for _, _, pid in products}
@@ -123,7 +131,7 @@ def explain(text: str, kb: KnowledgeBase) -> list[Considered]:
     evidence model is fitted on."""
     trace: list[Considered] = []
     view = parse(text)
-    for _ in _numbers(view, kb, tuple(named_products(view.masked, kb)), trace):
+    for _ in _numbers(view, kb, tuple(named_products(view.masked, kb)), Budget(), trace):
         pass
     return trace
 
@@ -159,7 +167,7 @@ def _prefer(mention: Mention, product: str) -> Mention:
 
 
 def _text_codes(
-    view: SlackText, kb: KnowledgeBase, products: tuple[ProductSpan, ...]
+    view: SlackText, kb: KnowledgeBase, products: tuple[ProductSpan, ...], budget: Budget
 ) -> Iterator[_Found]:
     seen: dict[str, tuple[Match, ...]] = {}  # a log repeats its identifiers
     taken: set[str] = set()  # a text code is named by its first mention only
@@ -169,6 +177,8 @@ def _text_codes(
         if key in taken:
             continue
         if key not in seen:
+            if not budget.take():
+                return
             seen[key] = _text_code_matches(token, kb)
         if not seen[key]:
             continue
@@ -207,6 +217,7 @@ def _numbers(
     view: SlackText,
     kb: KnowledgeBase,
     products: tuple[ProductSpan, ...],
+    budget: Budget,
     trace: list[Considered] | None = None,
 ) -> Iterator[_Found]:
     masked = view.masked
@@ -223,6 +234,8 @@ def _numbers(
             continue
         if number_shape(masked, m) is not None:
             continue
+        if not budget.take():
+            break
         number = _Number(m.start(), m.end(), code)
         window = _window(masked, number, formatted, kb, products)
         evidence = _evidence(masked, window, formatted, kb, products, decided, 0)

@@ -177,6 +177,8 @@ class Conversation:
         if not query:
             return Outcome(render.help_reply(), "help")
         resolution = self.lookup(query, team)
+        if resolution.truncated and not resolution.found:
+            return Outcome(render.notice("too_long"), "too_long")
         if not resolution.found and not resolution.suggestions and not resolution.unknown:
             return Outcome(render.help_reply(), "help")  # small talk, not a code we lack
         reply = render.answer(

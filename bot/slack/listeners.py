@@ -7,8 +7,10 @@ ephemeral answer, so it arrives exactly once, with no Web API call that could be
 lost or doubled on a dropped connection. Only when the decision is slow (the
 store may be a hanging Redis) does the ack go out empty and the answer follow on
 the command's response_url. Decisions run in a worker thread, never on the event
-loop. Every request gets a listener, so none ends in Bolt's "unhandled request"
-404, which Slack would retry.
+loop: messages (DMs, mentions, shortcuts, channel scans) in the bounded pool of
+:mod:`bot.slack.workers`, slash commands in asyncio's default executor, so a flood of
+messages never holds up an answer-in-ack. Every request gets a listener, so none ends
+in Bolt's "unhandled request" 404, which Slack would retry.
 """
 
 from __future__ import annotations
@@ -29,9 +31,17 @@ from bot.slack import render, workflow
 from bot.slack.client import post_to_response_url
 from bot.slack.conversation import Conversation, Outcome
 from bot.slack.outbox import Replies
+from bot.slack.workers import Busy, WorkerPool
 from bot.store.outbox import Job
 from bot.telemetry.logs import event_context
-from bot.telemetry.metrics import RECEIVED_AT, REPLIES, REQUESTS, SLACK_API_ERRORS, timed
+from bot.telemetry.metrics import (
+    RECEIVED_AT,
+    REPLIES,
+    REQUESTS,
+    SLACK_API_ERRORS,
+    WORK_REFUSED,
+    timed,
+)
 
 __all__ = ["ANSWER_IN_ACK_SECONDS", "register"]
 
@@ -103,6 +113,7 @@ async def _respond(url: str | None, outcome: Outcome, **options: Any) -> None:
 
 
 _FAILURE = Outcome(render.notice("failure"), "error")
+_BUSY = Outcome(render.notice("busy"), "busy")
 
 
 def reply_job(
@@ -154,6 +165,10 @@ def _outcome(work: asyncio.Future[Outcome]) -> Outcome:
 
 def register(app: AsyncApp, conversation: Conversation, replies: Replies) -> None:
     """Attach every listener to ``app``; replies after the ack go through ``replies``."""
+    # Messages (DMs, mentions, shortcuts, channel scans) are decided in a bounded pool;
+    # slash commands keep asyncio's default executor and never wait behind them.
+    settings = conversation.settings
+    pool = WorkerPool(settings.workers, settings.work_queue)
 
     @app.middleware
     async def count_requests(body: dict[str, Any], next: Any) -> Any:
@@ -247,9 +262,10 @@ def register(app: AsyncApp, conversation: Conversation, replies: Replies) -> Non
             # Whoever used it asked: answered even where auto-replies are muted or off.
             text, team = _str(shortcut, "message", "text"), _str(shortcut, "team", "id")
             try:
-                outcome = await asyncio.to_thread(
-                    conversation.explain_message, text=text, team=team
-                )
+                outcome = await pool.run(conversation.explain_message, text=text, team=team)
+            except Busy:
+                WORK_REFUSED.labels(kind="shortcut").inc()
+                outcome = _BUSY
             except Exception:
                 log.exception("explaining a message failed")
                 outcome = _FAILURE
@@ -309,9 +325,14 @@ def register(app: AsyncApp, conversation: Conversation, replies: Replies) -> Non
         thread = _str(event, "thread_ts") or None
         with timed("auto_reply"):
             async with replies.owed():
-                outcome = await asyncio.to_thread(
-                    conversation.channel_message, **fields, thread_ts=thread, user=event["user"]
-                )
+                try:
+                    outcome = await pool.run(
+                        conversation.channel_message, **fields, thread_ts=thread, user=event["user"]
+                    )
+                except Busy:  # nobody asked: under overload, a channel message goes unanswered
+                    WORK_REFUSED.labels(kind="auto_reply").inc()
+                    log.warning("channel message not scanned: every worker busy, queue full")
+                    return
                 if outcome is not None:  # always in the thread, never at the channel's top
                     # Remembered once posted, so that an edit of the message updates it.
                     job = reply_job(
@@ -327,7 +348,11 @@ def register(app: AsyncApp, conversation: Conversation, replies: Replies) -> Non
             return
         async with replies.owed():
             try:
-                outcome = await asyncio.to_thread(conversation.question, **fields)
+                outcome = await pool.run(conversation.question, **fields)
+            except Busy:
+                WORK_REFUSED.labels(kind="question").inc()
+                log.warning("question not answered: every worker busy, queue full")
+                outcome = _BUSY
             except Exception:
                 log.exception("answering a question failed")
                 outcome = _FAILURE

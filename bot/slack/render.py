@@ -4,17 +4,19 @@ Every user-facing string of the bot lives here. Whatever the input, a message
 stays inside Block Kit's limits (:data:`MAX_BLOCKS` blocks, :data:`MAX_SECTION`
 characters per section, :data:`MAX_HEADER` per header): what does not fit is
 summarised in one line. Text that users typed is escaped (``&``, ``<``, ``>``)
-before it enters mrkdwn, so a query holding ``<!channel>`` pings nobody.
+before it enters mrkdwn, so a query holding ``<!channel>`` pings nobody; a query echoed
+back goes in plain_text, its link shapes broken (see :mod:`bot.slack.echo`).
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from bot.models import Match, Mention, Resolution, Severity, Suggestion, source_of
+from bot.slack import echo
 from bot.slack.card import Language, Setting, card, choose_language
 
 __all__ = [
@@ -310,10 +312,19 @@ def _suggested(suggestion: Suggestion) -> str:
     return " ".join(p for p in (suggestion.product.id, entry.code, entry.text_code) if p)
 
 
-def _not_found(resolution: Resolution) -> list[str]:
+def _no_entry(query: str, form: Callable[[str], str]) -> str:
+    """ "No entry for “…”." with the query made inert by ``form`` (echo.plain or echo.mrkdwn)."""
+    return f"No entry for “{form(_cut(query, 200))}”."
+
+
+#: Above an answer to a question over the cap (bot.text.budget).
+_READ_IN_PART = "That message is too long to explain whole: these are the codes in its first part."
+
+
+def _not_found(resolution: Resolution, head: bool = True) -> list[str]:
     if resolution.misses:
         return [escape(m.message()) + "." for m in resolution.misses]
-    lines = [f"No entry for “{escape(_cut(resolution.query, 200))}”."]
+    lines = [_no_entry(resolution.query, echo.mrkdwn)] if head else []
     if resolution.suggestions:
         lines.append("Did you mean:")
         lines += [
@@ -329,15 +340,28 @@ def to_blocks(resolution: Resolution, language: Setting = "auto") -> list[Block]
 
     :param language: ``auto`` answers a Chinese question in Chinese where the entry has it.
     """
-    if not resolution.found:
+    if resolution.truncated and not resolution.found:
+        return [_section(NOTICES["too_long"])]  # and no echo of a 40,000-character query
+    if not resolution.found and resolution.misses:
         return [_section("\n".join(_not_found(resolution)))]
+    if not resolution.found:
+        # The query echoed in plain_text, our own formatting in mrkdwn below it.
+        said = {"type": "plain_text", "text": _no_entry(resolution.query, echo.plain)}
+        return [
+            {"type": "section", "text": said},
+            _section("\n".join(_not_found(resolution, False))),
+        ]
     notes = _corrections(resolution) + [escape(m.message()) + "." for m in resolution.misses]
+    if resolution.truncated:
+        notes.append(_READ_IN_PART)
     top = [_section("\n".join(notes))] if notes else []
     chosen = choose_language(language, resolution.query)
     return top + _compact(_groups(resolution.matches), chosen)
 
 
 def _fallback(resolution: Resolution, language: Setting = "auto") -> str:
+    if resolution.truncated and not resolution.found:
+        return NOTICES["too_long"]
     if not resolution.found:
         return _cut("\n".join(_not_found(resolution)), MAX_FALLBACK)
     chosen = choose_language(language, resolution.query)
@@ -376,8 +400,14 @@ def answer(
     """
     head: list[Block] = []
     if asked_by and _USER_ID.match(asked_by):
-        asked = escape(_cut(resolution.query, 300))
-        head.append(_context(f"<@{asked_by}> asked `/errcode {asked}`"))
+        # Who asked is ours (mrkdwn, a mention of one checked user id); what they asked is
+        # theirs, so it goes in plain_text (see bot.slack.echo), never in a code span.
+        asked = echo.plain(_cut(resolution.query, 300))
+        elements = [
+            {"type": "mrkdwn", "text": f"<@{asked_by}> asked"},
+            {"type": "plain_text", "text": f"/errcode {asked}"},
+        ]
+        head.append({"type": "context", "elements": elements})
     buttons: list[Block] = []
     if resolution.found:
         if share_value is not None:
@@ -467,6 +497,9 @@ NOTICES = {
     "vote_kept": "Your vote on this answer is already counted.",
     "remove_denied": "Only the author of the original message can remove this reply.",
     "failure": "Sorry, something went wrong while answering. It has been logged.",
+    "busy": "Sorry, I have too many questions at once right now. Please ask again in a minute.",
+    "too_long": "Sorry, that is too long for me to explain in one go. Ask about one code, "
+    "or paste just the lines around the error.",
     "settings_denied": (
         "Sorry, only errcode's admins can change this channel's settings. "
         "Ask one of them, or your Slack admin, if it should change."
@@ -494,7 +527,7 @@ def product_setting(product: str | None) -> Reply:
 def product_choices(choice: str, products: Sequence[str], command: str = "/errcode") -> Reply:
     """The answer to ``/errcode product`` without a product, or with one errcode lacks."""
     ids = "|".join([*products, "off"])
-    head = f"No product “{escape(_cut(choice, 40))}”. " if choice else ""
+    head = f"No product “{echo.mrkdwn(_cut(choice, 40))}”. " if choice else ""
     return notice("product", f"{head}Use `{escape(command)} product {ids}`.")
 
 
@@ -541,6 +574,8 @@ def preformatted(text: str) -> Reply:
 
 def to_text(resolution: Resolution, language: Setting = "auto") -> str:
     """The answer as plain terminal text (``errcode chat``): no markup, nothing escaped."""
+    if resolution.truncated and not resolution.found:
+        return NOTICES["too_long"]
     if not resolution.found and resolution.misses:
         return "\n".join(m.message() + "." for m in resolution.misses)
     if not resolution.found:
@@ -553,6 +588,7 @@ def to_text(resolution: Resolution, language: Setting = "auto") -> str:
         return "\n".join(lines)
     lines = [f"No exact {c.original}; showing {c.corrected}." for c in resolution.corrections]
     lines += [m.message() + "." for m in resolution.misses]
+    lines += [_READ_IN_PART] if resolution.truncated else []
     chosen = choose_language(language, resolution.query)
     for group in _groups(resolution.matches):
         if len(group) > 1:

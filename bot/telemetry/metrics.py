@@ -43,6 +43,9 @@ REPLIES = Counter("errcode_replies", "Replies sent", ["kind"])
 #: Lookups answered (found) or not (not_found).
 LOOKUPS = Counter("errcode_lookups", "Code lookups", ["status"])
 SCANNER_HITS = Counter("errcode_scanner_hits", "Code mentions found in channel messages")
+#: Messages refused because every worker was busy and the queue full, by kind: question (a DM
+#: or a mention), shortcut, auto_reply (bot.slack.workers).
+WORK_REFUSED = Counter("errcode_work_refused", "Messages refused by a full worker queue", ["kind"])
 #: Web API calls that failed after their retries, by method (chat.postMessage, ...).
 SLACK_API_ERRORS = Counter("errcode_slack_api_errors", "Slack API calls that failed", ["method"])
 #: Retries of Web API calls, by reason: rate_limited, server_error, connection.
