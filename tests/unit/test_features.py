@@ -11,7 +11,7 @@ import re
 import pytest
 
 from bot.binding import named_products
-from bot.binding.products import PRODUCT_VOCABULARY, VOCABULARY_HINTS
+from bot.binding.products import PRODUCT_VOCABULARY, VOCABULARY_FIRST, VOCABULARY_HINTS
 from bot.knowledge.base import KnowledgeBase
 from bot.scanner import words
 from bot.scanner.candidates import explain
@@ -144,3 +144,5 @@ def test_vocabulary_hints_cover_every_vocabulary_match(text: str) -> None:
     assert matched, text
     for m in matched:
         assert any(h in m.lower() for h in VOCABULARY_HINTS), m
+        # the combined pattern only tries positions starting with one of these
+        assert m[0] in VOCABULARY_FIRST, m
