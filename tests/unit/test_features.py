@@ -133,6 +133,17 @@ def test_feature_absent(name: str, kb: KnowledgeBase) -> None:
         "BlackBerry Work",
         "nim-gateway",
         "NimUIKit",
+        "RequestCallback",
+        "MsgService",
+        "TeamService",
+        "AbortableFuture",
+        "appKey",
+        "msg/sendMsg.action",
+        "friend/add.action",
+        "history/query.action",
+        "持久聊天室",
+        "connect service",
+        "YUNXIN",
     ],
 )
 def test_vocabulary_hints_cover_every_vocabulary_match(text: str) -> None:
