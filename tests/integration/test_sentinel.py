@@ -55,10 +55,12 @@ def sentinel_setup(
     client = redis.Redis(port=replica_port)
     try:
         _wait(lambda: _up(client) and client.info("replication").get("master_link_status") == "up",
-              10, "the replica never synced")  # fmt: skip
+              20, "the replica never synced")  # fmt: skip
         probe = redis.Redis(port=sentinel_port)
+        # A sentinel learns a master's replicas from the INFO it polls every 10 s: allow
+        # a few polls on a busy CI machine.
         _wait(
-            lambda: _up(probe) and _replicas_known(probe), 10, "the sentinel never saw the replica"
+            lambda: _up(probe) and _replicas_known(probe), 40, "the sentinel never saw the replica"
         )
         yield own_redis, replica, replica_port, sentinel_port
     finally:
@@ -99,12 +101,12 @@ def test_a_sentinel_failover_keeps_the_store_working(
     sentinel = redis.Redis(port=sentinel_port, decode_responses=True)
     _wait(
         lambda: sentinel.sentinel_get_master_addr_by_name("errcode")[1] == replica_port,
-        15,
+        30,
         "no failover",
     )
     # The store answers all along (memory during the gap), and goes back to Redis: the
     # promoted replica, which has the claim made before the failover.
-    _wait(lambda: store.claim(f"event:probe:{time.monotonic()}", 600) and store.healthy, 5,
+    _wait(lambda: store.claim(f"event:probe:{time.monotonic()}", 600) and store.healthy, 15,
           "the store never reached the new master")  # fmt: skip
     assert not store.claim("event:before", 600)
     assert store.claim("event:after", 600)
