@@ -27,6 +27,7 @@ from bot.errors import ConfigError
 
 __all__ = [
     "DEFAULT_SLACK_API_URL",
+    "RedisSettings",
     "Settings",
     "StoreSettings",
     "load_settings",
@@ -89,7 +90,28 @@ def _slack(name: str) -> Any:
     return AliasChoices(name, name.lower())
 
 
-class Settings(BaseSettings):
+class RedisSettings(BaseSettings):
+    """Where the shared state lives, as the bot and ``errcode stats`` both read it."""
+
+    #: Shared state for several replicas; unset means per-process memory.
+    redis_url: str | None = None
+    #: Redis through Sentinel instead of one URL: the Sentinels (``host:port,...``) and
+    #: the name of the master they watch (``ERRCODE_REDIS_MASTER``).
+    redis_sentinels: ChannelList = ()
+    redis_master: str | None = None
+
+    @field_validator("redis_url", mode="before")
+    @classmethod
+    def _redis_url_shape(cls, value: Any) -> Any:
+        return _redis_url(value) if isinstance(value, str) or value is None else value
+
+    @field_validator("redis_sentinels", mode="before")
+    @classmethod
+    def _sentinels_shape(cls, value: Any) -> Any:
+        return _sentinels(value)
+
+
+class Settings(RedisSettings):
     """Everything ``errcode serve`` needs; build with explicit values in tests."""
 
     model_config = SettingsConfigDict(
@@ -147,12 +169,6 @@ class Settings(BaseSettings):
     #: Room for a burst of a few hundred events (Slack delivering a backlog at once); at
     #: the capped worst case, about 25 ms a message, 1,000 drain in some 12 s on 2 workers.
     work_queue: int = Field(default=1000, ge=0, le=100_000)
-    #: Shared state for several replicas; unset means per-process memory.
-    redis_url: str | None = None
-    #: Redis through Sentinel instead of one URL: the Sentinels (``host:port,...``) and
-    #: the name of the master they watch (``ERRCODE_REDIS_MASTER``).
-    redis_sentinels: ChannelList = ()
-    redis_master: str | None = None
     #: On SIGTERM, seconds to finish the replies this process owes (below k8s's
     #: terminationGracePeriodSeconds).
     drain_seconds: float = Field(default=20.0, ge=0, le=3600)
@@ -161,16 +177,6 @@ class Settings(BaseSettings):
     log_level: str = "INFO"
     #: ``auto``: JSON lines unless stderr is a terminal.
     log_format: Literal["json", "text", "auto"] = "auto"
-
-    @field_validator("redis_url", mode="before")
-    @classmethod
-    def _redis_url_shape(cls, value: Any) -> Any:
-        return _redis_url(value) if isinstance(value, str) or value is None else value
-
-    @field_validator("redis_sentinels", mode="before")
-    @classmethod
-    def _sentinels_shape(cls, value: Any) -> Any:
-        return _sentinels(value)
 
     @field_validator("slack_bot_token")
     @classmethod
@@ -237,7 +243,7 @@ class Settings(BaseSettings):
         return found
 
 
-class StoreSettings(BaseSettings):
+class StoreSettings(RedisSettings):
     """Only where the shared state lives: what ``errcode stats`` reads.
 
     Reading stats needs no Slack token, so :class:`Settings` (which requires one)
@@ -247,20 +253,6 @@ class StoreSettings(BaseSettings):
     model_config = SettingsConfigDict(
         env_prefix="ERRCODE_", env_file=".env", env_file_encoding="utf-8", extra="ignore"
     )
-
-    redis_url: str | None = None
-    redis_sentinels: ChannelList = ()
-    redis_master: str | None = None
-
-    @field_validator("redis_url", mode="before")
-    @classmethod
-    def _redis_url_shape(cls, value: Any) -> Any:
-        return _redis_url(value) if isinstance(value, str) or value is None else value
-
-    @field_validator("redis_sentinels", mode="before")
-    @classmethod
-    def _sentinels_shape(cls, value: Any) -> Any:
-        return _sentinels(value)
 
 
 def _env_name(field: str) -> str:
@@ -285,7 +277,7 @@ def _bad_settings(exc: ValidationError) -> ConfigError:
     return ConfigError("bad setting: " + "; ".join(problems))
 
 
-def _one_redis(settings: Settings | StoreSettings) -> None:
+def _one_redis(settings: RedisSettings) -> None:
     """Sentinels need the master's name, and exclude a Redis URL."""
     if settings.redis_sentinels and not settings.redis_master:
         raise ConfigError(

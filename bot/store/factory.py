@@ -14,30 +14,29 @@ if TYPE_CHECKING:
 __all__ = ["make_outbox", "make_store", "open_shared_store"]
 
 
-class _HasRedisUrl(Protocol):
-    # Only the one attribute is needed, so tests and the CLI can pass any object
-    # carrying it rather than a full Settings (the Sentinel ones are read if present).
+class _RedisLocation(Protocol):
+    # Where Redis is, and nothing else: bot.settings.RedisSettings, or any object carrying
+    # these (the store may not import the settings).
     @property
     def redis_url(self) -> str | None: ...
+    @property
+    def redis_sentinels(self) -> tuple[str, ...]: ...
+    @property
+    def redis_master(self) -> str | None: ...
 
 
-def _sentinels(settings: _HasRedisUrl) -> tuple[tuple[str, ...], str]:
-    sentinels = tuple(getattr(settings, "redis_sentinels", ()) or ())
-    return sentinels, str(getattr(settings, "redis_master", "") or "")
-
-
-def _redis(settings: _HasRedisUrl, timeout: float) -> RedisStore | None:
+def _redis(settings: _RedisLocation, timeout: float) -> RedisStore | None:
     """The RedisStore the settings name (a URL, or Sentinels), or None for memory."""
     from bot.store.redis_store import RedisStore
 
-    sentinels, master = _sentinels(settings)
-    if sentinels:
-        return RedisStore.from_sentinels(sentinels, master, timeout=timeout)
+    if settings.redis_sentinels:
+        master = settings.redis_master or ""
+        return RedisStore.from_sentinels(settings.redis_sentinels, master, timeout=timeout)
     url = (settings.redis_url or "").strip()
     return RedisStore.from_url(url, timeout=timeout) if url else None
 
 
-def make_outbox(settings: _HasRedisUrl, *, claim_seconds: float = 60.0) -> Outbox | None:
+def make_outbox(settings: _RedisLocation, *, claim_seconds: float = 60.0) -> Outbox | None:
     """The replicas' shared outbox on the settings' Redis, or None without one.
 
     Its client waits longer than the store's: a worker's XREADGROUP blocks for a second.
@@ -50,7 +49,7 @@ def make_outbox(settings: _HasRedisUrl, *, claim_seconds: float = 60.0) -> Outbo
     return RedisOutbox(shared.client, claim_seconds=claim_seconds)
 
 
-def make_store(settings: _HasRedisUrl, *, retry_interval: float = 5.0) -> StateStore:
+def make_store(settings: _RedisLocation, *, retry_interval: float = 5.0) -> StateStore:
     """A :class:`MemoryStore` when ``settings.redis_url`` is unset or blank, else a
     :class:`ResilientStore` over a :class:`RedisStore` at that URL.
 
@@ -68,14 +67,14 @@ def make_store(settings: _HasRedisUrl, *, retry_interval: float = 5.0) -> StateS
     return ResilientStore(shared, retry_interval=retry_interval)
 
 
-def open_shared_store(settings: _HasRedisUrl, *, timeout: float = 3.0) -> StateStore:
+def open_shared_store(settings: _RedisLocation, *, timeout: float = 3.0) -> StateStore:
     """The shared store alone, checked to answer now: what ``errcode stats`` reads.
 
     :param timeout: seconds for connecting and for each reply.
     :raises ErrcodeError: when no Redis is configured or it cannot be reached.
     """
     url = (settings.redis_url or "").strip()
-    if not url and not _sentinels(settings)[0]:
+    if not url and not settings.redis_sentinels:
         raise ErrcodeError(
             "ERRCODE_REDIS_URL is not set: usage counts live in each bot process's "
             "memory, out of reach of the command line; use /errcode stats in Slack"

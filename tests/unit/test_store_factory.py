@@ -17,6 +17,8 @@ from bot.store.resilient import ResilientStore
 @dataclass
 class FakeSettings:
     redis_url: str | None
+    redis_sentinels: tuple[str, ...] = ()
+    redis_master: str | None = None
 
 
 @pytest.mark.parametrize("url", [None, "", "   "])
