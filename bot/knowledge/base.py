@@ -16,7 +16,7 @@ from functools import cached_property
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
-from bot.models import ErrorCode, MatchKind, Product, ProductTable
+from bot.models import ErrorCode, Match, MatchKind, Product, ProductTable
 
 __all__ = [
     "Entry",
@@ -77,6 +77,10 @@ class Entry:
     def key(self) -> str:
         return f"{self.product.id}:{self.code.code}"
 
+    def match(self, kind: MatchKind = MatchKind.EXACT, score: float = 100.0) -> Match:
+        """This entry as an answer reached by ``kind`` (an exact hit scores 100)."""
+        return Match(product=self.product, entry=self.code, kind=kind, score=score)
+
 
 @dataclass(frozen=True, slots=True)
 class FuzzyHit:
@@ -87,6 +91,11 @@ class FuzzyHit:
     entries: tuple[Entry, ...]
     #: Edit distance between what was typed and ``text_code``.
     distance: int
+
+    @property
+    def score(self) -> float:
+        """0-100: how much of the text code survived the typo."""
+        return 100.0 * (1 - self.distance / max(len(self.text_code), 1))
 
 
 class KnowledgeBase:

@@ -71,10 +71,7 @@ def resolve(query: str, kb: KnowledgeBase) -> Resolution:
         allowed = product_of(masked, start, end, products, named)
         found = kb.by_number(code, allowed)
         if found:
-            matches.extend(
-                Match(product=e.product, entry=e.code, kind=MatchKind.EXACT, score=100)
-                for e in found
-            )
+            matches.extend(e.match() for e in found)
         elif allowed and (elsewhere := kb.by_number(code)):
             # "commsease 1027": the named product lacks it, another has it: say so
             misses.extend(
@@ -93,10 +90,7 @@ def resolve(query: str, kb: KnowledgeBase) -> Resolution:
 
     for window, hits, correction in _text_codes(masked, kb, budget):
         kept = [(e, kind, score) for e, kind, score in hits if not named or e.product.id in named]
-        matches.extend(
-            Match(product=e.product, entry=e.code, kind=kind, score=score)
-            for e, kind, score in kept
-        )
+        matches.extend(e.match(kind, score) for e, kind, score in kept)
         if correction and kept:
             corrections.append(Correction(original=window, corrected=correction))
 
@@ -202,10 +196,9 @@ def _text_codes(
             for j, window in windows:
                 fuzzy = kb.fuzzy_text_code(window)
                 if fuzzy is not None:
-                    score = 100.0 * (1 - fuzzy.distance / max(len(fuzzy.text_code), 1))
                     hit = (
                         window,
-                        [(e, MatchKind.FUZZY, score) for e in fuzzy.entries],
+                        [(e, MatchKind.FUZZY, fuzzy.score) for e in fuzzy.entries],
                         fuzzy.text_code,
                         j,
                     )
@@ -285,14 +278,7 @@ def _describe(query: str, text: str, kb: KnowledgeBase, named: frozenset[str]) -
         score = min(99.0, 100 * best.coverage)
         return Resolution(
             query=query,
-            matches=(
-                Match(
-                    product=best.entry.product,
-                    entry=best.entry.code,
-                    kind=MatchKind.DESCRIPTION,
-                    score=score,
-                ),
-            ),
+            matches=(best.entry.match(MatchKind.DESCRIPTION, score),),
         )
     close = [h for h in hits if h.score >= SUGGEST_SCORE and h.coverage >= SUGGEST_COVERAGE][:3]
     return Resolution(

@@ -199,15 +199,11 @@ def _given_to_other_system(
 def _text_code_matches(token: str, kb: KnowledgeBase) -> tuple[Match, ...]:
     exact = kb.by_text_code(token)
     if exact:
-        return tuple(Match(product=e.product, entry=e.code, kind=k, score=100.0) for e, k in exact)
+        return tuple(e.match(k) for e, k in exact)
     hit = kb.fuzzy_text_code(token)
     if hit is None:
         return ()
-    score = 100.0 * (1 - hit.distance / max(len(hit.text_code), 1))
-    return tuple(
-        Match(product=e.product, entry=e.code, kind=MatchKind.FUZZY, score=score)
-        for e in hit.entries
-    )
+    return tuple(e.match(MatchKind.FUZZY, hit.score) for e in hit.entries)
 
 
 # -- numbers --------------------------------------------------------------------------
@@ -257,9 +253,7 @@ def _numbers(
 
 
 def _exact(entries: list[Entry]) -> tuple[Match, ...]:
-    return tuple(
-        Match(product=e.product, entry=e.code, kind=MatchKind.EXACT, score=100.0) for e in entries
-    )
+    return tuple(e.match() for e in entries)
 
 
 def _window(
