@@ -249,7 +249,7 @@ def _numbers(
             anchors.append(_Found(number.start, number.end, evidence.reason, _exact(entries)))
     yield from anchors
     if anchors and unsure:
-        yield from _siblings(masked, kb, anchors, unsure, products, trace)
+        yield from _siblings(masked, kb, anchors, unsure, products, named, trace)
 
 
 def _exact(entries: list[Entry]) -> tuple[Match, ...]:
@@ -282,6 +282,7 @@ def _siblings(
     anchors: list[_Found],
     unsure: list[tuple[_Number, Window, Evidence]],
     products: tuple[ProductSpan, ...],
+    named: frozenset[str],
     trace: list[Considered] | None,
 ) -> Iterator[_Found]:
     """Codes whose context word is left out because a parallel clause already said it.
@@ -311,7 +312,7 @@ def _siblings(
             entries = [
                 e
                 for e in narrow(
-                    kb.by_number(number.code), masked, number.start, number.end, products
+                    kb.by_number(number.code), masked, number.start, number.end, products, named
                 )
                 if (e.product.id, _family(e.code.code)) in family
             ]
