@@ -227,5 +227,5 @@ async def _post_edit(
         await asyncio.to_thread(conversation.edits.remember, channel, ts, reply_ts, edit.entries)
 
 
-_LOOKING_UP = [render._section("Looking it up…")]
+_LOOKING_UP = [render.section("Looking it up…")]
 _FAILED = list(render.notice("failure").blocks)

@@ -38,12 +38,14 @@ __all__ = [
     "answer",
     "auto_reply",
     "button",
+    "cut",
     "escape",
     "help_reply",
     "notice",
     "preformatted",
     "product_choices",
     "product_setting",
+    "section",
     "to_blocks",
     "to_text",
     "usage",
@@ -106,22 +108,24 @@ def escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-def _cut(text: str, limit: int) -> str:
+def cut(text: str, limit: int) -> str:
+    """``text`` within ``limit`` characters, an ellipsis marking the cut."""
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
-def _section(text: str) -> Block:
-    return {"type": "section", "text": {"type": "mrkdwn", "text": _cut(text, MAX_SECTION)}}
+def section(text: str) -> Block:
+    """A mrkdwn section block, cut to Slack's limit."""
+    return {"type": "section", "text": {"type": "mrkdwn", "text": cut(text, MAX_SECTION)}}
 
 
 def _context(text: str) -> Block:
-    return {"type": "context", "elements": [{"type": "mrkdwn", "text": _cut(text, MAX_SECTION)}]}
+    return {"type": "context", "elements": [{"type": "mrkdwn", "text": cut(text, MAX_SECTION)}]}
 
 
 def _header(text: str) -> Block:
     return {
         "type": "header",
-        "text": {"type": "plain_text", "text": _cut(text, MAX_HEADER), "emoji": True},
+        "text": {"type": "plain_text", "text": cut(text, MAX_HEADER), "emoji": True},
     }
 
 
@@ -136,7 +140,7 @@ def button(
     element: Block = {
         "type": "button",
         "action_id": action_id,
-        "text": {"type": "plain_text", "text": _cut(label, MAX_BUTTON), "emoji": True},
+        "text": {"type": "plain_text", "text": cut(label, MAX_BUTTON), "emoji": True},
     }
     if value:
         element["value"] = value[:MAX_VALUE]
@@ -154,10 +158,10 @@ def _actions(*elements: Block) -> Block:
 def _confirm(title: str, text: str, yes: str, no: str = "Cancel") -> Block:
     """A confirmation dialog object (title 100, text 300, buttons 30 characters)."""
     return {
-        "title": {"type": "plain_text", "text": _cut(title, 100)},
-        "text": {"type": "plain_text", "text": _cut(text, 300)},
-        "confirm": {"type": "plain_text", "text": _cut(yes, 30)},
-        "deny": {"type": "plain_text", "text": _cut(no, 30)},
+        "title": {"type": "plain_text", "text": cut(title, 100)},
+        "text": {"type": "plain_text", "text": cut(text, 300)},
+        "confirm": {"type": "plain_text", "text": cut(yes, 30)},
+        "deny": {"type": "plain_text", "text": cut(no, 30)},
         "style": "danger",
     }
 
@@ -188,27 +192,27 @@ def _match_blocks(match: Match, language: Language = "en") -> list[Block]:
     said = card(match, language)
     blocks: list[Block] = [
         _header(f"{_severity(match)} {_name(match)} · {product.name}"),
-        _section("\n".join(escape(line) for line in said.description)),
+        section("\n".join(escape(line) for line in said.description)),
         {
             "type": "section",
             "fields": [
-                {"type": "mrkdwn", "text": _cut(f"*{k}*\n{escape(v)}", MAX_FIELD)}
+                {"type": "mrkdwn", "text": cut(f"*{k}*\n{escape(v)}", MAX_FIELD)}
                 for k, v in said.facts
             ],
         },
     ]
     if said.why:
-        blocks.append(_section(_cut(f"*{said.why_label}*\n{escape(said.why)}", MAX_SECTION)))
+        blocks.append(section(cut(f"*{said.why_label}*\n{escape(said.why)}", MAX_SECTION)))
     steps = "\n".join(
         f"{n}. _{escape(who)}:_ {escape(text)}" for n, (who, text) in enumerate(said.steps, 1)
     )
-    blocks.append(_section(_cut(f"*{said.steps_label}*\n{steps}", MAX_SECTION)))
+    blocks.append(section(cut(f"*{said.steps_label}*\n{steps}", MAX_SECTION)))
     if said.escalate:
         text = f"*{said.escalate_label}*\n{escape(said.escalate)}"
-        blocks.append(_section(_cut(text, MAX_SECTION)))
+        blocks.append(section(cut(text, MAX_SECTION)))
     if entry.note:
         blocks.append(
-            _section(_cut(f":warning: *{said.note_label}:* {escape(entry.note)}", MAX_SECTION))
+            section(cut(f":warning: *{said.note_label}:* {escape(entry.note)}", MAX_SECTION))
         )
     if entry.see_also:
         blocks.append(
@@ -228,7 +232,7 @@ def _match_blocks(match: Match, language: Language = "en") -> list[Block]:
         source += f" · {escape(said.sources_label)}: " + ", ".join(links)
     if said.translated:
         source += f" · {escape(said.translated)}"
-    blocks.append(_context(_cut(source, MAX_SECTION)))
+    blocks.append(_context(cut(source, MAX_SECTION)))
     return blocks
 
 
@@ -251,7 +255,7 @@ def _explained(group: Sequence[Match], language: Language = "en") -> list[Block]
     if len(group) > 1:
         products = ", ".join(m.product.name for m in group)
         blocks.append(
-            _section(
+            section(
                 f"`{group[0].entry.code}` is a code in {len(group)} products "
                 f"({escape(products)}); each entry is labelled."
             )
@@ -262,7 +266,7 @@ def _explained(group: Sequence[Match], language: Language = "en") -> list[Block]
 
 
 def _first_line(text: str, limit: int = 90) -> str:
-    return _cut(text.strip().splitlines()[0] if text.strip() else "", limit)
+    return cut(text.strip().splitlines()[0] if text.strip() else "", limit)
 
 
 def _compact_line(match: Match) -> str:
@@ -285,7 +289,7 @@ def _compact(groups: Sequence[Sequence[Match]], language: Language = "en") -> li
     if rest:
         lines.append(f"…and {len(rest)} more: " + ", ".join(f"`{escape(_label(m))}`" for m in rest))
     others = [m for m in listed if m not in groups[0]]
-    blocks = [_section("\n".join(lines)), {"type": "divider"}, *_explained(groups[0], language)]
+    blocks = [section("\n".join(lines)), {"type": "divider"}, *_explained(groups[0], language)]
     if others:
         details = [
             button(f"Details: {_label(m)}", f"{DETAILS_ACTION}_{n}", m.key)
@@ -314,7 +318,7 @@ def _suggested(suggestion: Suggestion) -> str:
 
 def _no_entry(query: str, form: Callable[[str], str]) -> str:
     """ "No entry for “…”." with the query made inert by ``form`` (echo.plain or echo.mrkdwn)."""
-    return f"No entry for “{form(_cut(query, 200))}”."
+    return f"No entry for “{form(cut(query, 200))}”."
 
 
 #: Above an answer to a question over the cap (bot.text.budget).
@@ -341,20 +345,20 @@ def to_blocks(resolution: Resolution, language: Setting = "auto") -> list[Block]
     :param language: ``auto`` answers a Chinese question in Chinese where the entry has it.
     """
     if resolution.truncated and not resolution.found:
-        return [_section(NOTICES["too_long"])]  # and no echo of a 40,000-character query
+        return [section(NOTICES["too_long"])]  # and no echo of a 40,000-character query
     if not resolution.found and resolution.misses:
-        return [_section("\n".join(_not_found(resolution)))]
+        return [section("\n".join(_not_found(resolution)))]
     if not resolution.found:
         # The query echoed in plain_text, our own formatting in mrkdwn below it.
         said = {"type": "plain_text", "text": _no_entry(resolution.query, echo.plain)}
         return [
             {"type": "section", "text": said},
-            _section("\n".join(_not_found(resolution, False))),
+            section("\n".join(_not_found(resolution, False))),
         ]
     notes = _corrections(resolution) + [escape(m.message()) + "." for m in resolution.misses]
     if resolution.truncated:
         notes.append(_READ_IN_PART)
-    top = [_section("\n".join(notes))] if notes else []
+    top = [section("\n".join(notes))] if notes else []
     chosen = choose_language(language, resolution.query)
     return top + _compact(_groups(resolution.matches), chosen)
 
@@ -363,13 +367,13 @@ def _fallback(resolution: Resolution, language: Setting = "auto") -> str:
     if resolution.truncated and not resolution.found:
         return NOTICES["too_long"]
     if not resolution.found:
-        return _cut("\n".join(_not_found(resolution)), MAX_FALLBACK)
+        return cut("\n".join(_not_found(resolution)), MAX_FALLBACK)
     chosen = choose_language(language, resolution.query)
     lines = _corrections(resolution)
     for m in resolution.matches:
         said = card(m, chosen)
         lines.append(f"{escape(_label(m))}: {escape(' / '.join(said.description))}")
-    return _cut("\n".join(lines), MAX_FALLBACK)
+    return cut("\n".join(lines), MAX_FALLBACK)
 
 
 def _feedback_buttons(value: str | None) -> list[Block]:
@@ -402,7 +406,7 @@ def answer(
     if asked_by and _USER_ID.match(asked_by):
         # Who asked is ours (mrkdwn, a mention of one checked user id); what they asked is
         # theirs, so it goes in plain_text (see bot.slack.echo), never in a code span.
-        asked = echo.plain(_cut(resolution.query, 300))
+        asked = echo.plain(cut(resolution.query, 300))
         elements = [
             {"type": "mrkdwn", "text": f"<@{asked_by}> asked"},
             {"type": "plain_text", "text": f"/errcode {asked}"},
@@ -451,7 +455,7 @@ def auto_reply(
     text = "Explained: " + ", ".join(escape(_label(m)) for m in shown[:COMPACT_LIMIT])
     if len(shown) > COMPACT_LIMIT:
         text += f" and {len(shown) - COMPACT_LIMIT} more"
-    return Reply(_cut(text, MAX_FALLBACK), (*body, *tail))
+    return Reply(cut(text, MAX_FALLBACK), (*body, *tail))
 
 
 def usage(command: str = "/errcode", channel_product: str | None = None) -> Reply:
@@ -475,15 +479,13 @@ def usage(command: str = "/errcode", channel_product: str | None = None) -> Repl
         "Mention me or send me a direct message with a code, and I answer there too.",
         here,
     ]
-    return Reply(
-        _cut("\n".join(lines).replace("*", ""), MAX_FALLBACK), (_section("\n".join(lines)),)
-    )
+    return Reply(cut("\n".join(lines).replace("*", ""), MAX_FALLBACK), (section("\n".join(lines)),))
 
 
 def help_reply() -> Reply:
     """The short reply to a DM or mention that names no code."""
     text = "I explain error codes. " + _hint()
-    return Reply(text, (_section(text),))
+    return Reply(text, (section(text),))
 
 
 NOTICES = {
@@ -527,7 +529,7 @@ def product_setting(product: str | None) -> Reply:
 def product_choices(choice: str, products: Sequence[str], command: str = "/errcode") -> Reply:
     """The answer to ``/errcode product`` without a product, or with one errcode lacks."""
     ids = "|".join([*products, "off"])
-    head = f"No product “{echo.mrkdwn(_cut(choice, 40))}”. " if choice else ""
+    head = f"No product “{echo.mrkdwn(cut(choice, 40))}”. " if choice else ""
     return notice("product", f"{head}Use `{escape(command)} product {ids}`.")
 
 
@@ -557,19 +559,19 @@ def announcement(
         "unmute": f"{who} turned errcode's automatic replies back on in this channel; "
         f"`{cmd} mute` to undo.",
     }[change]
-    return Reply(_cut(text, MAX_FALLBACK), (_section(text),))
+    return Reply(cut(text, MAX_FALLBACK), (section(text),))
 
 
 def notice(kind: str, detail: str | None = None) -> Reply:
     """A one-line reply from :data:`NOTICES`, or ``detail`` (already plain text) as is."""
     text = detail if detail is not None else NOTICES[kind]
-    return Reply(_cut(text, MAX_FALLBACK), (_section(text),))
+    return Reply(cut(text, MAX_FALLBACK), (section(text),))
 
 
 def preformatted(text: str) -> Reply:
     """Plain text whose columns line up (``/errcode stats``): escaped, in a code block."""
-    body = _cut(escape(text), MAX_SECTION - 8)
-    return Reply(_cut(text, MAX_FALLBACK), (_section(f"```\n{body}\n```"),))
+    body = cut(escape(text), MAX_SECTION - 8)
+    return Reply(cut(text, MAX_FALLBACK), (section(f"```\n{body}\n```"),))
 
 
 def to_text(resolution: Resolution, language: Setting = "auto") -> str:

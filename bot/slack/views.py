@@ -41,11 +41,7 @@ HOME_FEEDBACK = 10
 
 
 def _plain(text: str, limit: int) -> dict[str, Any]:
-    return {"type": "plain_text", "text": render._cut(text, limit)}
-
-
-def _section(text: str) -> Block:
-    return {"type": "section", "text": {"type": "mrkdwn", "text": render._cut(text, 3000)}}
+    return {"type": "plain_text", "text": render.cut(text, limit)}
 
 
 def _modal(
@@ -85,7 +81,7 @@ def feedback_modal(value: str, entries: Sequence[str]) -> Block:
     """The Not helpful modal: what was wrong or missing, for the entries ``value`` names."""
     about = ", ".join(f"`{escape(entry)}`" for entry in entries) or "this answer"
     blocks = [
-        _section(f"Thanks for the vote on {about}. What was wrong or missing?"),
+        render.section(f"Thanks for the vote on {about}. What was wrong or missing?"),
         _input(
             COMMENT_INPUT,
             "What was wrong or missing?",
@@ -128,12 +124,12 @@ def _counts(rows: Sequence[tuple[str, int]], empty: str) -> str:
 
 def _feedback(rows: Sequence[EntryFeedback]) -> list[Block]:
     if not rows:
-        return [_section("No votes yet: every answer has *Helpful* / *Not helpful* buttons.")]
+        return [render.section("No votes yet: every answer has *Helpful* / *Not helpful* buttons.")]
     blocks = []
     for row in rows[:HOME_FEEDBACK]:
         lines = [f"`{escape(row.entry)}`  :thumbsup: {row.helpful}  :thumbsdown: {row.not_helpful}"]
         lines += [f"> {escape(' '.join(comment.split()))}" for comment in row.comments[:3]]
-        blocks.append(_section("\n".join(lines)))
+        blocks.append(render.section("\n".join(lines)))
     return blocks
 
 
@@ -142,12 +138,12 @@ def home_view(stats: Stats, feedback: Sequence[EntryFeedback]) -> Block:
     examples = ", ".join(f"`/errcode {example}`" for example in render.EXAMPLES)
     blocks: list[Block] = [
         {"type": "header", "text": _plain("errcode explains error codes", render.MAX_HEADER)},
-        _section(
+        render.section(
             "Paste a log line, a JSON-RPC error or an SDK callback and errcode says what the "
             "code means, which product it comes from (BlackBerry BEMS-Connect, NetEase "
             "CommsEase IM), whether a retry helps, who has to act and what to do."
         ),
-        _section(
+        render.section(
             "*How to ask*\n"
             f"• {examples}: an answer only you see, with a button to share it\n"
             "• mention a code in a channel I am in: I explain it in the thread\n"
@@ -159,15 +155,15 @@ def home_view(stats: Stats, feedback: Sequence[EntryFeedback]) -> Block:
             "elements": [render.button("Look up a code", HOME_LOOKUP_ACTION, "", "primary")],
         },
         {"type": "divider"},
-        _section(
+        render.section(
             f"*Most asked, last {stats.days} days*\n" + _counts(stats.top, "Nothing asked yet.")
         ),
-        _section(
+        render.section(
             "*Unknown codes people asked for*\n"
             + _counts(stats.unknown, "None: every code was known.")
         ),
         {"type": "divider"},
-        _section("*Feedback on answers*, most votes first"),
+        render.section("*Feedback on answers*, most votes first"),
         *_feedback(feedback),
     ]
     return {"type": "home", "blocks": blocks[:MAX_VIEW_BLOCKS]}
