@@ -4,7 +4,7 @@ Owns RULES rule 5 (a product is named by its aliases or its vocabulary; a number
 with the product of its own clause), rule 5b (a generic code counts in a channel only
 when tied to its product) and the channel's product. The scanner and the resolver both
 ask here, so a message binds the same way whether it was addressed to the bot or not.
-May import: :mod:`bot.models`, :mod:`bot.knowledge`.
+May import: :mod:`bot.models`, :mod:`bot.text` (the grammar), :mod:`bot.knowledge`.
 """
 
 from bot.binding.products import (

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from functools import cache
 
 from bot.knowledge.base import Entry, KnowledgeBase
+from bot.text.grammar import any_of
 
 __all__ = [
     "GENERIC_CODES",
@@ -79,6 +80,12 @@ def _vocabulary() -> tuple[re.Pattern[str], tuple[str, ...]]:
     return re.compile(f"(?=[{VOCABULARY_FIRST}])(?:{combined})"), owners
 
 
+@cache
+def _hints(hints: tuple[str, ...]) -> re.Pattern[str]:
+    """One pattern for a list of substrings: one pass in C instead of one per hint."""
+    return re.compile(any_of(hints))
+
+
 def named_products(
     text: str, kb: KnowledgeBase, aliases: list[ProductSpan] | None = None
 ) -> list[ProductSpan]:
@@ -87,8 +94,7 @@ def named_products(
     :param aliases: ``kb.find_products(text)``, when the caller already has it.
     """
     spans = list(kb.find_products(text) if aliases is None else aliases)
-    lowered = text.lower()
-    if not any(hint in lowered for hint in VOCABULARY_HINTS):
+    if _hints(VOCABULARY_HINTS).search(text.lower()) is None:
         return sorted(spans)
     pattern, owners = _vocabulary()
     # Group i + 1 is alternative i (the alternatives hold no capturing group of their own).

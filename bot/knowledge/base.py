@@ -17,6 +17,7 @@ from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 from bot.models import ErrorCode, Match, MatchKind, Product, ProductTable
+from bot.text.grammar import any_of
 
 __all__ = [
     "Entry",
@@ -187,6 +188,13 @@ class KnowledgeBase:
         """The digits of every code, signs dropped ("-32700" -> "32700"): a cheap first test."""
         return frozenset(code.lstrip("-") for code in self._by_number)
 
+    @cached_property
+    def code_index(self) -> re.Pattern[str]:
+        """Where the digits of a code stand alone in a text: an index for finding the few
+        numbers worth reading in a paste of thousands, not a grammar (every hit is still
+        read as a :data:`~bot.text.grammar.NUMBER`)."""
+        return re.compile(rf"(?<![0-9])(?:{any_of(self.code_digits)})(?![0-9])", re.ASCII)
+
     # -- text codes ---------------------------------------------------------------
 
     def by_text_code(self, text: str) -> list[tuple[Entry, MatchKind]]:
@@ -290,11 +298,14 @@ class KnowledgeBase:
         """The first word of every product name, lower case ("nim", "bems", "blackberry")."""
         return frozenset(re.split(r"[\s\-]+", alias)[0] for alias, _ in self.product_aliases)
 
+    @cached_property
+    def _product_hint(self) -> re.Pattern[str]:
+        return re.compile(any_of(self.product_words))
+
     def find_products(self, text: str) -> list[tuple[int, int, str]]:
         """Product words in ``text``: (start, end, product id), in order."""
         # Most texts name no product: a substring test in C spares the regex over 40 KB.
-        lowered = text.lower()
-        if not any(word in lowered for word in self.product_words):
+        if self._product_hint.search(text.lower()) is None:
             return []
         out = []
         owners: dict[str, str | None] = {}  # a long paste repeats its product words

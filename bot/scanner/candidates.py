@@ -42,7 +42,6 @@ from bot.text.slack import SlackText, parse
 
 __all__ = ["Considered", "explain", "scan"]
 
-_DIGITS = re.compile(r"\d+", re.ASCII)  # a cheap first test only: see scan()
 # The end of a list item before a number: "error 1010, 1027", "40019 and 40003".
 # Whitespace alone is no list: in `" 503 1027` the second number is a byte count.
 _FORMATTING = r"[\s`*'\"]*"
@@ -105,7 +104,7 @@ def scan(text: str, kb: KnowledgeBase, channel_product: str | None = None) -> li
     # Most channel messages hold no underscore and no number the tables know: two scans
     # in C turn them away before anything is parsed.
     has_snake = "_" in text
-    if not has_snake and kb.code_digits.isdisjoint(_DIGITS.findall(text)):
+    if not has_snake and kb.code_index.search(text) is None:
         return []
     view = parse(text)
     products = tuple(named_products(view.masked, kb))
@@ -224,7 +223,7 @@ def _numbers(
     decided: dict[int, Evidence] = {}  # by start: a list item reads the item before it
     anchors: list[_Found] = []
     unsure: list[tuple[_Number, Window, Evidence]] = []
-    for m in NUMBER.finditer(masked):
+    for m in _known_numbers(masked, kb):
         code = m.group(0)
         if code in done or code.lstrip("-") not in known or not kb.has_number(code):
             continue
@@ -250,6 +249,21 @@ def _numbers(
     yield from anchors
     if anchors and unsure:
         yield from _siblings(masked, kb, anchors, unsure, products, named, trace)
+
+
+def _known_numbers(masked: str, kb: KnowledgeBase) -> Iterator[re.Match[str]]:
+    """The :data:`NUMBER` matches of ``masked`` whose digits are a code of the tables, in
+    order: what ``NUMBER.finditer`` gives, less the numbers no table has, found through
+    the tables' index so that a pasted log's thousands of other numbers are never visited.
+    """
+    for hit in kb.code_index.finditer(masked):
+        at = hit.start()
+        # With its sign if the sign belongs to it ("-32601"; not the "-" of "a-404").
+        m = NUMBER.match(masked, at - 1) if at and masked[at - 1] in "+-" else None
+        if m is None:
+            m = NUMBER.match(masked, at)
+        if m is not None:
+            yield m
 
 
 def _exact(entries: list[Entry]) -> tuple[Match, ...]:

@@ -17,7 +17,7 @@ from functools import cache, cached_property, lru_cache
 
 from bot.scanner import words as vocab
 from bot.scanner.tables import column_of
-from bot.text.grammar import is_cjk, words_of, zh_quantity
+from bot.text.grammar import any_of, is_cjk, words_of, zh_quantity
 
 __all__ = ["DETECTORS", "Window", "detect"]
 
@@ -673,7 +673,10 @@ _FAR = 1000  # what a clause break adds to a distance
 
 
 def _nearest_other(text: str, lo: int, hi: int, start: int, end: int) -> int | None:
-    starts, spans = _other_systems_in(text, vocab.OTHER_SYSTEMS, vocab.ZH_OTHER_SYSTEMS)
+    patterns = _other_system_patterns(
+        vocab.OTHER_SYSTEMS, vocab.OTHER_SYSTEMS_CASED, vocab.ZH_OTHER_SYSTEMS
+    )
+    starts, spans = _other_systems_in(text, patterns)
     best: int | None = None
     for s, e in spans[bisect_left(starts, lo) : bisect_left(starts, hi)]:
         if e > hi:
@@ -687,40 +690,61 @@ def _nearest_other(text: str, lo: int, hi: int, start: int, end: int) -> int | N
     return best
 
 
+_Patterns = tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]
+
+
+@cache
+def _other_system_patterns(
+    english: frozenset[str], cased: frozenset[str], chinese: tuple[str, ...]
+) -> _Patterns:
+    """Where another system is named: an English name in any case (matched in the lowered
+    text), a cased one ("Word", not "word"), a Chinese one. Built from the word lists.
+    Each pattern starts with the name itself, so the engine skips ahead fast; the
+    boundary before an English name is checked per hit."""
+    return (
+        re.compile(rf"(?:{any_of(english)})(?![a-z0-9'])", re.ASCII),
+        re.compile(rf"(?:{any_of(cased)})(?![A-Za-z0-9'])", re.ASCII),
+        re.compile(any_of(chinese)),
+    )
+
+
 @lru_cache(maxsize=8)
-def _other_systems_in(
-    text: str, english: frozenset[str], chinese: tuple[str, ...]
-) -> tuple[list[int], list[tuple[int, int]]]:
+def _other_systems_in(text: str, patterns: _Patterns) -> tuple[list[int], list[tuple[int, int]]]:
     """Where ``text`` names other systems, found once per message (a str caches its hash,
     so the numbers of one message share this): (starts, spans), in order."""
+    english, cased, chinese = patterns
+    lowered = text.lower()  # the same length but for a few letters ("İ"): then none
+    found = english.finditer(lowered) if len(lowered) == len(text) else iter(())
     spans = [
         m.span()
-        for m in _WORDS.finditer(text)
-        if m.group(0).lower() in english or m.group(0) in vocab.OTHER_SYSTEMS_CASED
+        for m in (*found, *cased.finditer(text))
+        if not (m.start() and text[m.start() - 1].isascii() and text[m.start() - 1].isalnum())
     ]
-    for word in chinese:
-        at = text.find(word)
-        while at != -1:
-            spans.append((at, at + len(word)))
-            at = text.find(word, at + 1)
+    spans.extend(m.span() for m in chinese.finditer(text))
     spans.sort()
     return [s for s, _ in spans], spans
 
 
-_VETO_NAMES = tuple(f.name for f in vocab.FEATURES if f.kind == "veto")
+# The vetoes in the order they are read, the cheapest first: the first one present
+# settles the number, so the order changes no verdict, only what is spent on chatter
+# ("500 users" stops at the word after it, before any look-back).
+_VETO_NAMES = (
+    "bracket_index", "zh_measure_word", "unit_after", "url_part", "id_key",
+    "veto_word_before", "quantity_column", "other_system",
+)  # fmt: skip
 
 
 def detect(w: Window, only: Iterable[str] | None = None) -> frozenset[str]:
     """The names of the features present around the number of ``w`` (of ``only``, if given).
 
-    Vetoes are read first: when one is present the number is settled, and the other
-    features are not read (they could not change the verdict).
+    Vetoes are read first, and the first one present is the answer: the number is
+    settled, and nothing else could change the verdict.
     """
     if only is not None:
         return frozenset(name for name in only if DETECTORS[name](w))
-    vetoes = frozenset(name for name in _VETO_NAMES if name in DETECTORS and DETECTORS[name](w))
-    if vetoes:
-        return vetoes
+    for name in _VETO_NAMES:
+        if DETECTORS[name](w):
+            return frozenset((name,))
     return frozenset(name for name in _EVIDENCE_NAMES if DETECTORS[name](w))
 
 

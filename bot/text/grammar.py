@@ -12,7 +12,8 @@ question (direct mode) refuses only the shapes that make it part of something el
 from __future__ import annotations
 
 import re
-from typing import Literal
+from collections.abc import Iterable
+from typing import Any, Literal
 
 __all__ = [
     "IDENTIFIER",
@@ -21,6 +22,7 @@ __all__ = [
     "ZH_NOT_MEASURES",
     "ZH_ORDINAL_PREFIXES",
     "Shape",
+    "any_of",
     "is_cjk",
     "number_shape",
     "words_of",
@@ -130,6 +132,39 @@ def _grouping(text: str, match: re.Match[str]) -> Shape | None:
     if len(digits) <= 3 and _GROUP.match(text, end):
         return "grouped"
     return None
+
+
+def any_of(words: Iterable[str]) -> str:
+    """A pattern (source) that matches any of ``words`` literally, longest first.
+
+    Written as a trie ("10(?:0(?:0|1)|27)"), so the engine tries one branch per
+    character instead of every word at every position: a word list of hundreds scans a
+    40,000-character paste at the speed of a single literal. Boundaries are the
+    caller's.
+    """
+    trie: dict[str, dict[str, Any]] = {}
+    for word in words:
+        node = trie
+        for char in word:
+            node = node.setdefault(char, {})
+        node[""] = {}
+    return _trie_source(trie)
+
+
+def _trie_source(node: dict[str, dict[str, Any]]) -> str:
+    branches = [
+        re.escape(char) + _trie_source(child) for char, child in sorted(node.items()) if char
+    ]
+    if not branches:
+        return ""
+    ends = "" in node  # a word ends here, and longer ones go on: those are tried first
+    if len(branches) > 1:
+        body = "(?:" + "|".join(branches) + ")"
+        return body + "?" if ends else body
+    body = branches[0]
+    if not ends:
+        return body
+    return (body if len(body) == 1 else f"(?:{body})") + "?"
 
 
 def words_of(text: str) -> frozenset[str]:

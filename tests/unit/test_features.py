@@ -91,6 +91,18 @@ def test_every_feature_is_detected_or_set_by_the_scanner() -> None:
     assert not set(DETECTORS) & set_by_scanner
 
 
+def test_every_veto_is_read_and_the_first_one_settles(kb: KnowledgeBase) -> None:
+    from bot.scanner.features import _VETO_NAMES
+
+    assert sorted(_VETO_NAMES) == sorted(f.name for f in words.FEATURES if f.kind == "veto")
+    # "500 users" behind "port": two vetoes apply; one is reported, nothing else is read.
+    text = "port 500 users"
+    start = text.index("500")
+    window = Window(text, start, start + 3, 0, False, kb.product_words, ())
+    found = detect(window)
+    assert len(found) == 1 and found <= {"unit_after", "veto_word_before"}
+
+
 def test_features_are_unique_and_documented() -> None:
     names = [f.name for f in words.FEATURES]
     assert len(names) == len(set(names))

@@ -21,7 +21,7 @@ ALLOWED: dict[str, set[str]] = {
     "settings": {"errors"},
     "text": {"models"},
     "knowledge": {"models", "errors", "text"},
-    "binding": {"models", "knowledge"},
+    "binding": {"models", "text", "knowledge"},
     "scanner": {"models", "text", "knowledge", "binding"},
     "resolver": {"models", "text", "knowledge", "binding"},
     "store": {"models", "errors"},

@@ -23,7 +23,9 @@ from bot.knowledge.base import KnowledgeBase
 from bot.models import Severity
 from bot.scanner import candidates as scanner
 from bot.scanner import features as scan_evidence
+from bot.scanner.candidates import _known_numbers
 from bot.text import slack as scan_text
+from bot.text.grammar import NUMBER, any_of
 from bot.text.slack import parse
 
 SLACK_MAX = 40_000
@@ -233,3 +235,19 @@ def test_masking_keeps_length(text: str) -> None:
     assert len(view.masked) == len(text)
     for a, b in (*view.inline_code, *view.blocks):
         assert 0 <= a <= b <= len(text)
+
+
+@given(
+    words=st.sets(st.text(alphabet="0123ab.+", min_size=1, max_size=5), min_size=1, max_size=12),
+    probes=st.lists(st.text(alphabet="0123ab.+", min_size=0, max_size=6), max_size=20),
+)
+def test_any_of_matches_exactly_its_words(words: set[str], probes: list[str]) -> None:
+    pattern = re.compile(rf"(?:{any_of(words)})\Z")
+    for probe in [*words, *probes]:
+        assert (pattern.match(probe) is not None) == (probe in words), probe
+
+
+@given(st.text(alphabet="0123456789-+x ab_.,:s", max_size=40))
+def test_known_numbers_are_the_number_matches_the_tables_know(kb: KnowledgeBase, text: str) -> None:
+    want = [m.span() for m in NUMBER.finditer(text) if (m.group("dec") or "") in kb.code_digits]
+    assert [m.span() for m in _known_numbers(text, kb)] == want
