@@ -25,13 +25,13 @@ from bot.knowledge.base import Entry, KnowledgeBase, canonical_number, normalize
 from bot.models import Correction, Match, MatchKind, ProductMiss, Resolution, Suggestion
 from bot.resolver.textsearch import TextIndex
 from bot.text.budget import Budget
-from bot.text.grammar import IDENTIFIER, NUMBER, Shape, number_shape, zh_quantity
+from bot.text.grammar import IDENTIFIER, NUMBER, Shape, is_quantity, number_shape
 from bot.text.slack import plain_text
 
 __all__ = ["resolve"]
 
 # A question names every number it holds, unless the number is part of something else
-# ("ORA-12154", "4.0.1", "10:05") or a Chinese quantity ("500 人").
+# ("ORA-12154", "4.0.1", "10:05") or a quantity ("500 人", "200 members").
 _PART_OF_SOMETHING: frozenset[Shape] = frozenset(("decimal", "file", "joined", "time"))
 # Words that can make up a text code, with the separators allowed between them.
 _WORD = re.compile(r"[A-Za-z][A-Za-z0-9]*|[0-9]+")
@@ -113,7 +113,13 @@ def resolve(query: str, kb: KnowledgeBase) -> Resolution:
     # the 256 is part of 40106's description). Identifiers nobody knows are no description
     # ("X_WRONG_SERVER" is not 1027).
     spans = [m.span("id") for m in IDENTIFIER.finditer(masked)]
-    described = _describe(query, _mask(masked, spans), kb, named)
+    # A query that names a code, even one no table has, gets no free-text answer: "9519
+    # 错误码，超时" asks about 9519, not about time-outs (direct rule 4).
+    described = (
+        Resolution(query=query)
+        if numbers_unknown
+        else _describe(query, _mask(masked, spans), kb, named)
+    )
     if described.found or not unknown:
         return described
     return Resolution(
@@ -148,7 +154,7 @@ def _mask(text: str, spans: list[tuple[int, int]]) -> str:
 def _numbers(text: str, budget: Budget) -> list[tuple[int, int, str]]:
     out: list[tuple[int, int, str]] = []
     for m in NUMBER.finditer(text):
-        if number_shape(text, m) in _PART_OF_SOMETHING or zh_quantity(text, m.start(), m.end()):
+        if number_shape(text, m) in _PART_OF_SOMETHING or is_quantity(text, m.start(), m.end()):
             continue
         if not budget.take():
             break

@@ -30,7 +30,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
 
-from bot.binding import ProductSpan, is_generic, named_products, narrow
+from bot.binding import ProductSpan, is_generic, named_products, narrow, product_of
 from bot.knowledge.base import Entry, KnowledgeBase
 from bot.models import Match, MatchKind, Mention, Severity
 from bot.scanner import words
@@ -168,6 +168,7 @@ def _prefer(mention: Mention, product: str) -> Mention:
 def _text_codes(
     view: SlackText, kb: KnowledgeBase, products: tuple[ProductSpan, ...], budget: Budget
 ) -> Iterator[_Found]:
+    named = frozenset(pid for _, _, pid in products)
     seen: dict[str, tuple[Match, ...]] = {}  # a log repeats its identifiers
     taken: set[str] = set()  # a text code is named by its first mention only
     for m in IDENTIFIER.finditer(view.masked):
@@ -181,10 +182,15 @@ def _text_codes(
             seen[key] = _text_code_matches(token, kb)
         if not seen[key]:
             continue
-        if _given_to_other_system(view.masked, m.start("id"), m.end("id"), kb, products):
+        start, end = m.start("id"), m.end("id")
+        if _given_to_other_system(view.masked, start, end, kb, products):
             continue  # "the OAuth step says invalid_request": rule 11
+        owner = product_of(view.masked, start, end, products, named)
+        matches = tuple(x for x in seen[key] if owner is None or x.product.id in owner)
+        if not matches:
+            continue  # "云信 SDK 抛出 INVALID_OPERATION": the product named has no text codes
         taken.add(key)
-        yield _Found(m.start("id"), m.end("id"), "text code", seen[key])
+        yield _Found(start, end, "text code", matches)
 
 
 def _given_to_other_system(

@@ -59,6 +59,7 @@ _SEPARATORS = frozenset(("=", "==", "===", ":"))
 _ASKING = words_of("what's whats what’s explain")
 _ZH_GAP = " \t:：=＝\"'“”`（("
 _ZH_BEFORE_MAX = max(len(w) for w in vocab.ZH_CODE_BEFORE | vocab.ZH_VERBS_BEFORE)
+_ZH_FILLER_MAX = max(len(w) for w in vocab.ZH_FILLERS)
 _ZH_AFTER_MAX = max(len(w) for w in vocab.ZH_CODE_AFTER)
 # A number inside a URL or path token with a query string: "/send.action?reqCode=13002&".
 _URL_TOKEN = re.compile(r"\S*[/?][^\s?]*\?\S*\Z")
@@ -227,6 +228,9 @@ def _walk_back(masked: str, start: int, line_start: int, product_words: frozense
         i -= 1
         if tok in _TRANSPARENT:
             continue
+        if tok in vocab.ZH_FILLERS and fillers < MAX_FILLERS:
+            fillers += 1  # "code 为 1028": a Chinese copula after an English word
+            continue
         if not _is_word(tok):
             return _Before(
                 first=first, question=question, at_start=tok in ".!?;。！？；" and articles_only
@@ -335,9 +339,14 @@ def _zh_verb_before(w: Window) -> bool:
 
 
 def _zh_before(w: Window) -> str:
-    """The Chinese run right before the number, past a space or a colon ("" if none)."""
-    lo = max(w.line_start, w.start - _ZH_BEFORE_MAX - 4)
+    """The Chinese run right before the number, past a space, a colon or a copula ("返回码
+    是 1027" reads as "返回码 1027"); "" if none."""
+    lo = max(w.line_start, w.start - _ZH_BEFORE_MAX - _ZH_FILLER_MAX - 4)
     before = w.masked[lo : w.start].rstrip(_ZH_GAP)
+    for filler in _longest_first(tuple(vocab.ZH_FILLERS)):
+        if before.endswith(filler):
+            before = before[: -len(filler)].rstrip(_ZH_GAP)
+            break
     return before if before and is_cjk(before[-1]) else ""
 
 
@@ -598,10 +607,12 @@ def _veto_word_before(w: Window) -> bool:
     b = w.before
     if b.first in vocab.VETO_BEFORE and b.key_kind == "":
         return True
-    if b.key_kind == "" and b.head in vocab.CODE_WORDS and b.fillers == 0:
+    if b.key_kind == "" and b.head in vocab.CODE_WORDS:
+        if b.subject in vocab.NOT_CODE_QUALIFIERS:
+            return True  # "zip code 10001", "the zip code is 10001"
         toks = _WORDS.findall(w.masked, max(w.line_start, w.start - 40), w.start)
-        if len(toks) >= 2 and toks[-2].lower() in vocab.NOT_CODE_QUALIFIERS:
-            return True  # "zip code 10001", "area code 212"
+        if b.fillers == 0 and len(toks) >= 2 and toks[-2].lower() in vocab.NOT_CODE_QUALIFIERS:
+            return True  # "area-code 212"
     head = w.masked[max(w.line_start, w.start - 8) : w.start].rstrip(_ZH_GAP)
     if not head or (head[-1].isascii() and head[-2:] not in ("ID", "id")):
         return False  # the Chinese words below end in CJK, or in "ID"

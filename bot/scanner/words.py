@@ -15,6 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
+from bot.text import grammar
 from bot.text.grammar import words_of as of
 
 __all__ = [
@@ -48,6 +49,7 @@ __all__ = [
     "ZH_CODE_BEFORE",
     "ZH_CODE_HEADERS",
     "ZH_DEFINING_WORDS",
+    "ZH_FILLERS",
     "ZH_LIST_JOINERS",
     "ZH_NOT_CODE_WORDS",
     "ZH_OTHER_SYSTEMS",
@@ -95,14 +97,9 @@ VETO_BEFORE = of(
     "at x v floor suite ext extension phone tel fax year since until till top last first next "
     "over under around approx than limit max min count total size"
 )
-#: Units and counted nouns: "1005 ms", "1024 MB", "500 users", "801 members".
-UNITS = of(
-    "ms msec millis milliseconds s sec secs second seconds min mins minute minutes h hr hrs "
-    "hour hours day days wk week weeks month months yr yrs year years k kb mb gb tb kib mib gib "
-    "bytes byte px percent % users members people ppl person persons times requests reqs rps "
-    "qps messages msgs lines items rows records entries devices accounts tickets seats "
-    "sessions connections nodes calls characters chars words pages files per more fewer less"
-)
+#: Units and counted nouns ("1005 ms", "500 users"): in the grammar, as a question reads
+#: them too.
+UNITS = grammar.UNITS
 #: Words ending in "s" that are not plural nouns.
 NOT_PLURAL = of(
     "is was has does this its his as us yes plus thus always sometimes unless across towards "
@@ -130,6 +127,9 @@ ZH_CODE_BEFORE = of(
     "错误码 错误代码 错误 状态码 返回码 返回值 异常码 码 code 错误号 错误编号 结果码 响应码 "
     "失败码 报错码"
 )
+#: Chinese copulas between a word and its number, passed over like English fillers:
+#: "返回码是 1027", "code 为 1028", "错误码就是 408".
+ZH_FILLERS = of("是 为 就是 都是 也是 还是 则是 仍是 等于")
 #: Chinese verbs before a number that report a code (rule 9): "返回302", "报 408",
 #: "一直返回 408". Weaker than a word naming a code: "返回 3 条" is a count.
 ZH_VERBS_BEFORE = of(
@@ -207,7 +207,8 @@ OTHER_SYSTEMS = of(
 ZH_OTHER_SYSTEMS = (
     "我们自己", "自己的", "自家", "网易云音乐", "云音乐", "微信", "公众号", "小程序", "支付宝",
     "会员系统", "营销系统", "短信服务", "阿里云", "腾讯云", "七牛", "声网", "极光", "个推",
-    "华为推送", "小米推送", "高德", "百度地图", "摄像头", "相机", "浏览器",
+    "华为推送", "小米推送", "高德", "百度地图", "摄像头", "相机", "浏览器", "网关", "负载均衡",
+    "钉钉", "飞书", "环信", "融云", "腾讯云IM", "即构", "七牛云", "又拍云", "数据库",
 )  # fmt: skip
 
 # -- the features ----------------------------------------------------------------------

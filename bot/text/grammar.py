@@ -18,12 +18,14 @@ from typing import Any, Literal
 __all__ = [
     "IDENTIFIER",
     "NUMBER",
+    "UNITS",
     "ZH_MEASURE_WORDS",
     "ZH_NOT_MEASURES",
     "ZH_ORDINAL_PREFIXES",
     "Shape",
     "any_of",
     "is_cjk",
+    "is_quantity",
     "number_shape",
     "words_of",
     "zh_quantity",
@@ -170,6 +172,25 @@ def _trie_source(node: dict[str, dict[str, Any]]) -> str:
 def words_of(text: str) -> frozenset[str]:
     """The words of ``text``, split on whitespace: how word lists are written as data."""
     return frozenset(text.split())
+
+
+#: Units and counted nouns: a number right before one is a quantity in either mode
+#: ("1005 ms", "1024 MB", "500 users", "801 members", "256 characters").
+UNITS = words_of(
+    "ms msec millis milliseconds s sec secs second seconds min mins minute minutes h hr hrs "
+    "hour hours day days wk week weeks month months yr yrs year years k kb mb gb tb kib mib gib "
+    "bytes byte px percent % users members people ppl person persons times requests reqs rps "
+    "qps messages msgs lines items rows records entries devices accounts tickets seats "
+    "sessions connections nodes calls characters chars words pages files per more fewer less"
+)
+_UNIT_AFTER = re.compile(r"[ \t]*([A-Za-z%]+)", re.ASCII)
+
+
+def is_quantity(text: str, start: int, end: int) -> bool:
+    """Is the number at ``text[start:end]`` a quantity: a unit after it ("500 users"), or a
+    Chinese measure word or 第 (:func:`zh_quantity`)?"""
+    m = _UNIT_AFTER.match(text, end)
+    return (m is not None and m.group(1).lower() in UNITS) or zh_quantity(text, start, end)
 
 
 #: Chinese measure words and units: a number right before one is a quantity ("500人",
