@@ -121,6 +121,9 @@ class _Before:
     question: bool = False
     #: Only "a"/"an" stand between the start of the sentence and the number.
     at_start: bool = False
+    #: The words before a prose key name a code, apart from it: "status code does not
+    #: indicate success: 514" (not "error budget: 500", where the key is what is counted).
+    names_code: bool = False
 
 
 @dataclass
@@ -185,6 +188,16 @@ class Window:
         return left, right
 
 
+#: How many tokens before a prose key are read for a word naming a code.
+_PROSE_KEY_REACH = 8
+
+
+def _names_code(toks: list[str]) -> bool:
+    """Do these tokens (those before a prose key) name a code, other than right before it?"""
+    words = [t.lower() for t in toks if _is_word(t)]
+    return any(w in vocab.CODE_WORDS for w in words[:-1])
+
+
 def _walk_back(masked: str, start: int, line_start: int, product_words: frozenset[str]) -> _Before:
     lo = max(line_start, start - BEFORE_WINDOW)
     toks = _TOKEN.findall(masked, lo, start)
@@ -217,7 +230,10 @@ def _walk_back(masked: str, start: int, line_start: int, product_words: frozense
             kind = "id"  # uid=8841, "id":1027, maxMembers: 500, host:4000, Foo.java:404
         else:
             # "after the failover: 40110"; "sendMessage failed: 4003" reads as "failed 4003"
-            return _Before(key=key, key_kind="prose", head=key.lower(), head_raw=key)
+            return _Before(
+                key=key, key_kind="prose", head=key.lower(), head_raw=key,
+                names_code=_names_code(toks[max(0, i - _PROSE_KEY_REACH) : i]),
+            )  # fmt: skip
         return _Before(key=key, key_kind=kind)
     fillers = 0
     first = ""
@@ -278,6 +294,8 @@ def _key_value_code(w: Window) -> bool:
 @_detector("code_word_before")
 def _code_word_before(w: Window) -> bool:
     head = w.before.head_raw
+    if w.before.names_code:
+        return True
     return bool(head) and (w.before.head in vocab.CODE_WORDS or _code_key(head) or _callback(head))
 
 
@@ -453,6 +471,8 @@ _STOP = words_of("a an the is are was be of to in on for and or not no it this t
 @_detector("sent_from_source")
 def _sent_from_source(w: Window) -> bool:
     words = w.after_words
+    if words[:1] and words[0] in vocab.FROM_VERBS and words[1:2] == ["from"]:
+        words = words[1:]  # "the 404 comes from NIM"
     if len(words) < 2 or words[0] not in ("from", "on", "in", "via", "with", "by"):
         return False
     rest = [x for x in words[1:] if x not in ("the", "our", "their", "a")]
@@ -696,7 +716,8 @@ def _nearest_other(text: str, lo: int, hi: int, start: int, end: int) -> int | N
         # failed, errorCode 1028"); one named after it only in its own clause ("404 from
         # the ingress", not "error 1027 while Slack is slow").
         a, b = (e, start) if e <= start else (end, s)
-        d = max(b - a, 0) + (_FAR if e > start and _CLAUSE_BREAK.search(text, a, b) else 0)
+        far = e > start and _CLAUSE_BREAK.search(text, a, b) and not _attributed(text, e)
+        d = max(b - a, 0) + (_FAR if far else 0)
         best = d if best is None else min(best, d)
     return best
 
@@ -717,6 +738,11 @@ def _other_system_patterns(
         re.compile(rf"(?:{any_of(cased)})(?![A-Za-z0-9'])", re.ASCII),
         re.compile(any_of(chinese)),
     )
+
+
+def _attributed(text: str, end: int) -> bool:
+    """Does the system named just before ``end`` claim what came earlier ("是 S3 返回的")?"""
+    return text[end : end + 6].lstrip(" \t").startswith(vocab.ZH_ATTRIBUTIONS)
 
 
 @lru_cache(maxsize=8)

@@ -27,6 +27,7 @@ __all__ = [
     "COLUMN_QUANTITIES",
     "FEATURES",
     "FILLERS",
+    "FROM_VERBS",
     "HEADER_NOUNS",
     "LIST_JOINERS",
     "MEANING_WORDS",
@@ -45,6 +46,7 @@ __all__ = [
     "UNITS",
     "VERBS",
     "VETO_BEFORE",
+    "ZH_ATTRIBUTIONS",
     "ZH_CODE_AFTER",
     "ZH_CODE_BEFORE",
     "ZH_CODE_HEADERS",
@@ -93,6 +95,7 @@ FILLERS = of(
 #: Words that make the number right after them a quantity, id, time or place.
 VETO_BEFORE = of(
     "port ports line lines ln build builds pid tid uid id ids room rooms ticket tickets pr prs "
+    "accid roomid teamid msgid "
     "issue issues case order version ver release rev revision step page row col column offset "
     "at x v floor suite ext extension phone tel fax year since until till top last first next "
     "over under around approx than limit max min count total size"
@@ -111,6 +114,11 @@ NOT_PLURAL = of(
 ARTICLES = of("a an the")
 #: What sends a status back: "403 from the server", "500 from the api".
 SOURCES = of("server servers api apis endpoint service backend proxy lb gateway sdk")
+#: Written right after a system named later in the sentence, gives it the number even
+#: across a comma: "发消息失败 500，其实是 CDN 返回的".
+ZH_ATTRIBUTIONS = ("返回的", "报的", "回的", "给的", "发的", "抛的", "返回了", "那边的")
+#: Verbs between a number and the source it came from: "the 404 comes from NIM".
+FROM_VERBS = of("comes came coming come is was are were returned sent thrown")
 #: Nouns a heading uses for a list of codes ("errors last hour: ...").
 #: Not "status": "status: 3 of 500 done" is progress, not a list of codes.
 HEADER_NOUNS = of("error errors err errs errno code codes failure failures")
@@ -169,11 +177,8 @@ AFTER_QUANTITY = of(
     "finished pending queued processed extra additional"
 )
 #: Words after a number that put it over a span of time: a rate or tally ("errors: 1027
-#: in the last hour", "1028 per minute", "500 today").
-TIME_RANGE_AFTER = of(
-    "per in today yesterday tonight daily weekly hourly this since last overnight /min /h "
-    "/s /sec /day"
-)
+#: in the last hour", "1028 per minute"). Not "yesterday" or "today": "returned 13003 yesterday".
+TIME_RANGE_AFTER = of("per in daily weekly hourly this since last overnight /min /h /s /sec /day")
 #: Chinese words right after a code that give it a meaning ("804则为用户重复").
 ZH_DEFINING_WORDS = ("表示", "则为", "代表", "意思是", "意味着", "即为", "是指")
 #: Words that give a code a quoted meaning: "status 13004 means 'points frozen'",
@@ -201,14 +206,16 @@ OTHER_SYSTEMS = of(
     "kubernetes k8s kubectl docker helm github gitlab jenkins jira stripe paypal twilio "
     "sendgrid firebase fcm apns gcm agora zoom webex discord telegram whatsapp "
     "wechat weixin alipay camera vscode chrome safari firefox excel vba macos "
-    "websocket ws smb nfs own"
+    "websocket ws smb nfs own photon mirror netcode pun tim easemob openim rongcloud "
+    "huanxin sendbird pubnub ably pusher"
 )
 #: The same in Chinese, matched as substrings of the text before or after the number.
 ZH_OTHER_SYSTEMS = (
     "我们自己", "自己的", "自家", "网易云音乐", "云音乐", "微信", "公众号", "小程序", "支付宝",
     "会员系统", "营销系统", "短信服务", "阿里云", "腾讯云", "七牛", "声网", "极光", "个推",
     "华为推送", "小米推送", "高德", "百度地图", "摄像头", "相机", "浏览器", "网关", "负载均衡",
-    "钉钉", "飞书", "环信", "融云", "腾讯云IM", "即构", "七牛云", "又拍云", "数据库",
+    "钉钉", "飞书", "环信", "融云", "腾讯云IM", "即构", "七牛云", "又拍云", "数据库", "以太坊",
+    "游戏服", "支付渠道", "第三方",
 )  # fmt: skip
 
 # -- the features ----------------------------------------------------------------------

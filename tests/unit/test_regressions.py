@@ -23,11 +23,7 @@ TRAPS = Path(__file__).parents[1] / "fixtures" / "regression" / "traps.jsonl"
 REVIEWER: list[tuple[str, list[str]]] = [
     ("we got 1028 new signups this week", []),
     ("new office address is 450 W 33rd St, zip code 10001", []),
-    pytest.param(
-        "errors: 1027 in the last hour",
-        [],
-        marks=pytest.mark.xfail(strict=True, reason="time_range_after fitted to 0: few examples"),
-    ),  # type: ignore[list-item]
+    ("errors: 1027 in the last hour", []),
     ("Status: 404 done, 12 to go", []),
     ("anyone know what 1019 means", ["bems:1019"]),
     ("we keep hitting 1028 on bems since the upgrade", ["bems:1028"]),
