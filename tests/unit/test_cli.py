@@ -86,6 +86,14 @@ entries:
 """
 
 
+def test_knowledge_validate_of_the_bundled_directory_checks_it_once(runner: CliRunner) -> None:
+    from bot.knowledge.loader import bundled_dir
+
+    result = runner.invoke(app, ["knowledge", "validate", str(bundled_dir())])
+    assert result.exit_code == 0, result.exception
+    assert "ok: 169 entries in 2 products: bems (98), commsease (71)" in result.output
+
+
 def test_knowledge_validate_reports_a_clash_with_the_bundled_tables(
     runner: CliRunner, tmp_path: Path
 ) -> None:
