@@ -132,8 +132,10 @@ def knowledge_validate(
     ] = None,
 ) -> None:
     """Check tables: every problem is listed (file, entry, reason); exit 1 if any."""
-    from bot.knowledge.loader import load_knowledge
+    from bot.knowledge.loader import bundled_dir, load_knowledge
 
+    if directory is not None and directory.resolve() == bundled_dir().resolve():
+        directory = None  # the bundled tables themselves, named by their path
     # A directory is checked beside the bundled tables, as `serve` and `lookup` load it,
     # so a product id that clashes with a bundled one is reported here, not at runtime.
     kb = load_knowledge(directory)
