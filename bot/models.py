@@ -174,11 +174,26 @@ class ErrorCode(BaseModel):
     #: The platforms and versions the advice is for, and how steps differ between them.
     applies_to: tuple[NonEmpty, ...] = ()
     confidence: Confidence | None = None
-    #: Our Chinese translations of ``cause`` and ``actions`` (CommsEase), marked as ours.
+    #: Our Chinese translations of ``cause``, ``actions`` and ``escalate`` (CommsEase),
+    #: marked as ours wherever they are shown.
     cause_zh: ChineseText | None = None
     actions_zh: tuple[ChineseText, ...] = ()
+    escalate_zh: ChineseText | None = None
     #: When the entry was last checked against its sources (YYYY-MM-DD).
     reviewed: date | None = None
+
+    @model_validator(mode="after")
+    def _escalation_speaks_the_language_of_the_cause(self) -> ErrorCode:
+        # A Chinese answer shows cause_zh and actions_zh: its escalation must be Chinese too,
+        # not the English text between two Chinese ones.
+        if self.escalate_zh and not self.escalate:
+            raise ValueError("escalate_zh translates escalate, so it needs escalate too")
+        if self.cause_zh and self.escalate and not self.escalate_zh:
+            raise ValueError(
+                "an entry with cause_zh and escalate needs escalate_zh too, "
+                "so a Chinese answer never shows English escalation text"
+            )
+        return self
 
 
 class ProductTable(BaseModel):
@@ -424,5 +439,6 @@ def entry_dict(product: Product, entry: ErrorCode) -> dict[str, Any]:
         "confidence": entry.confidence.value if entry.confidence else None,
         "cause_zh": entry.cause_zh,
         "actions_zh": list(entry.actions_zh),
+        "escalate_zh": entry.escalate_zh,
         "reviewed": entry.reviewed.isoformat() if entry.reviewed else None,
     }

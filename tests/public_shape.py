@@ -25,6 +25,7 @@ ENTRY_FIELDS = frozenset(
         "confidence",
         "cause_zh",
         "actions_zh",
+        "escalate_zh",
         "reviewed",
     ]
 )

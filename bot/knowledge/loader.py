@@ -71,7 +71,10 @@ def load_knowledge(extra_dir: str | Path | None = None) -> KnowledgeBase:
         extra_path = Path(extra)
         if not extra_path.is_dir():
             raise KnowledgeError([Problem(str(extra_path), "directory", "is not a directory")])
-        dirs.append(extra_path)
+        # The bundled directory named again (`errcode knowledge validate knowledge` in a
+        # checkout) is the same tables, not a second set clashing with the first.
+        if extra_path.resolve() != dirs[0].resolve():
+            dirs.append(extra_path)
     with _gc_paused():
         return KnowledgeBase(_load_tables(dirs))
 

@@ -3,8 +3,9 @@
 A card is plain text in fields: the Slack renderer turns it into Block Kit and the
 terminal into lines, so both say the same thing. English is the default; a question in
 Chinese about a CommsEase entry is answered in Chinese (NetEase's own description, our
-translations of the cause and the steps, Chinese labels), as ``ERRCODE_LANGUAGE`` and
-``errcode lookup --lang`` allow. BEMS entries stay in English: their vendor writes English.
+translations of the cause, the steps and when to go to the vendor, Chinese labels), as
+``ERRCODE_LANGUAGE`` and ``errcode lookup --lang`` allow. BEMS entries stay in English: their
+vendor writes English.
 """
 
 from __future__ import annotations
@@ -52,7 +53,7 @@ _LABELS: dict[Language, dict[str, str]] = {
         "note": "厂商表格的问题",
         "inferred": "（推断）",
         "vendor_zh": "云信说明",
-        "translated": "（原因与步骤为 errcode 的译文）",
+        "translated": "（原因、处理步骤与联系厂商的说明为 errcode 的译文）",
     },
 }
 _RETRY: dict[Language, dict[Retry, str]] = {
@@ -117,7 +118,7 @@ class Card:
     sources: tuple[tuple[str, str], ...]
     note_label: str
     note: str | None
-    #: A line saying the Chinese cause and steps are our translation ("" when not).
+    #: A line saying the Chinese cause, steps and escalation are our translation ("" when not).
     translated: str
 
 
@@ -155,7 +156,7 @@ def card(match: Match, language: Language) -> Card:
         steps_label=words["steps"],
         steps=steps,
         escalate_label=words["escalate"],
-        escalate=entry.escalate or "",
+        escalate=(entry.escalate_zh if chinese else None) or entry.escalate or "",
         applies_label=words["applies"],
         applies_to=entry.applies_to,
         sources_label=words["sources"],

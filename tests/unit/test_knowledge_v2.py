@@ -79,11 +79,12 @@ def test_bems_entries_say_how_cisco_differs(kb: KnowledgeBase) -> None:
             assert "cisco" in said or "all im platforms" in said, item.key
 
 
-def test_commsease_entries_have_chinese_causes_and_steps(kb: KnowledgeBase) -> None:
+def test_commsease_entries_have_chinese_causes_steps_and_escalation(kb: KnowledgeBase) -> None:
     for item in _entries(kb):
         if item.product.id == "commsease":
             assert item.code.cause_zh, item.key
             assert len(item.code.actions_zh) == len(item.code.actions), item.key
+            assert item.code.escalate_zh, item.key
 
 
 def test_no_step_is_shared_between_entries(kb: KnowledgeBase) -> None:

@@ -9,7 +9,7 @@ import pytest
 from pydantic import ValidationError
 
 from bot.knowledge.base import Entry, KnowledgeBase
-from bot.models import ErrorCode
+from bot.models import ErrorCode, Resolution
 from bot.resolver import resolve
 from bot.resolver.textsearch import TextIndex, segment, terms
 from bot.slack import render
@@ -58,6 +58,24 @@ def test_schema_leaves_both_optional() -> None:
 def test_schema_rejects(extra: dict[str, Any]) -> None:
     with pytest.raises(ValidationError):
         ErrorCode(**BASE, **extra)
+
+
+V2: dict[str, Any] = {
+    **BASE,
+    "escalate": "Take it to the vendor with the App Key, the time and the SDK log.",
+}
+
+
+def test_chinese_escalation_goes_with_the_chinese_cause() -> None:
+    said = "联系厂商时提供 App Key、时间和 SDK 日志。"
+    assert ErrorCode(**V2, cause_zh="原因", escalate_zh=said).escalate_zh == said
+    ErrorCode(**V2)  # English only: nothing to translate
+    with pytest.raises(ValidationError, match="needs escalate_zh too"):
+        ErrorCode(**V2, cause_zh="原因")  # a Chinese answer would show English escalation
+    with pytest.raises(ValidationError, match="needs escalate too"):
+        ErrorCode(**BASE, escalate_zh="联系厂商。")  # a translation of nothing
+    with pytest.raises(ValidationError):
+        ErrorCode(**V2, cause_zh="原因", escalate_zh="Ask the vendor.")  # English misfiled
 
 
 # -- the bundled CommsEase table --------------------------------------------------------
@@ -232,3 +250,59 @@ def test_bems_answers_to_chinese_questions_stay_english(kb: KnowledgeBase) -> No
 def test_lookup_json_carries_the_chinese(kb: KnowledgeBase) -> None:
     (match,) = resolve("11001 in commsease", kb).to_dict()["matches"]
     assert match["description_zh"] == "对方离线, 通话不可送达"
+
+
+# -- escalation in the reader's language (issue 11) ------------------------------------
+
+
+def _alone(item: Entry, query: str) -> Resolution:
+    return Resolution(query=query, matches=(item.match(),))
+
+
+def _commsease(kb: KnowledgeBase) -> list[Entry]:
+    return [e for e in kb.entries if e.product.id == "commsease"]
+
+
+def test_a_chinese_answer_never_shows_english_escalation(kb: KnowledgeBase) -> None:
+    # Every CommsEase entry, in Slack and at the terminal: the Chinese cause and steps are
+    # followed by our Chinese escalation, never by the English text.
+    for item in _commsease(kb):
+        entry = item.code
+        assert entry.escalate and entry.escalate_zh, item.key
+        result = _alone(item, f"云信 {entry.code} 是什么意思")
+        slack = _reply_text(render.answer(result))
+        assert render.escape(entry.escalate_zh) in slack, item.key
+        assert render.escape(entry.escalate) not in slack, item.key
+        text = render.to_text(result)
+        assert f"何时联系厂商: {entry.escalate_zh}" in text, item.key
+        assert entry.escalate not in text, item.key
+
+
+def test_an_english_answer_keeps_english_escalation(kb: KnowledgeBase) -> None:
+    for item in _commsease(kb):
+        entry = item.code
+        result = _alone(item, entry.code)
+        text = render.to_text(result)
+        assert f"When to take it to the vendor: {entry.escalate}" in text, item.key
+        assert (entry.escalate_zh or "") not in text, item.key
+        assert (entry.escalate_zh or "") not in _reply_text(render.answer(result)), item.key
+
+
+def test_the_chinese_answer_says_the_escalation_is_our_translation(kb: KnowledgeBase) -> None:
+    said = render.to_text(resolve("云信 13004 是什么意思", kb))
+    assert "联系厂商的说明为 errcode 的译文" in said
+
+
+def test_lookup_in_chinese_shows_chinese_escalation(kb: KnowledgeBase) -> None:
+    from typer.testing import CliRunner
+
+    from bot.cli.commands import app
+
+    (entry,) = kb.by_number("13004", {"commsease"})
+    result = CliRunner().invoke(app, ["lookup", "--lang", "zh", "13004"])
+    assert result.exit_code == 0, result.output
+    assert entry.code.escalate_zh and entry.code.escalate_zh in result.output
+    assert (entry.code.escalate or "") not in result.output
+    as_json = CliRunner().invoke(app, ["lookup", "--json", "13004"])
+    (match,) = json.loads(as_json.output)["matches"]
+    assert match["escalate_zh"] == entry.code.escalate_zh
