@@ -83,3 +83,18 @@ def test_blind_traps(item: dict[str, object], kb: KnowledgeBase) -> None:
     else:
         got = sorted({m.key for m in resolve(text, kb).matches})
     assert got == sorted(item["expect"]), item.get("note")  # type: ignore[call-overload]
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("9519 错误码，超时", []),  # RULES direct 4: names a code, so no free-text answer
+        ("team of 200 members, adding one more gives 801", ["commsease:801"]),  # a quantity
+        ("群里 500 人的时候加人报 801", ["commsease:801"]),
+        ("name longer than 256 characters", ["bems:40106"]),  # the 256 is no code
+    ],
+)
+def test_direct_quantities_and_named_codes(
+    query: str, expected: list[str], kb: KnowledgeBase
+) -> None:
+    assert sorted({m.key for m in resolve(query, kb).matches}) == sorted(expected)

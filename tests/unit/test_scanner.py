@@ -510,3 +510,27 @@ def test_chinese_context_words_and_measure_words(
     text: str, expected: list[str], kb: KnowledgeBase
 ) -> None:
     check(text, expected, kb)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a Chinese copula between the word naming a code and the code (ZH_FILLERS)
+        ("登录的错误码是 1027", ["bems:1027"]),
+        ("错误码就是 10431 吧", ["commsease:10431"]),
+        ("result code 为 1028", ["bems:1028"]),
+        ("人数是 1028", []),  # a copula after a word that names no code adds nothing
+        # a source after a verb (FROM_VERBS): the generic code is tied to the product named
+        ("the 404 came from NIM, not from us", ["commsease:404"]),
+        # another system named later in the sentence claims the code (ZH_ATTRIBUTIONS)
+        ("下单失败 10431，查了是支付渠道返回的", []),
+        ("负载均衡返回 503，随后云信登录报 302", ["commsease:302"]),
+        # the word before "code" places it, past a filler
+        ("our zip code is 10001", []),
+        # text codes go with the product named: CommsEase has none of its own
+        ("云信 SDK 里也有个 SERVER_BUSY 枚举", []),
+        ("BEMS logs say SERVER_BUSY", ["bems:1028"]),
+    ],
+)
+def test_rules_read_through_word_lists(text: str, expected: list[str], kb: KnowledgeBase) -> None:
+    assert sorted(keys(text, kb)) == sorted(expected)
