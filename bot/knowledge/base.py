@@ -161,6 +161,21 @@ class KnowledgeBase:
         """The vendors' Chinese descriptions of ``code``, in every product that has one."""
         return self._meanings_zh.get(code, ())
 
+    def meanings(self, code: str) -> tuple[str, ...]:
+        """The English descriptions of ``code`` (its text code in words first), lower case,
+        in every product that has it."""
+        return self._meanings.get(code, ())
+
+    @cached_property
+    def _meanings(self) -> dict[str, tuple[str, ...]]:
+        return {
+            code: tuple(
+                f"{(e.code.text_code or '').replace('_', ' ')} {e.code.description}".strip().lower()
+                for e in entries
+            )
+            for code, entries in self._by_number.items()
+        }
+
     @cached_property
     def _meanings_zh(self) -> dict[str, tuple[str, ...]]:
         return {

@@ -292,6 +292,7 @@ def _window(
         product_words=kb.product_words,
         products=products,
         reasons=kb.reason_phrases(number.code),
+        meanings=kb.meanings(number.code),
         meanings_zh=kb.meanings_zh(number.code),
     )
 

@@ -60,6 +60,9 @@ _ASKING = words_of("what's whats what’s explain")
 _ZH_GAP = " \t:：=＝\"'“”`（("
 _ZH_BEFORE_MAX = max(len(w) for w in vocab.ZH_CODE_BEFORE | vocab.ZH_VERBS_BEFORE)
 _ZH_FILLER_MAX = max(len(w) for w in vocab.ZH_FILLERS)
+_ZH_QUESTION_MAX = max(len(w) for w in vocab.ZH_QUESTION_AFTER)
+# Up to three words of a street name after the number, capitalised or ordinal ("W 33rd St").
+_STREET = re.compile(r"(?:[ \t]+(?:[A-Z][A-Za-z]*|\d+(?:st|nd|rd|th))\.?){1,4}", re.ASCII)
 _ZH_AFTER_MAX = max(len(w) for w in vocab.ZH_CODE_AFTER)
 # A number inside a URL or path token with a query string: "/send.action?reqCode=13002&".
 _URL_TOKEN = re.compile(r"\S*[/?][^\s?]*\?\S*\Z")
@@ -142,6 +145,8 @@ class Window:
     products: tuple[tuple[int, int, str], ...] = ()
     #: The reason phrases of the entries with this number, lower case.
     reasons: tuple[str, ...] = ()
+    #: The English descriptions of the entries with this number, lower case.
+    meanings: tuple[str, ...] = ()
     #: The vendors' Chinese descriptions of the entries with this number.
     meanings_zh: tuple[str, ...] = ()
 
@@ -318,6 +323,9 @@ def _product_before(w: Window) -> bool:
 def _asks_about(w: Window) -> bool:
     """A question about the number: a question word before it, and a "?" after it, or
     "what's 416", or "what does 1019 mean". "is 500 enough?" asks about something else."""
+    after = w.masked[w.end : w.end + _ZH_QUESTION_MAX + 2].lstrip(" \t)）")
+    if after.startswith(tuple(vocab.ZH_QUESTION_AFTER)):
+        return True  # "13004 啥意思", "11001 是什么"
     b = w.before
     if not b.question:
         return False
@@ -461,6 +469,11 @@ def _zh_reason_beside(w: Window) -> bool:
     return _shares_meaning(before, w.meanings_zh) or _shares_meaning(after, w.meanings_zh)
 
 
+def _stem(word: str) -> str:
+    """A plural's singular, roughly: enough to see "teams" and "team" as one word."""
+    return word[:-1] if len(word) > 3 and word.endswith("s") and not word.endswith("ss") else word
+
+
 def _content(text: str) -> list[str]:
     return [x for x in (t.lower() for t in _WORDS.findall(text)) if x not in _STOP and len(x) > 1]
 
@@ -587,8 +600,15 @@ def _message_field(w: Window) -> bool:
     lo = max(w.line_start, w.start - 120)
     for m in _MESSAGE_FIELD.finditer(w.masked, lo, min(w.line_end, w.end + 120)):
         text = m.group(2)
-        if m.group(1).lower() in vocab.MESSAGE_KEYS and any(is_cjk(c) for c in text):
+        if m.group(1).lower() not in vocab.MESSAGE_KEYS:
+            continue
+        if any(is_cjk(c) for c in text):
             return not _shares_meaning(text, w.meanings_zh)  # {"code":803,"msg":"群不存在"}
+        if not w.products and w.meanings:
+            # "ResponseBase(code=803, message=\"order not found\")" with no product of ours
+            # named: a message that shares no word with what the code means is its own.
+            ours = {_stem(word) for meaning in w.meanings for word in _content(meaning)}
+            return ours.isdisjoint(_stem(word) for word in _content(text))
     return False
 
 
@@ -615,6 +635,15 @@ _TIME_NOUNS = words_of(
 @_detector("unit_after")
 def _unit_after(w: Window) -> bool:
     return w.next_word in vocab.UNITS
+
+
+@_detector("street_address")
+def _street_address(w: Window) -> bool:
+    m = _STREET.match(w.masked, w.end, w.line_end)
+    if m is None:
+        return False
+    words = m.group(0).split()
+    return len(words) >= 2 and words[-1].rstrip(".").lower() in vocab.STREET_SUFFIXES
 
 
 @_detector("zh_measure_word")
@@ -716,7 +745,9 @@ def _nearest_other(text: str, lo: int, hi: int, start: int, end: int) -> int | N
         # failed, errorCode 1028"); one named after it only in its own clause ("404 from
         # the ingress", not "error 1027 while Slack is slow").
         a, b = (e, start) if e <= start else (end, s)
-        far = e > start and _CLAUSE_BREAK.search(text, a, b) and not _attributed(text, e)
+        if e > start and _attributed(text, e):
+            return 0  # "云信 500 错误，其实是 CDN 返回的": the sentence gives it to the CDN
+        far = e > start and _CLAUSE_BREAK.search(text, a, b)
         d = max(b - a, 0) + (_FAR if far else 0)
         best = d if best is None else min(best, d)
     return best
@@ -766,7 +797,7 @@ def _other_systems_in(text: str, patterns: _Patterns) -> tuple[list[int], list[t
 # settles the number, so the order changes no verdict, only what is spent on chatter
 # ("500 users" stops at the word after it, before any look-back).
 _VETO_NAMES = (
-    "bracket_index", "zh_measure_word", "unit_after", "url_part", "id_key",
+    "bracket_index", "zh_measure_word", "unit_after", "street_address", "url_part", "id_key",
     "veto_word_before", "quantity_column", "other_system",
 )  # fmt: skip
 

@@ -42,6 +42,7 @@ __all__ = [
     "SAYS",
     "SOURCES",
     "SPEAKERS",
+    "STREET_SUFFIXES",
     "TIME_RANGE_AFTER",
     "UNITS",
     "VERBS",
@@ -56,6 +57,7 @@ __all__ = [
     "ZH_NOT_CODE_WORDS",
     "ZH_OTHER_SYSTEMS",
     "ZH_QUANTITY_HEADERS",
+    "ZH_QUESTION_AFTER",
     "ZH_VERBS_BEFORE",
     "Feature",
 ]
@@ -81,7 +83,8 @@ COLUMN_QUANTITIES = of(
 VERBS = of(
     "returned returns return returning answered answering answers answer gave gives give "
     "giving got get gets getting throws throw threw throwing thrown fails failed fail failing "
-    "raised raises raise raising seeing see seen saw responded responds respond replied replies "
+    "raised raises raise raising seeing see seen saw responded responds respond "
+    "replied replies "
     "reply came comes errored rejected rejects received receive receiving reported reports "
     "kicked kicks crashed crashes died dies bounced bounces dropped drops refused refuses "
     "denied denies hitting logged"
@@ -103,6 +106,11 @@ VETO_BEFORE = of(
 #: Units and counted nouns ("1005 ms", "500 users"): in the grammar, as a question reads
 #: them too.
 UNITS = grammar.UNITS
+#: The last word of a street address: "12001 Lakeview Dr", "450 W 33rd St".
+STREET_SUFFIXES = of(
+    "st street ave avenue rd road dr drive blvd boulevard ln lane way ct court pl place "
+    "pkwy parkway hwy highway sq square"
+)
 #: Words ending in "s" that are not plural nouns.
 NOT_PLURAL = of(
     "is was has does this its his as us yes plus thus always sometimes unless across towards "
@@ -153,9 +161,12 @@ ZH_LIST_JOINERS = (
     "又", "再",
 )  # fmt: skip
 #: Chinese words after a number that name it a code: "416错误", "801 报错".
-ZH_CODE_AFTER = of(
-    "错误 报错 错误码 状态码 异常 失败 是什么 什么意思 啥意思 是啥 啥 怎么办 怎么回事 怎么解决 "
-    "代表什么 指的是"
+ZH_CODE_AFTER = of("错误 报错 错误码 状态码 异常 失败 指的是")
+#: Chinese questions right after a number ask about it as a code (rule 9), as "what's
+#: 1027?" does: "13004 啥意思", "11001 是什么", "408 怎么解决".
+ZH_QUESTION_AFTER = of(
+    "是什么 什么意思 啥意思 是啥 啥 怎么办 怎么回事 怎么解决 代表什么 什么原因 咋回事 咋办 "
+    "是怎么回事 啥情况 什么情况 是哪个"
 )
 #: Words that make the "code" after them something other than an error code, in prose
 #: ("zip code 10001", "area code 212") and in keys ("versionCode=1028", "smsCode").
@@ -293,6 +304,7 @@ FEATURES: tuple[Feature, ...] = (
     _f("time_range_after", _A, "word after", _CW, "errors: 1027 in the last hour, 500 today"),
     # vetoes: the number is something else
     _f("unit_after", _V, "word after", "", "1005 ms, 500 users, 1024 MB"),
+    _f("street_address", _V, "3 words after", "", "12001 Lakeview Dr, 450 W 33rd St"),
     _f("zh_measure_word", _V, "measure word after", "", "500人, 3次, 第2次 (rule 9)"),
     _f("veto_word_before", _V, "word before", "", "port 4000, zip code 10001, 验证码 4005"),
     _f("id_key", _V, "key before", "", "uid=8841, \"id\": 1027, maxMembers: 500"),

@@ -48,6 +48,7 @@ PRESENT: dict[str, tuple[str, str]] = {
     "message_field": ('CRM 接口返回 {"code":801,"msg":"手机号未注册"}', "801"),
     "time_range_after": ("errors: 1027 in the last hour", "1027"),
     "unit_after": ("took 1005 ms", "1005"),
+    "street_address": ("the office moved to 1028 Harbor Blvd. last week", "1028"),
     "zh_measure_word": ("群里有 500人", "500"),
     "veto_word_before": ("zip code 10001 for the office", "10001"),
     "id_key": ("uid=8841 room=1027", "1027"),
@@ -66,6 +67,7 @@ ABSENT: dict[str, tuple[str, str]] = {
     "other_system": ("S3 is fine, the Connect service returned 1027", "1027"),
     "zh_adjacent": ("the code was 1027 yesterday", "1027"),
     "plural_after": ("error 1027 happens on resume", "1027"),
+    "street_address": ("error 1027 Wrong Server", "1027"),
 }
 
 
