@@ -61,6 +61,8 @@ _ZH_GAP = " \t:：=＝\"'“”`（("
 _ZH_BEFORE_MAX = max(len(w) for w in vocab.ZH_CODE_BEFORE | vocab.ZH_VERBS_BEFORE)
 _ZH_FILLER_MAX = max(len(w) for w in vocab.ZH_FILLERS)
 _ZH_QUESTION_MAX = max(len(w) for w in vocab.ZH_QUESTION_AFTER)
+#: How far from a number the Chinese features read (characters, either side).
+_ZH_REACH = 48
 # Up to three words of a street name after the number, capitalised or ordinal ("W 33rd St").
 _STREET = re.compile(r"(?:[ \t]+(?:[A-Z][A-Za-z]*|\d+(?:st|nd|rd|th))\.?){1,4}", re.ASCII)
 _ZH_AFTER_MAX = max(len(w) for w in vocab.ZH_CODE_AFTER)
@@ -154,6 +156,11 @@ class Window:
     def line_end(self) -> int:
         end = self.masked.find("\n", self.end, self.end + 400)
         return end if end != -1 else min(len(self.masked), self.end + 400)
+
+    @cached_property
+    def ascii_around(self) -> bool:
+        """Only ASCII within reach of the Chinese features: none of them can be present."""
+        return self.masked[max(0, self.start - _ZH_REACH) : self.end + _ZH_REACH].isascii()
 
     @cached_property
     def before(self) -> _Before:
@@ -356,12 +363,12 @@ def _opens_sentence(w: Window) -> bool:
 
 @_detector("zh_word_before")
 def _zh_word_before(w: Window) -> bool:
-    return _zh_before(w).endswith(tuple(vocab.ZH_CODE_BEFORE))
+    return not w.ascii_around and _zh_before(w).endswith(tuple(vocab.ZH_CODE_BEFORE))
 
 
 @_detector("zh_verb_before")
 def _zh_verb_before(w: Window) -> bool:
-    return _zh_before(w).endswith(tuple(vocab.ZH_VERBS_BEFORE))
+    return not w.ascii_around and _zh_before(w).endswith(tuple(vocab.ZH_VERBS_BEFORE))
 
 
 def _zh_before(w: Window) -> str:
@@ -378,12 +385,16 @@ def _zh_before(w: Window) -> str:
 
 @_detector("zh_word_after")
 def _zh_word_after(w: Window) -> bool:
+    if w.ascii_around:
+        return False
     after = w.masked[w.end : w.end + _ZH_AFTER_MAX + 3].lstrip(" \t)）")
     return after.startswith(tuple(vocab.ZH_CODE_AFTER))
 
 
 @_detector("zh_adjacent")
 def _zh_adjacent(w: Window) -> bool:
+    if w.ascii_around:
+        return False
     m = w.masked
     before = m[max(w.line_start, w.start - 2) : w.start].rstrip(" ")
     after = m[w.end : w.end + 2].lstrip(" ")
@@ -462,7 +473,7 @@ def _shares_meaning(text: str, meanings: tuple[str, ...]) -> bool:
 
 def _zh_reason_beside(w: Window) -> bool:
     """The vendor's Chinese reason beside the number: "群不存在 803", "13002 状态异常"."""
-    if not w.meanings_zh:
+    if not w.meanings_zh or w.ascii_around:
         return False
     before = w.masked[max(w.line_start, w.start - 12) : w.start]
     after = w.masked[w.end : min(w.line_end, w.end + 12)]
@@ -597,8 +608,10 @@ _MESSAGE_FIELD = re.compile(r"""["']?([A-Za-z_]+)["']?\s*[:=]\s*["'“「]([^"'�
 
 @_detector("message_field")
 def _message_field(w: Window) -> bool:
-    lo = max(w.line_start, w.start - 120)
-    for m in _MESSAGE_FIELD.finditer(w.masked, lo, min(w.line_end, w.end + 120)):
+    lo, hi = max(w.line_start, w.start - 120), min(w.line_end, w.end + 120)
+    if not any(mark in w.masked[lo:hi] for mark in ":=："):
+        return False  # no key: value near the number
+    for m in _MESSAGE_FIELD.finditer(w.masked, lo, hi):
         text = m.group(2)
         if m.group(1).lower() not in vocab.MESSAGE_KEYS:
             continue
@@ -705,6 +718,8 @@ def _other_system(w: Window) -> bool:
     ours: "nginx returned 404", "PlayFab lobby error 13002", "404 from the ingress"."""
     lo = max(w.line_start, w.start - BEFORE_WINDOW)
     hi = min(w.line_end, w.end + AFTER_WINDOW)
+    if not _any_other_system(w.masked, lo, hi):
+        return False  # most messages name no other system near the number
     ends = [m.end() for m in _SENTENCE_END.finditer(w.masked, lo, w.start)]
     lo = ends[-1] if ends else lo
     tail_m = _SENTENCE_END.search(w.masked, w.end, hi)
@@ -732,11 +747,20 @@ def _distance(w: Window, start: int, end: int) -> int:
 _FAR = 1000  # what a clause break adds to a distance
 
 
-def _nearest_other(text: str, lo: int, hi: int, start: int, end: int) -> int | None:
-    patterns = _other_system_patterns(
+def _any_other_system(text: str, lo: int, hi: int) -> bool:
+    starts, _ = _other_systems_in(text, _current_other_system_patterns())
+    at = bisect_left(starts, lo)
+    return at < len(starts) and starts[at] < hi
+
+
+def _current_other_system_patterns() -> _Patterns:
+    return _other_system_patterns(
         vocab.OTHER_SYSTEMS, vocab.OTHER_SYSTEMS_CASED, vocab.ZH_OTHER_SYSTEMS
     )
-    starts, spans = _other_systems_in(text, patterns)
+
+
+def _nearest_other(text: str, lo: int, hi: int, start: int, end: int) -> int | None:
+    starts, spans = _other_systems_in(text, _current_other_system_patterns())
     best: int | None = None
     for s, e in spans[bisect_left(starts, lo) : bisect_left(starts, hi)]:
         if e > hi:
