@@ -233,7 +233,7 @@ def _numbers(
         code = m.group(0)
         if code in done or code.lstrip("-") not in known or not kb.has_number(code):
             continue
-        if number_shape(masked, m) is not None:
+        if _shaped(masked, m, kb):
             continue
         if not budget.take():
             break
@@ -270,6 +270,36 @@ def _known_numbers(masked: str, kb: KnowledgeBase) -> Iterator[re.Match[str]]:
             m = NUMBER.match(masked, at)
         if m is not None:
             yield m
+
+
+def _shaped(masked: str, m: re.Match[str], kb: KnowledgeBase) -> bool:
+    """Is the number part of something else by its shape (a version, a time, a path)?
+    Codes of one length joined by slashes are a list, not a path: "13001/13002/13003"."""
+    shape = number_shape(masked, m)
+    return shape is not None and not (shape == "path" and _slash_list(masked, m, kb))
+
+
+_SLASH_RUN = re.compile(r"[0-9/]+", re.ASCII)
+
+
+def _slash_list(masked: str, m: re.Match[str], kb: KnowledgeBase) -> bool:
+    start = m.start()
+    while start > 0 and (masked[start - 1].isdigit() or masked[start - 1] == "/"):
+        start -= 1
+    run = _SLASH_RUN.match(masked, start)
+    if run is None:
+        return False
+    before, after = masked[start - 1 : start], masked[run.end() : run.end() + 1]
+    if (before and (before.isalnum() or before in "/\\.:-_")) or (
+        after and ((after.isascii() and after.isalnum()) or after in "/\\.:_")
+    ):
+        return False  # part of a path, a date or an identifier
+    parts = run.group(0).split("/")
+    return (
+        2 <= len(parts) <= 6
+        and all(p in kb.code_digits for p in parts)
+        and len({len(p) for p in parts}) == 1
+    )
 
 
 def _exact(entries: list[Entry]) -> tuple[Match, ...]:
@@ -368,7 +398,7 @@ def _evidence(
 ) -> Evidence:
     """The features of the number, weighed; a list item reads the item before it."""
     features = set(detect(window))
-    previous = _previous_item(masked, window) if depth < _LIST_DEPTH else None
+    previous = _previous_item(masked, window, kb) if depth < _LIST_DEPTH else None
     if previous is not None:
         before = decided.get(previous.start)
         if before is None:
@@ -381,7 +411,7 @@ def _evidence(
     return evidence
 
 
-def _previous_item(masked: str, window: Window) -> _Number | None:
+def _previous_item(masked: str, window: Window, kb: KnowledgeBase) -> _Number | None:
     """The number before this one in a list ("error 1010, 1027"), if there is one."""
     lo = max(window.line_start, window.start - _LIST_REACH)
     items = [m for m in NUMBER.finditer(masked, lo, window.start) if m.end() < window.start]
@@ -393,7 +423,7 @@ def _previous_item(masked: str, window: Window) -> _Number | None:
         masked, item.end(), window.start
     ):
         return None
-    if number_shape(masked, item) is not None:
+    if _shaped(masked, item, kb):
         return None
     return _Number(item.start(), item.end(), item.group(0))
 

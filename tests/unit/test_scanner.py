@@ -528,6 +528,12 @@ def test_chinese_context_words_and_measure_words(
         # a message field that says something else gives the code a meaning of its own
         ('the coupon API said `Result(code=803, message="coupon expired")`', []),
         ('`{"code": 803, "message": "team does not exist"}` from the team call', ["commsease:803"]),
+        # codes of one length joined by slashes are a list; a path or a ratio is not
+        ("NIM login error 302/408 on and off", ["commsease:302", "commsease:408"]),
+        ("40019/40021 交替出现的错误码", ["bems:40019", "bems:40021"]),
+        ("GET /api/404/500 failed", []),
+        ("error rate 3/500 today", []),
+        ("error in 1028/10000 requests", []),
         # a street address
         ("our new office: 10001 Harbor Blvd, 3rd floor", []),
         # text codes go with the product named: CommsEase has none of its own
