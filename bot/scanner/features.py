@@ -356,6 +356,15 @@ def _opens_question(w: Window) -> bool:
     return w.before.at_start and w.question_ahead
 
 
+@_detector("own_clause")
+def _own_clause(w: Window) -> bool:
+    lo, hi = w.clause
+    if lo <= w.line_start:
+        return False  # the first clause of its line: opens_sentence reads that
+    gap = " \t`*_\"'"
+    return not w.masked[lo : w.start].strip(gap) and not w.masked[w.end : hi].strip(gap + ")）")
+
+
 @_detector("opens_sentence")
 def _opens_sentence(w: Window) -> bool:
     return w.before.at_start

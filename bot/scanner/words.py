@@ -270,6 +270,8 @@ FEATURES: tuple[Feature, ...] = (
     _f("product_before", _E, "word before", _CW, "NIM 404, BEMS 1027"),
     _f("asks_about", _E, "sentence", _Q, "what's 1027?, what does 1019 mean"),
     _f("opens_question", _E, "sentence", _Q, "1027?, 1019 - lync or us?"),
+    _f("own_clause", _E, "clause", _CW,
+       "the number is a clause of its own after another: 被限流了，416; rate limited again, 416"),
     _f("opens_sentence", _E, "sentence", _CW,
        "the number opens its line or sentence: 1027 again, 40118 命令不被支持"),
     _f("zh_word_before", _E, "Chinese run before", _CW, "错误码：811, 状态码 500"),

@@ -26,6 +26,7 @@ PRESENT: dict[str, tuple[str, str]] = {
     "asks_about": ("what does 1019 mean", "1019"),
     "opens_question": ("1027? anyone", "1027"),
     "opens_sentence": ("1027 again, the client wants another server", "1027"),
+    "own_clause": ("发太快被限流了，416", "416"),
     "zh_word_before": ("错误码：811，最多能@多少账号", "811"),
     "zh_verb_before": ("登录一直返回 408", "408"),
     "zh_word_after": ("803错误，群没了", "803"),
@@ -67,6 +68,7 @@ ABSENT: dict[str, tuple[str, str]] = {
     "other_system": ("S3 is fine, the Connect service returned 1027", "1027"),
     "zh_adjacent": ("the code was 1027 yesterday", "1027"),
     "plural_after": ("error 1027 happens on resume", "1027"),
+    "own_clause": ("the client, 1027 times out", "1027"),
     "street_address": ("error 1027 Wrong Server", "1027"),
 }
 
