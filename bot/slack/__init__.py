@@ -1,6 +1,7 @@
 """The Slack app: Bolt listeners, the Slack-free decisions (``Conversation``, edits,
 feedback, the workflow step), what an answer says (``card``) and its Block Kit, the
-worker pool, replies through the outbox, and the Web API client.
+worker pool, replies through the outbox (acks held until a reply is in it), and the Web
+API client.
 
 Data flows one way: listener (ack, plain fields) → :class:`Conversation` → scanner or
 resolver → :mod:`render` → client. May import: :mod:`bot.scanner`, :mod:`bot.resolver`,

@@ -19,6 +19,7 @@ from bot.knowledge.base import KnowledgeBase
 from bot.settings import Settings
 from bot.slack.client import make_client
 from bot.slack.conversation import Conversation
+from bot.slack.handoff import HandoffApp
 from bot.slack.interactions import register_interactions
 from bot.slack.listeners import register, remembering
 from bot.slack.outbox import Replies
@@ -66,15 +67,15 @@ def build_app(
     with _without(bolt_log, warning_client_prioritized_and_token_skipped()):
         app = _app(settings, bolt_log, client)
     conversation = Conversation(settings, kb, store)
-    register_interactions(app, conversation)  # first: register() ends with catch-alls
     replies = replies if replies is not None else Replies()
     replies.bind(app.client, remembering(conversation))
+    register_interactions(app, conversation, replies)  # first: register() ends with catch-alls
     register(app, conversation, replies)
     return app
 
 
 def _app(settings: Settings, bolt_log: logging.Logger, client: AsyncWebClient | None) -> AsyncApp:
-    return AsyncApp(
+    return HandoffApp(
         name="errcode",
         logger=bolt_log,
         client=client if client is not None else make_client(settings),
@@ -84,8 +85,9 @@ def _app(settings: Settings, bolt_log: logging.Logger, client: AsyncWebClient | 
         # requests come over Slack's authenticated WebSocket, unsigned.
         signing_secret="",
         request_verification_enabled=False,
-        # Slack's response goes out as soon as a listener acks (a slash command's
-        # with its answer, within listeners.ANSWER_IN_ACK_SECONDS); work after the
-        # ack (posting replies) never holds it.
+        # Slack's response goes out once a listener acks (a slash command's with its
+        # answer, within listeners.ANSWER_IN_ACK_SECONDS) and has put its reply in the
+        # outbox (bot.slack.handoff, at most handoff.HOLD_SECONDS); posting it never
+        # holds the ack.
         process_before_response=False,
     )

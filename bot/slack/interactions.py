@@ -2,7 +2,8 @@
 
 Like :mod:`bot.slack.listeners`, each one acknowledges first, hands plain fields to a
 Slack-free decision (:class:`~bot.slack.conversation.Conversation`) in a worker thread,
-and sends what it returns. They are registered before the listeners of
+and sends what it returns: response_url posts and edits of a reply through the outbox,
+views (whose trigger_id lives 3 s) straight away. They are registered before the listeners of
 :mod:`bot.slack.listeners`, whose catch-alls would otherwise take their requests.
 """
 
@@ -17,11 +18,12 @@ from slack_bolt.async_app import AsyncAck, AsyncApp
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.slack import render, views
-from bot.slack.client import post_message_once
+from bot.slack import handoff, jobs, render, views
 from bot.slack.conversation import Conversation, Outcome
 from bot.slack.edits import Edit
 from bot.slack.listeners import _CHANNEL_TYPES, ANSWER_IN_ACK_SECONDS, _respond, _str
+from bot.slack.outbox import Replies
+from bot.store.jobs import Job
 from bot.telemetry.metrics import SLACK_API_ERRORS, timed
 
 __all__ = ["register_interactions"]
@@ -54,18 +56,21 @@ async def _call(method: str, call: Any) -> None:
         log.error("%s failed: %r", method, exc)
 
 
-def register_interactions(app: AsyncApp, conversation: Conversation) -> None:
-    """Attach the listeners of this module to ``app`` (before :func:`listeners.register`)."""
+def register_interactions(app: AsyncApp, conversation: Conversation, replies: Replies) -> None:
+    """Attach the listeners of this module to ``app`` (before :func:`listeners.register`);
+    what they owe Slack after the ack goes through ``replies``."""
 
     @app.action(_ENTRY_BUTTON)
     async def on_entry_button(ack: AsyncAck, body: dict[str, Any], action: dict[str, Any]) -> None:
         await ack()
         with timed("details"):
-            outcome = await asyncio.to_thread(
-                conversation.entry, _str(action, "value"), _team(body)
-            )
-            # Ephemeral: only whoever clicked sees the entry, wherever the button was.
-            await _respond(_str(body, "response_url"), outcome, replace_original=False)
+            async with replies.owed():
+                outcome = await asyncio.to_thread(
+                    conversation.entry, _str(action, "value"), _team(body)
+                )
+                # Ephemeral: only whoever clicked sees the entry, wherever the button was.
+                url = _str(body, "response_url")
+                await _respond(replies, url, outcome, replace_original=False)
 
     # -- feedback ----------------------------------------------------------------------
 
@@ -73,16 +78,18 @@ def register_interactions(app: AsyncApp, conversation: Conversation) -> None:
     async def on_helpful(ack: AsyncAck, body: dict[str, Any], action: dict[str, Any]) -> None:
         await ack()
         with timed("feedback"):
-            thanks = await asyncio.to_thread(
-                conversation.feedback.vote,
-                _team(body),
-                _str(action, "value"),
-                _str(body, "user", "id"),
-                True,
-            )
-            if thanks is not None:
-                url = _str(body, "response_url")
-                await _respond(url, Outcome(thanks, "feedback"), replace_original=False)
+            async with replies.owed():
+                thanks = await asyncio.to_thread(
+                    conversation.feedback.vote,
+                    _team(body),
+                    _str(action, "value"),
+                    _str(body, "user", "id"),
+                    True,
+                )
+                if thanks is not None:
+                    url = _str(body, "response_url")
+                    thanked = Outcome(thanks, "feedback")
+                    await _respond(replies, url, thanked, replace_original=False)
 
     @app.action(render.NOT_HELPFUL_ACTION)
     async def on_not_helpful(
@@ -151,8 +158,11 @@ def register_interactions(app: AsyncApp, conversation: Conversation) -> None:
                 # The answer replaces the modal's view in the ack itself: no call to lose.
                 await ack(response_action="update", view=work.result())
                 return
-            # Slow (a hanging store): keep the modal open, update it once answered.
+            # Slow (a hanging store): keep the modal open, update it once answered. The
+            # update is made after the ack, as it must (its decision is what is slow),
+            # and not through the outbox: a crash meanwhile leaves "Looking it up…".
             await ack(response_action="update", view=views.lookup_modal(_LOOKING_UP))
+            handoff.release()
             await asyncio.wait({work})
             answer = work.result() if not work.exception() else views.lookup_modal(_FAILED)
             view_id = _str(view, "id")
@@ -162,69 +172,54 @@ def register_interactions(app: AsyncApp, conversation: Conversation) -> None:
     # -- edits and deletions of explained messages ----------------------------------------
 
     @app.event({"type": "message", "subtype": "message_changed"})
-    async def on_message_changed(
-        event: dict[str, Any], body: dict[str, Any], client: AsyncWebClient
-    ) -> None:
+    async def on_message_changed(event: dict[str, Any], body: dict[str, Any]) -> None:
         with timed("edit"):
             message = event.get("message") or {}
             channel = _str(event, "channel")
             if event.get("channel_type") not in _CHANNEL_TYPES or message.get("bot_id"):
                 return  # DMs are questions, not explained messages; bots' edits (ours too)
             author = _str(message, "user")
-            edit = await asyncio.to_thread(
-                conversation.edits.edited,
-                text=_str(message, "text"),
-                channel=channel,
-                ts=_str(message, "ts"),
-                thread_ts=_str(message, "thread_ts") or None,
-                author=author,
-                editor=_str(message, "edited", "user") or author,
-                event_id=_str(body, "event_id") or None,
-            )
-            if edit is None:
-                return
-            if edit.kind == "delete":
-                await _call("chat.delete", client.chat_delete(channel=channel, ts=edit.reply_ts))
-            elif edit.kind == "update" and edit.reply is not None:
-                update = client.chat_update(
-                    channel=channel, ts=edit.reply_ts, **edit.reply.as_kwargs()
+            async with replies.owed():
+                edit = await asyncio.to_thread(
+                    conversation.edits.edited,
+                    text=_str(message, "text"),
+                    channel=channel,
+                    ts=_str(message, "ts"),
+                    thread_ts=_str(message, "thread_ts") or None,
+                    author=author,
+                    editor=_str(message, "edited", "user") or author,
+                    event_id=_str(body, "event_id") or None,
                 )
-                await _call("chat.update", update)
-            else:
-                await _post_edit(client, conversation, channel, _str(message, "ts"), edit)
+                job = _edit_job(edit, channel, _str(message, "ts"))
+                if job is not None:
+                    await replies.send(job)
 
     @app.event({"type": "message", "subtype": "message_deleted"})
-    async def on_message_deleted(event: dict[str, Any], client: AsyncWebClient) -> None:
+    async def on_message_deleted(event: dict[str, Any]) -> None:
         with timed("edit"):
             channel = _str(event, "channel")
             ts = _str(event, "deleted_ts") or _str(event, "previous_message", "ts")
             if not channel or not ts:
                 return
-            reply = await asyncio.to_thread(conversation.edits.deleted, channel, ts)
-            if reply:
-                await _call("chat.delete", client.chat_delete(channel=channel, ts=reply))
+            async with replies.owed():
+                reply = await asyncio.to_thread(conversation.edits.deleted, channel, ts)
+                if reply:
+                    await replies.send(jobs.delete(channel, reply))
 
 
-async def _post_edit(
-    client: AsyncWebClient, conversation: Conversation, channel: str, ts: str, edit: Edit
-) -> None:
-    """Post the reply an edit made due, and remember it for the next edit."""
+def _edit_job(edit: Edit | None, channel: str, ts: str) -> Job | None:
+    """The outbox job an edit of message ``ts`` makes due: update, delete or post its reply."""
+    if edit is None:
+        return None
+    if edit.kind == "delete":
+        return jobs.delete(channel, edit.reply_ts)
     if edit.reply is None:
-        return
-    try:
-        reply_ts = await post_message_once(
-            client,
-            channel=channel,
-            thread_ts=edit.thread,
-            unfurl_links=False,
-            **edit.reply.as_kwargs(),
-        )
-    except Exception as exc:  # refused, or connection errors once retries are spent
-        SLACK_API_ERRORS.labels(method="chat.postMessage").inc()
-        log.error("chat.postMessage failed: %r", exc)
-        return
-    if reply_ts:
-        await asyncio.to_thread(conversation.edits.remember, channel, ts, reply_ts, edit.entries)
+        return None
+    if edit.kind == "update":
+        return jobs.update(channel, edit.reply_ts, edit.reply)
+    # Posted in the message's thread, and remembered for the next edit.
+    outcome = Outcome(edit.reply, "auto_reply", entries=edit.entries)
+    return jobs.reply(outcome, channel, edit.thread, ts)
 
 
 _LOOKING_UP = [render.section("Looking it up…")]

@@ -1,7 +1,8 @@
 """Bolt listeners: acknowledge, hand the plain fields to :class:`Conversation`, send the reply.
 
-Listeners stay thin, and nothing in them holds up Slack's 3-second ack. Events
-are acknowledged by Bolt itself and answered afterwards with chat.postMessage.
+Listeners stay thin, and nothing in them holds up Slack's 3-second ack for long.
+Events are acknowledged by Bolt itself, and the ack leaves once the reply is a job in
+the outbox (:mod:`bot.slack.handoff`, at most 2 s); the outbox posts it.
 A slash command is answered *in* its ack: Slack shows the ack's body as the
 ephemeral answer, so it arrives exactly once, with no Web API call that could be
 lost or doubled on a dropped connection. Only when the decision is slow (the
@@ -27,12 +28,12 @@ from slack_bolt.context.fail.async_fail import AsyncFail
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.slack import render, workflow
-from bot.slack.client import post_to_response_url
+from bot.slack import handoff, jobs, render, workflow
 from bot.slack.conversation import Conversation, Outcome
+from bot.slack.jobs import OnPosted
 from bot.slack.outbox import Replies
 from bot.slack.workers import Busy, WorkerPool
-from bot.store.outbox import Job
+from bot.store.jobs import PostReply
 from bot.telemetry.logs import event_context
 from bot.telemetry.metrics import (
     RECEIVED_AT,
@@ -43,7 +44,7 @@ from bot.telemetry.metrics import (
     timed,
 )
 
-__all__ = ["ANSWER_IN_ACK_SECONDS", "register"]
+__all__ = ["ANSWER_IN_ACK_SECONDS", "register", "remembering"]
 
 log = logging.getLogger("errcode.slack")
 
@@ -94,64 +95,37 @@ def _message_fields(event: dict[str, Any], body: dict[str, Any]) -> dict[str, An
     }
 
 
-async def _respond(url: str | None, outcome: Outcome, **options: Any) -> None:
-    """Post to a response_url (ephemeral unless ``response_type`` says otherwise)."""
-    if not url:
-        return
-    payload = {"response_type": "ephemeral", **options, **outcome.reply.as_kwargs()}
-    try:
-        status = await post_to_response_url(url, payload)
-    except Exception as exc:  # connection errors and timeouts, once retries are spent
-        SLACK_API_ERRORS.labels(method="response_url").inc()
-        log.error("response_url post failed: %r", exc)
-        return
-    if status >= 400:
-        SLACK_API_ERRORS.labels(method="response_url").inc()
-        log.error("response_url post failed with HTTP %s", status)
-        return
-    REPLIES.labels(kind=outcome.kind).inc()
-
-
 _FAILURE = Outcome(render.notice("failure"), "error")
 _BUSY = Outcome(render.notice("busy"), "busy")
 
 
-def reply_job(
-    outcome: Outcome, channel: str, thread: str | None, remember: str | None = None
-) -> Job:
-    """The outbox job that posts ``outcome`` (in ``thread``); ``remember``: the ts of the
-    message it answers, so that an edit of that message updates the reply."""
-    args: dict[str, Any] = {"channel": channel, "unfurl_links": False}
-    if thread:
-        args["thread_ts"] = thread
-    after: dict[str, Any] = {"kind": outcome.kind}
-    if remember:
-        after["remember"] = {"channel": channel, "ts": remember, "entries": list(outcome.entries)}
-    return Job("chat.postMessage", {**args, **outcome.reply.as_kwargs()}, after=after)
-
-
-def remembering(conversation: Conversation) -> Any:
+def remembering(conversation: Conversation) -> OnPosted:
     """What the outbox does after a post: remember an auto-reply for later edits."""
 
-    async def on_posted(job: Job, reply_ts: str) -> None:
-        what = job.after.get("remember")
-        if isinstance(what, dict):
+    async def on_posted(post: PostReply, reply_ts: str) -> None:
+        if post.explains is not None:
+            explains = post.explains
             await asyncio.to_thread(
-                conversation.edits.remember,
-                str(what["channel"]),
-                str(what["ts"]),
-                reply_ts,
-                tuple(str(e) for e in what.get("entries") or ()),
+                conversation.edits.remember, post.channel, explains.ts, reply_ts, explains.entries
             )
 
     return on_posted
+
+
+async def _respond(
+    replies: Replies, url: str, outcome: Outcome, *then: dict[str, Any], **options: Any
+) -> None:
+    """Post ``outcome`` (then ``then``) to a response_url, through the outbox; with no
+    url, nowhere."""
+    if url:
+        await replies.send(jobs.respond(url, outcome, *then, **options))
 
 
 async def _announce(replies: Replies, outcome: Outcome, command: dict[str, Any]) -> None:
     """Tell the channel who changed its settings (after the ack: never holds it up)."""
     channel = _str(command, "channel_id")
     if outcome.announce is not None and channel:
-        await replies.send(reply_job(Outcome(outcome.announce, "announce"), channel, None))
+        await replies.send(jobs.reply(Outcome(outcome.announce, "announce"), channel, None))
 
 
 def _outcome(work: asyncio.Future[Outcome]) -> Outcome:
@@ -184,94 +158,101 @@ def register(app: AsyncApp, conversation: Conversation, replies: Replies) -> Non
         received = context.get(RECEIVED_AT)
         waited = time.monotonic() - received if isinstance(received, float) else 0.0
         with timed("command"):
-            # In a worker thread: the store may be Redis, and the event loop serves
-            # every other request meanwhile.
-            work = asyncio.ensure_future(
-                asyncio.to_thread(
-                    conversation.command,
-                    text=command.get("text", ""),
-                    command=command.get("command", "/errcode"),
-                    team=command.get("team_id", ""),
-                    channel=command.get("channel_id", ""),
-                    user=command.get("user_id", ""),
+            async with replies.owed():
+                # In a worker thread: the store may be Redis, and the event loop serves
+                # every other request meanwhile.
+                work = asyncio.ensure_future(
+                    asyncio.to_thread(
+                        conversation.command,
+                        text=command.get("text", ""),
+                        command=command.get("command", "/errcode"),
+                        team=command.get("team_id", ""),
+                        channel=command.get("channel_id", ""),
+                        user=command.get("user_id", ""),
+                    )
                 )
-            )
-            done, _ = await asyncio.wait({work}, timeout=max(0.0, ANSWER_IN_ACK_SECONDS - waited))
-            if done:
-                # The answer is the ack's body: exactly once, no Web API call at all.
-                outcome = _outcome(work)
-                await ack(response_type="ephemeral", **outcome.reply.as_kwargs())
-                REPLIES.labels(kind=outcome.kind).inc()
-                await _announce(replies, outcome, command)
-                return
-            # Too slow for the ack: acknowledge now, answer on the response_url when ready.
-            await ack()
-            log.warning(
-                "slash command not decided within %.1f s; answering on the response_url",
-                ANSWER_IN_ACK_SECONDS,
-            )
-            await asyncio.wait({work})
-            await _respond(command.get("response_url"), _outcome(work))
-            await _announce(replies, _outcome(work), command)
+                done, _ = await asyncio.wait(
+                    {work}, timeout=max(0.0, ANSWER_IN_ACK_SECONDS - waited)
+                )
+                if done:
+                    # The answer is the ack's body: exactly once, no Web API call at all.
+                    outcome = _outcome(work)
+                    await ack(response_type="ephemeral", **outcome.reply.as_kwargs())
+                    REPLIES.labels(kind=outcome.kind).inc()
+                    await _announce(replies, outcome, command)
+                    return
+                # Too slow for the ack: acknowledge now, answer on the response_url when ready.
+                # The one reply that cannot be in the outbox before the ack: its decision is
+                # what is slow (a hanging store). A crash before it is decided loses it.
+                await ack()
+                handoff.release()
+                log.warning(
+                    "slash command not decided within %.1f s; answering on the response_url",
+                    ANSWER_IN_ACK_SECONDS,
+                )
+                await asyncio.wait({work})
+                await _respond(replies, _str(command, "response_url"), _outcome(work))
+                await _announce(replies, _outcome(work), command)
 
     @app.action(render.SHARE_ACTION)
     async def on_share(ack: AsyncAck, body: dict[str, Any], action: dict[str, Any]) -> None:
         await ack()
         with timed("share"):
-            # A double click sends two requests: the message is claimed, shared once.
-            channel, ts = _str(body, "channel", "id"), _str(body, "container", "message_ts")
-            outcome = await asyncio.to_thread(
-                conversation.shared,
-                _str(action, "value"),
-                _str(body, "user", "id"),
-                f"{channel}:{ts}" if channel and ts else "",
-            )
-            url = _str(body, "response_url")
-            if outcome.kind != "share":
-                await _respond(url, outcome, replace_original=False)
-                return
-            await _respond(url, outcome, response_type="in_channel", replace_original=False)
-            if url:  # the ephemeral original has done its job once the answer is public
-                await post_to_response_url(url, {"delete_original": True})
+            async with replies.owed():
+                # A double click sends two requests: the message is claimed, shared once.
+                channel, ts = _str(body, "channel", "id"), _str(body, "container", "message_ts")
+                outcome = await asyncio.to_thread(
+                    conversation.shared,
+                    _str(action, "value"),
+                    _str(body, "user", "id"),
+                    f"{channel}:{ts}" if channel and ts else "",
+                )
+                url = _str(body, "response_url")
+                if outcome.kind != "share":
+                    await _respond(replies, url, outcome, replace_original=False)
+                    return
+                # Public, then the ephemeral original goes: it has done its job. One job, so
+                # the original is deleted only once the answer is public.
+                delete_original = {"delete_original": True}
+                public = {"response_type": "in_channel", "replace_original": False}
+                await _respond(replies, url, outcome, delete_original, **public)
 
     @app.action(render.REMOVE_ACTION)
-    async def on_remove(
-        ack: AsyncAck, body: dict[str, Any], action: dict[str, Any], client: AsyncWebClient
-    ) -> None:
+    async def on_remove(ack: AsyncAck, body: dict[str, Any], action: dict[str, Any]) -> None:
         await ack()
         with timed("remove"):
-            # Only the author of the message the bot explained may remove the explanation.
-            clicker = _str(body, "user", "id")
-            if not clicker or clicker != _str(action, "value"):
-                denied = Outcome(render.notice("remove_denied"), "notice")
-                await _respond(_str(body, "response_url"), denied, replace_original=False)
-                return
-            channel, ts = _str(body, "channel", "id"), _str(body, "message", "ts")
-            if not channel or not ts:
-                return  # not a click on a message the bot posted: nothing to delete
-            try:
-                await client.chat_delete(channel=channel, ts=ts)
-            except SlackApiError as exc:
-                SLACK_API_ERRORS.labels(method="chat.delete").inc()
-                log.error("chat.delete failed: %s", exc.response.get("error"))
+            async with replies.owed():
+                # Only the author of the message the bot explained may remove the explanation.
+                clicker = _str(body, "user", "id")
+                if not clicker or clicker != _str(action, "value"):
+                    denied = Outcome(render.notice("remove_denied"), "notice")
+                    url = _str(body, "response_url")
+                    await _respond(replies, url, denied, replace_original=False)
+                    return
+                channel, ts = _str(body, "channel", "id"), _str(body, "message", "ts")
+                if not channel or not ts:
+                    return  # not a click on a message the bot posted: nothing to delete
+                await replies.send(jobs.delete(channel, ts))
 
     @app.shortcut(render.SHORTCUT_ID)
     async def on_shortcut(ack: AsyncAck, shortcut: dict[str, Any], client: AsyncWebClient) -> None:
         await ack()
         with timed("shortcut"):
-            # Whoever used it asked: answered even where auto-replies are muted or off.
-            text, team = _str(shortcut, "message", "text"), _str(shortcut, "team", "id")
-            try:
-                outcome = await pool.run(conversation.explain_message, text=text, team=team)
-            except Busy:
-                WORK_REFUSED.labels(kind="shortcut").inc()
-                outcome = _BUSY
-            except Exception:
-                log.exception("explaining a message failed")
-                outcome = _FAILURE
-            # Ephemeral, to the person who used it; the response_url works even in a
-            # channel errcode is not in.
-            await _respond(_str(shortcut, "response_url"), outcome, replace_original=False)
+            async with replies.owed():
+                # Whoever used it asked: answered even where auto-replies are muted or off.
+                text, team = _str(shortcut, "message", "text"), _str(shortcut, "team", "id")
+                try:
+                    outcome = await pool.run(conversation.explain_message, text=text, team=team)
+                except Busy:
+                    WORK_REFUSED.labels(kind="shortcut").inc()
+                    outcome = _BUSY
+                except Exception:
+                    log.exception("explaining a message failed")
+                    outcome = _FAILURE
+                # Ephemeral, to the person who used it; the response_url works even in a
+                # channel errcode is not in.
+                url = _str(shortcut, "response_url")
+                await _respond(replies, url, outcome, replace_original=False)
 
     @app.function(workflow.FUNCTION_ID)
     async def on_step(
@@ -335,7 +316,7 @@ def register(app: AsyncApp, conversation: Conversation, replies: Replies) -> Non
                     return
                 if outcome is not None:  # always in the thread, never at the channel's top
                     # Remembered once posted, so that an edit of the message updates it.
-                    job = reply_job(
+                    job = jobs.reply(
                         outcome, fields["channel"], thread or fields["ts"], fields["ts"]
                     )
                     await replies.send(job)
@@ -357,7 +338,7 @@ def register(app: AsyncApp, conversation: Conversation, replies: Replies) -> Non
                 log.exception("answering a question failed")
                 outcome = _FAILURE
             if outcome is not None:
-                await replies.send(reply_job(outcome, fields["channel"], thread))
+                await replies.send(jobs.reply(outcome, fields["channel"], thread))
 
     # Everything else Slack may send is acknowledged and dropped, never a 404.
     @app.event(_ANY)

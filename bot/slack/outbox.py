@@ -1,9 +1,10 @@
-"""Replies owed to acked events, posted from an outbox: none lost on SIGTERM or a crash.
+"""Replies owed to acked requests, carried out from an outbox: none lost on SIGTERM or a crash.
 
-A listener :meth:`Replies.send`\\ s a :class:`~bot.store.outbox.Job` instead of posting
-it from its own task. Workers in this process take jobs and post them (exactly once:
-a job keeps its ``reply_id`` across attempts and replicas, and a job taken again
-looks for it in the thread before posting; see :func:`bot.slack.client.post_message_once`).
+A listener :meth:`Replies.send`\\ s a :class:`~bot.store.jobs.Job` (a reply to post, a
+reply to update or delete after an edit, a response_url post) instead of making the
+call from its own task, and its ack waits for that (:mod:`bot.slack.handoff`).
+Workers in this process take jobs and carry them out, each call once however often
+a job is taken (:func:`bot.slack.jobs.carry_out`).
 
 * With Redis, jobs go to the shared stream (:class:`~bot.store.redis_outbox.RedisOutbox`):
   a replica killed mid-post leaves them pending, and another claims them after the
@@ -24,22 +25,20 @@ import logging
 import os
 import socket
 import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 from dataclasses import replace
 
-from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.slack.client import post_message_once
-from bot.store.outbox import Job, MemoryOutbox, Outbox
-from bot.telemetry.metrics import OUTBOX_DEAD_LETTERS, OUTBOX_JOBS, REPLIES, SLACK_API_ERRORS
+from bot.slack.handoff import handed_off
+from bot.slack.jobs import OnPosted, carry_out
+from bot.store.jobs import Job
+from bot.store.outbox import MemoryOutbox, Outbox
+from bot.telemetry.metrics import OUTBOX_DEAD_LETTERS, OUTBOX_JOBS
 
-__all__ = ["WORKER_TASK", "OnPosted", "Replies"]
+__all__ = ["WORKER_TASK", "Replies"]
 
 log = logging.getLogger("errcode.outbox")
-
-#: Called with a job and the ts of the message it posted.
-OnPosted = Callable[[Job, str], Awaitable[None]]
 
 #: The name of the workers' tasks, which run as long as the loop does.
 WORKER_TASK = "errcode-outbox-worker"
@@ -112,14 +111,16 @@ class Replies:
     async def send(self, job: Job) -> None:
         """Keep ``job`` until it is posted: in the shared outbox, else in this process.
 
-        A job kept in this process is awaited until it is posted (or given up), so the
-        listener's duration still ends with its last Slack call; a shared job may be
-        posted by any replica, and is not awaited.
+        Once the job is kept, the request's ack may go (:func:`~bot.slack.handoff.handed_off`).
+        A job kept in this process is then awaited until it is carried out (or given
+        up), so the listener's duration still ends with its last Slack call; a shared
+        job may be carried out by any replica, and is not awaited.
         """
         self.start()
         if self.shared is not None and not self._stopping:
             try:
                 await asyncio.to_thread(self.shared.put, job)
+                handed_off()
                 return
             except self._errors as exc:
                 log.warning("outbox unavailable (%s); keeping the reply in this process", exc)
@@ -127,6 +128,7 @@ class Replies:
         settled = self._loop.create_future()
         self._settled[job.id] = settled
         self.local.put(job)
+        handed_off()
         self._wake.set()
         await asyncio.shield(settled)
 
@@ -189,20 +191,21 @@ class Replies:
             self._posting.add(task)
         heartbeat = asyncio.create_task(self._heartbeat(outbox, job))
         try:
-            error = await self._call(job)
+            assert self._client is not None, "Replies.bind() was not called"
+            failure = await carry_out(self._client, outbox, job, self._on_posted)
             heartbeat.cancel()
-            if error is None:
+            if failure is None:
                 OUTBOX_JOBS.labels(result="posted" if not job.attempts else "posted_again").inc()
                 await asyncio.to_thread(outbox.done, job)
                 self._settle(job)
                 return
-            if error.startswith("permanent:"):
+            if failure.permanent:
                 job = replace(job, attempts=max(job.attempts, _max_attempts(outbox) - 1))
             else:
                 await asyncio.sleep(min(0.5 * 2**job.attempts, 10.0))
-            if await asyncio.to_thread(outbox.failed, job, error):
+            if await asyncio.to_thread(outbox.failed, job, failure.reason):
                 OUTBOX_DEAD_LETTERS.inc()
-                log.error("reply given up, a dead letter: %s: %s", job.describe(), error)
+                log.error("reply given up, a dead letter: %s: %s", job.describe(), failure.reason)
                 self._settle(job)
             else:
                 OUTBOX_JOBS.labels(result="retry").inc()
@@ -229,39 +232,6 @@ class Replies:
         settled = self._settled.pop(job.id, None)
         if settled is not None and not settled.done():
             settled.set_result(None)
-
-    async def _call(self, job: Job) -> str | None:
-        """Do the job's Web API call; None when done, else why not."""
-        assert self._client is not None, "Replies.bind() was not called"
-        if job.method != "chat.postMessage":
-            return f"permanent: unknown method {job.method}"
-        args = dict(job.args)
-        try:
-            ts = await post_message_once(
-                self._client,
-                reply_id=job.id,
-                since=job.created,
-                look_first=job.attempts > 0,
-                **args,
-            )
-        except SlackApiError as exc:
-            SLACK_API_ERRORS.labels(method=job.method).inc()
-            # The client has already retried what a retry can fix (429, 5xx) its
-            # MAX_RETRIES times: Slack keeps refusing, so the job is given up now.
-            error = str(exc.response.get("error"))
-            log.error("%s failed: %s", job.method, error)
-            return f"permanent: {error}"
-        except Exception as exc:  # connection errors and timeouts, once retries are spent
-            SLACK_API_ERRORS.labels(method=job.method).inc()
-            log.error("%s failed: %r", job.method, exc)
-            return repr(exc)
-        REPLIES.labels(kind=str(job.after.get("kind", "reply"))).inc()
-        if ts and self._on_posted is not None:
-            try:
-                await self._on_posted(job, ts)
-            except Exception:
-                log.exception("after posting %s", job.describe())
-        return None
 
     async def drain(self, seconds: float) -> list[Job]:
         """On shutdown: finish what this process owes for up to ``seconds``.

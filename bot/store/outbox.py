@@ -1,10 +1,13 @@
 """The outbox: replies owed to acknowledged events, kept as jobs until they are posted.
 
 Slack never redelivers an event it has had an ack for, so once the ack is out the
-reply must not live only in a task of one process. A listener puts a :class:`Job`;
-a worker (:mod:`bot.slack.outbox`) takes it, posts it, and marks it ``done``. A job
-that fails is put back with one more attempt, up to ``max_attempts``, then goes to
-the dead letters (logged and counted).
+reply must not live only in a task of one process. A listener puts a
+:class:`~bot.store.jobs.Job` (a post, an edit of a reply, a response_url post); a
+worker (:mod:`bot.slack.outbox`) takes it, carries it out, and marks it ``done``. A
+job that fails is put back with one more attempt, up to ``max_attempts``, then goes
+to the dead letters (logged and counted). A call that cannot be checked afterwards
+(a response_url post) is recorded as ``landed`` once it succeeds, and a job taken
+again skips what landed.
 
 Two engines share the :class:`Outbox` protocol:
 
@@ -20,65 +23,19 @@ from __future__ import annotations
 
 import threading
 import time
-import uuid
-from collections import deque
-from dataclasses import dataclass, field, replace
-from typing import Any, Protocol
+from collections import OrderedDict, deque
+from dataclasses import replace
+from typing import Protocol
 
-__all__ = ["DEFAULT_MAX_ATTEMPTS", "Job", "MemoryOutbox", "Outbox"]
+from bot.store.jobs import RESPONSE_URL_SECONDS, Job
+
+__all__ = ["DEFAULT_MAX_ATTEMPTS", "LANDED_SECONDS", "MemoryOutbox", "Outbox"]
 
 #: Takes of one job (first try included) before it becomes a dead letter.
 DEFAULT_MAX_ATTEMPTS = 5
-
-
-@dataclass(frozen=True, slots=True)
-class Job:
-    """One Web API call owed to Slack.
-
-    :param method: the Web API method (``chat.postMessage``, ``chat.update``, ...).
-    :param args: its arguments, JSON-serialisable.
-    :param id: stable across attempts and replicas: a re-post looks for it in the
-        thread's message metadata before posting again (exactly once).
-    :param created: wall-clock seconds when the job was made (how far back to look).
-    :param attempts: takes before this one that did not end in ``done``.
-    :param after: what to do once it is posted (``remember`` the reply of a message).
-    """
-
-    method: str
-    args: dict[str, Any]
-    id: str = field(default_factory=lambda: uuid.uuid4().hex)
-    created: float = field(default_factory=time.time)
-    attempts: int = 0
-    after: dict[str, Any] = field(default_factory=dict)
-    #: The engine's handle on this take of the job (a stream entry id); not serialised.
-    receipt: str = ""
-
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "method": self.method,
-            "args": self.args,
-            "id": self.id,
-            "created": self.created,
-            "attempts": self.attempts,
-            "after": self.after,
-        }
-
-    @classmethod
-    def from_dict(cls, data: dict[str, Any], receipt: str = "") -> Job:
-        return cls(
-            method=str(data["method"]),
-            args=dict(data["args"]),
-            id=str(data["id"]),
-            created=float(data["created"]),
-            attempts=int(data.get("attempts", 0)),
-            after=dict(data.get("after") or {}),
-            receipt=receipt,
-        )
-
-    def describe(self) -> str:
-        """A log-safe summary: method, channel, thread and id, never the text."""
-        thread = self.args.get("thread_ts") or self.args.get("ts") or "-"
-        return f"{self.method} to {self.args.get('channel', '?')} (thread {thread}, job {self.id})"
+#: How long a landed call is remembered: past a response_url's life, a job with it
+#: can no longer post.
+LANDED_SECONDS = RESPONSE_URL_SECONDS + 5 * 60
 
 
 class Outbox(Protocol):
@@ -111,6 +68,12 @@ class Outbox(Protocol):
         :returns: True when it became a dead letter.
         """
 
+    def landed(self, key: str) -> None:
+        """The call ``key`` (a job's id and step) was carried out: never again."""
+
+    def has_landed(self, key: str) -> bool:
+        """Whether :meth:`landed` was called for ``key`` (within :data:`LANDED_SECONDS`)."""
+
     def pending(self) -> list[Job]:
         """The jobs not done yet (queued or taken), oldest first."""
 
@@ -133,6 +96,7 @@ class MemoryOutbox:
         self._taken: dict[str, Job] = {}
         self._lock = threading.Lock()
         self._dead: list[tuple[Job, str]] = []
+        self._landed: OrderedDict[str, float] = OrderedDict()
 
     def put(self, job: Job) -> None:
         with self._lock:
@@ -161,6 +125,18 @@ class MemoryOutbox:
                 return False
             self._dead.append((again, error))
         return True
+
+    def landed(self, key: str) -> None:
+        now = time.monotonic()
+        with self._lock:
+            self._landed[key] = now + LANDED_SECONDS
+            self._landed.move_to_end(key)
+            while self._landed and next(iter(self._landed.values())) < now:
+                self._landed.popitem(last=False)
+
+    def has_landed(self, key: str) -> bool:
+        with self._lock:
+            return self._landed.get(key, 0.0) >= time.monotonic()
 
     def pending(self) -> list[Job]:
         with self._lock:

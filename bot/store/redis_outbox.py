@@ -2,8 +2,9 @@
 
 With :mod:`bot.store.redis_store`, the only module that imports ``redis``. Keys::
 
-    errcode:outbox        stream of jobs (field ``job``: JSON), consumer group ``replies``
-    errcode:outbox:dead   stream of dead letters (``job`` and ``error``), trimmed to 10,000
+    errcode:outbox               stream of jobs (field ``job``: JSON), consumer group ``replies``
+    errcode:outbox:dead          stream of dead letters (``job`` and ``error``), trimmed to 10,000
+    errcode:outbox:landed:<key>  string, SET EX: a call that landed (a job's id and step)
 
 A replica reads new jobs with XREADGROUP, posts them, then XACKs and deletes them.
 A job whose replica died stays in the group's pending list; once it has been idle
@@ -20,7 +21,8 @@ from typing import Any
 
 import redis
 
-from bot.store.outbox import DEFAULT_MAX_ATTEMPTS, Job
+from bot.store.jobs import Job
+from bot.store.outbox import DEFAULT_MAX_ATTEMPTS, LANDED_SECONDS
 from bot.store.redis_store import DEFAULT_PREFIX, StoreUnavailable
 
 __all__ = ["GROUP", "RedisOutbox"]
@@ -56,6 +58,7 @@ class RedisOutbox:
         self._redis = client
         self.stream = prefix + "outbox"
         self.dead_stream = prefix + "outbox:dead"
+        self.landed_prefix = prefix + "outbox:landed:"
         self.claim_ms = max(1, int(claim_seconds * 1000))
         self.max_attempts = max_attempts
         self._group_ready = False
@@ -115,7 +118,11 @@ class RedisOutbox:
             # Deleted while pending (XAUTOCLAIM then gives no fields): nothing to post.
             self._redis.xack(self.stream, GROUP, entry_id)
             return None
-        job = Job.from_dict(json.loads(fields["job"]), receipt=entry_id)
+        try:
+            job = Job.from_dict(json.loads(fields["job"]), receipt=entry_id)
+        except ValueError as exc:  # written by something else, or a newer errcode
+            self._bury_raw(entry_id, str(fields["job"]), f"unreadable job: {exc}")
+            return None
         if claimed:
             # Whoever took it before died (or stalled) mid-post: that take was an attempt.
             pending: Any = self._redis.xpending_range(
@@ -151,28 +158,47 @@ class RedisOutbox:
         return False
 
     def _bury(self, job: Job, error: str) -> None:
+        self._bury_raw(job.receipt, json.dumps(job.as_dict()), error)
+
+    def _bury_raw(self, entry_id: str, job: str, error: str) -> None:
         pipe = self._redis.pipeline(transaction=True)
         pipe.xadd(
             self.dead_stream,
-            {"job": json.dumps(job.as_dict()), "error": error[:500]},
+            {"job": job, "error": error[:500]},
             maxlen=DEAD_LETTERS_KEPT,
             approximate=True,
         )
-        pipe.xack(self.stream, GROUP, job.receipt)
-        pipe.xdel(self.stream, job.receipt)
+        pipe.xack(self.stream, GROUP, entry_id)
+        pipe.xdel(self.stream, entry_id)
         pipe.execute()
 
+    def landed(self, key: str) -> None:
+        self._redis.set(self.landed_prefix + key, "1", ex=LANDED_SECONDS)
+
+    def has_landed(self, key: str) -> bool:
+        return bool(self._redis.exists(self.landed_prefix + key))
+
     def dead(self) -> list[tuple[Job, str]]:
-        """The dead letters kept, oldest first."""
+        """The dead letters kept (those errcode can read), oldest first."""
+        entries = _entries(self._redis.xrange(self.dead_stream))
         return [
-            (Job.from_dict(json.loads(fields["job"]), receipt=entry_id), str(fields["error"]))
-            for entry_id, fields in _entries(self._redis.xrange(self.dead_stream))
+            (job, str(fields["error"]))
+            for entry_id, fields in entries
+            if (job := _readable(entry_id, fields)) is not None
         ]
 
     def pending(self) -> list[Job]:
         entries = _entries(self._redis.xrange(self.stream))
-        jobs = [Job.from_dict(json.loads(f["job"]), receipt=i) for i, f in entries if "job" in f]
+        jobs = [job for i, f in entries if (job := _readable(i, f)) is not None]
         return sorted(jobs, key=lambda job: job.created)
+
+
+def _readable(entry_id: str, fields: dict[str, Any]) -> Job | None:
+    """The job of a stream entry, or None when it has none errcode can read."""
+    try:
+        return Job.from_dict(json.loads(fields["job"]), receipt=entry_id)
+    except (KeyError, ValueError):
+        return None
 
 
 def _entries(raw: Any) -> list[tuple[str, dict[str, Any]]]:

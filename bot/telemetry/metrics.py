@@ -19,6 +19,7 @@ from prometheus_client import CONTENT_TYPE_LATEST, Counter, Histogram, generate_
 RECEIVED_AT = "errcode_received_at"
 
 __all__ = [
+    "ACKS_BEFORE_HANDOFF",
     "CONTENT_TYPE",
     "HANDLER_SECONDS",
     "LOOKUPS",
@@ -55,6 +56,11 @@ SLACK_API_RETRIES = Counter("errcode_slack_api_retries", "Slack API call retries
 OUTBOX_JOBS = Counter("errcode_outbox_jobs", "Reply jobs handled by the outbox", ["result"])
 #: Reply jobs given up after their attempts (or refused for good by Slack).
 OUTBOX_DEAD_LETTERS = Counter("errcode_outbox_dead_letters", "Reply jobs given up")
+#: Acks held for their listener's handoff to the outbox as long as allowed, then sent
+#: before it (bot.slack.handoff): a crash right after loses that reply.
+ACKS_BEFORE_HANDOFF = Counter(
+    "errcode_acks_before_handoff", "Acks sent before the request's reply was in the outbox"
+)
 HANDLER_SECONDS = Histogram(
     "errcode_handler_seconds",
     "Time a listener takes, from receipt to its last Slack call",

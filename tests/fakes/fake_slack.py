@@ -80,6 +80,8 @@ class _Fault:
     times: int
     status: int = 200
     retry_after: int | None = None
+    #: ``status`` only: the Web API error named in the answer (default: from the status).
+    error: str | None = None
     #: ``drop`` only: carry the call out before dropping (the client cannot know it did).
     after_posting: bool = False
     #: ``drop`` only: abort with a TCP reset rather than close.
@@ -153,10 +155,17 @@ class FakeSlack:
         times: int = 1,
         retry_after: int | None = None,
         *,
+        error: str | None = None,
         where: Callable[[Call], bool] | None = None,
     ) -> None:
-        """Answer the next ``times`` calls of ``method`` with ``status`` (recorded all the same)."""
-        fault = _Fault("status", times, status=status, retry_after=retry_after, where=where)
+        """Answer the next ``times`` calls of ``method`` with ``status`` (recorded all the same).
+
+        :param error: the answer's ``error`` (``message_not_found`` with status 200, say);
+            by default ``ratelimited`` for 429 and ``fatal_error`` otherwise.
+        """
+        fault = _Fault(
+            "status", times, status=status, retry_after=retry_after, error=error, where=where
+        )
         self._script(method, fault)
 
     def drop(
@@ -259,7 +268,7 @@ class FakeSlack:
             answer = _Answer(200, {}, {})
             if fault is not None and fault.kind == "status":
                 call.status, call.delivered = fault.status, False
-                error = "ratelimited" if fault.status == 429 else "fatal_error"
+                error = fault.error or ("ratelimited" if fault.status == 429 else "fatal_error")
                 retry = (
                     {"Retry-After": str(fault.retry_after)} if fault.retry_after is not None else {}
                 )

@@ -18,7 +18,7 @@ from bot.knowledge.base import KnowledgeBase
 from bot.settings import Settings
 from bot.slack import listeners
 from bot.slack.app import build_app
-from bot.slack.outbox import WORKER_TASK
+from bot.slack.outbox import WORKER_TASK, Replies
 from bot.store.protocol import MemoryStore, StateStore
 from fakes.fake_slack import FakeSlack
 
@@ -80,13 +80,18 @@ class Running:
 
 
 class AppFactory:
-    """Builds running apps on ``fake`` (``factory(store=..., **settings)``); closes them all."""
+    """Builds running apps on ``fake`` (``factory(store=..., replies=..., **settings)``);
+    closes them all."""
 
     def __init__(self, fake: FakeSlack, kb: KnowledgeBase) -> None:
         self.fake, self.kb = fake, kb
         self.started: list[Running] = []
 
-    def __call__(self, store: StateStore | None = None, **overrides: Any) -> Running:
+    def __call__(
+        self, store: StateStore | None = None, replies: Replies | None = None, **overrides: Any
+    ) -> Running:
+        """A running app on ``store`` (a fresh MemoryStore), with its replies through
+        ``replies`` (this process's outbox by default)."""
         settings = Settings(
             slack_bot_token="xoxb-unit",
             slack_signing_secret="unit-secret",
@@ -96,7 +101,8 @@ class AppFactory:
         )
         store = store if store is not None else MemoryStore()
         client = AsyncWebClient(token="xoxb-unit", base_url=self.fake.api_url)
-        running = Running(build_app(settings, self.kb, store, client=client), store)
+        app = build_app(settings, self.kb, store, client=client, replies=replies)
+        running = Running(app, store)
         self.started.append(running)
         return running
 

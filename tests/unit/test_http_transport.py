@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -78,12 +77,6 @@ def post(body: bytes, content_type: str = "application/x-www-form-urlencoded") -
     signed = [(k.encode(), v.encode()) for k, v in signed_headers(SECRET, body).items()]
     headers = [(b"content-type", content_type.encode()), *signed]
     return {"method": "POST", "path": EVENTS_PATH, "body": body, "headers": headers}
-
-
-@pytest.fixture(scope="module")
-def fake() -> Iterator[FakeSlack]:
-    with FakeSlack() as server:
-        yield server
 
 
 @pytest.fixture

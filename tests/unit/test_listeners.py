@@ -18,12 +18,6 @@ from bot.knowledge.base import KnowledgeBase
 from bot.slack import listeners, render
 
 
-@pytest.fixture(scope="module")
-def fake() -> Iterator[FakeSlack]:
-    with FakeSlack() as server:
-        yield server
-
-
 @pytest.fixture
 def bot(fake: FakeSlack, kb: KnowledgeBase) -> Iterator[Running]:
     with AppFactory(fake, kb) as factory:

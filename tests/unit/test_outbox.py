@@ -7,13 +7,14 @@ from collections.abc import Iterator
 import pytest
 from redis_server import RedisServer
 
-from bot.store.outbox import Job, MemoryOutbox, Outbox
+from bot.store.jobs import Job, PostReply
+from bot.store.outbox import MemoryOutbox, Outbox
 from bot.store.redis_outbox import RedisOutbox
 from bot.store.redis_store import RedisStore
 
 
 def _job(n: int = 0) -> Job:
-    return Job("chat.postMessage", {"channel": "C1", "thread_ts": f"1.{n}", "text": f"t{n}"})
+    return Job(PostReply("C1", {"text": f"t{n}"}, thread_ts=f"1.{n}"))
 
 
 @pytest.fixture(params=["memory", "redis"])
@@ -32,7 +33,7 @@ def test_a_job_put_is_taken_once_and_done(outbox: Outbox) -> None:
     job = _job()
     outbox.put(job)
     [taken] = outbox.take("a", 10, 0.0)
-    assert (taken.id, taken.args, taken.attempts) == (job.id, job.args, 0)
+    assert (taken.id, taken.task, taken.attempts) == (job.id, job.task, 0)
     assert outbox.take("b", 10, 0.0) == []
     assert [j.id for j in outbox.pending()] == [job.id]
     outbox.done(taken)

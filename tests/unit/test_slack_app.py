@@ -28,12 +28,6 @@ from bot.slack.app import build_app
 from bot.store.protocol import MemoryStore
 
 
-@pytest.fixture(scope="module")
-def fake() -> Iterator[FakeSlack]:
-    with FakeSlack() as server:
-        yield server
-
-
 @pytest.fixture
 def make(fake: FakeSlack, kb: KnowledgeBase) -> Iterator[Any]:
     with AppFactory(fake, kb) as factory:
