@@ -25,7 +25,16 @@ from bot.knowledge.base import Entry, KnowledgeBase, canonical_number, normalize
 from bot.models import Correction, Match, MatchKind, ProductMiss, Resolution, Suggestion
 from bot.resolver.textsearch import TextIndex
 from bot.text.budget import Budget
-from bot.text.grammar import IDENTIFIER, NUMBER, Shape, is_quantity, number_shape
+from bot.text.grammar import (
+    IDENTIFIER,
+    NUMBER,
+    VETO_BEFORE,
+    ZH_NOT_CODE_WORDS,
+    Shape,
+    is_cjk,
+    is_quantity,
+    number_shape,
+)
 from bot.text.slack import plain_text
 
 __all__ = ["resolve"]
@@ -40,6 +49,16 @@ _GLUE = re.compile(r"[\s_\-]+")
 _JOINERS = ("_", "-")
 # The most words a text code has (PC_DUPLICATE_ROOM_NAME_UPDATE_UNKNOWN_SERVER_ERROR).
 _MAX_WORDS = 9
+
+# Between a placing word and its number: spaces, a key separator ("port: 4000", "端口：4000").
+_GAP = " \t:：=＝"
+_LAST_WORD = re.compile(r"(?<![A-Za-z0-9_])[A-Za-z]+\Z")
+# Channel mode's words that place a number, less those that in a question point at a code
+# ("look at 1027", "first 1027, then 1028") or end its reason phrase ("rate limit 416").
+_VETO_BEFORE = VETO_BEFORE - {"at", "first", "next", "last", "limit"}
+_ZH_PLACING = tuple(sorted((w for w in ZH_NOT_CODE_WORDS if is_cjk(w[0])), key=len, reverse=True))
+# Before a lone 号, words that make it an error's number, not an id ("错误号 1027").
+_ERROR_WORDS = ("错误", "错误编")
 
 #: The lowest BM25 score a free-text answer needs, and its lead over the runner-up.
 ANSWER_SCORE = 4.0
@@ -154,7 +173,11 @@ def _mask(text: str, spans: list[tuple[int, int]]) -> str:
 def _numbers(text: str, budget: Budget) -> list[tuple[int, int, str]]:
     out: list[tuple[int, int, str]] = []
     for m in NUMBER.finditer(text):
-        if number_shape(text, m) in _PART_OF_SOMETHING or is_quantity(text, m.start(), m.end()):
+        if (
+            number_shape(text, m) in _PART_OF_SOMETHING
+            or is_quantity(text, m.start(), m.end())
+            or _placed(text, m.start())
+        ):
             continue
         if not budget.take():
             break
@@ -163,6 +186,23 @@ def _numbers(text: str, budget: Budget) -> list[tuple[int, int, str]]:
         if code is not None:
             out.append((m.start(), m.end(), code))
     return out
+
+
+def _placed(text: str, start: int) -> bool:
+    """Is the number at ``start`` placed by the word before it ("port 4000", "版本 1028")?
+
+    As in channel mode, a port, version, id or ticket number is part of something else, and
+    no code even in a question: "端口 4000 上的服务报 1028" asks about 1028 alone.
+    """
+    head = text[max(0, start - 24) : start].rstrip(_GAP)
+    word = _LAST_WORD.search(head)
+    if word is not None:
+        return word.group(0).lower() in _VETO_BEFORE
+    for placing in _ZH_PLACING:
+        if head.endswith(placing):
+            # a lone 号 yields to a word naming an error: "错误号 1027"
+            return len(placing) > 1 or not head[:-1].endswith(_ERROR_WORDS)
+    return False
 
 
 def _text_codes(

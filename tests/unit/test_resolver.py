@@ -31,6 +31,18 @@ def keys(query: str, kb: KnowledgeBase) -> list[str]:
         ("build v1027", []),
         ("release 4.0.1", []),
         ("1027.5", []),
+        # a word that places the number makes it part of something else (channel mode's
+        # veto words, from the grammar): a port, version, id or ticket is no code
+        ("端口 4000 上的服务报 1028", ["bems:1028"]),
+        ("port 4000 returns 1028", ["bems:1028"]),
+        ("pid=7002 got 1027", ["bems:1027"]),
+        ("版本 1028 报 801", ["commsease:801"]),
+        ("群号 10404 报 803", ["commsease:803"]),
+        ("工单 1027", []),
+        # ... but a word naming an error, or pointing at the code, does not
+        ("错误号 1027", ["bems:1027"]),
+        ("look at 1027", ["bems:1027"]),
+        ("rate limit 416", ["commsease:416"]),
     ],
 )
 def test_numbers(query: str, expected: list[str], kb: KnowledgeBase) -> None:
