@@ -7,7 +7,8 @@ Direct mode: the user is asking, so every code the query names counts. In order:
 2. text codes in any case and with any separator ("wrong server"), the longest first, then
    small typos ("SEVRER_BUSY"), which are reported as corrections;
 3. only when the query names no code at all: a free-text search of the descriptions,
-   answered when one entry clearly wins, else offered as suggestions.
+   answered when one entry clearly wins, else offered as suggestions
+   (:mod:`bot.resolver.description`).
 
 The work is capped per query (:mod:`bot.text.budget`): at most
 :data:`~bot.text.budget.MAX_CANDIDATES` numbers and words where a text code could start
@@ -18,12 +19,11 @@ not read further, and the resolution is ``truncated``, with no free-text search.
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 
 from bot.binding import named_products, product_of
 from bot.knowledge.base import Entry, KnowledgeBase, canonical_number, normalize_text_code
 from bot.models import Correction, Match, MatchKind, ProductMiss, Resolution, Suggestion
-from bot.resolver.textsearch import TextIndex
+from bot.resolver.description import describe
 from bot.text.budget import Budget
 from bot.text.grammar import (
     IDENTIFIER,
@@ -59,14 +59,6 @@ _VETO_BEFORE = VETO_BEFORE - {"at", "first", "next", "last", "limit"}
 _ZH_PLACING = tuple(sorted((w for w in ZH_NOT_CODE_WORDS if is_cjk(w[0])), key=len, reverse=True))
 # Before a lone 号, words that make it an error's number, not an id ("错误号 1027").
 _ERROR_WORDS = ("错误", "错误编")
-
-#: The lowest BM25 score a free-text answer needs, and its lead over the runner-up.
-ANSWER_SCORE = 4.0
-ANSWER_MARGIN = 1.25
-ANSWER_COVERAGE = 0.55
-#: Below these, a close entry is still offered as a suggestion.
-SUGGEST_SCORE = 2.5
-SUGGEST_COVERAGE = 0.4
 
 
 def resolve(query: str, kb: KnowledgeBase) -> Resolution:
@@ -137,7 +129,7 @@ def resolve(query: str, kb: KnowledgeBase) -> Resolution:
     described = (
         Resolution(query=query)
         if numbers_unknown
-        else _describe(query, _mask(masked, spans), kb, named)
+        else describe(query, _mask(masked, spans), kb, named)
     )
     if described.found or not unknown:
         return described
@@ -308,37 +300,3 @@ def _one_digit_off(code: str) -> set[str]:
         if i + 1 < len(digits) and digits[i + 1] != old and not (i == 0 and digits[1] == "0"):
             near.add(sign + digits[:i] + digits[i + 1] + old + digits[i + 2 :])
     return near
-
-
-def _describe(query: str, text: str, kb: KnowledgeBase, named: frozenset[str]) -> Resolution:
-    hits = [h for h in _index(kb).search(text, limit=8) if not named or h.entry.product.id in named]
-    if not hits:
-        return Resolution(query=query)
-    best = hits[0]
-    runner_up = hits[1].score if len(hits) > 1 else 0.0
-    if (
-        best.score >= ANSWER_SCORE
-        and (best.coverage >= ANSWER_COVERAGE or best.whole)
-        and best.score >= runner_up * ANSWER_MARGIN
-    ):
-        score = min(99.0, 100 * best.coverage)
-        return Resolution(
-            query=query,
-            matches=(best.entry.match(MatchKind.DESCRIPTION, score),),
-        )
-    close = [h for h in hits if h.score >= SUGGEST_SCORE and h.coverage >= SUGGEST_COVERAGE][:3]
-    return Resolution(
-        query=query,
-        suggestions=tuple(
-            Suggestion(
-                product=h.entry.product, entry=h.entry.code, score=min(99.0, 100 * h.coverage)
-            )
-            for h in close
-        ),
-    )
-
-
-@lru_cache(maxsize=8)
-def _index(kb: KnowledgeBase) -> TextIndex:
-    # Built on first free-text query only: exact lookups and the CLI's cold start never pay for it.
-    return TextIndex(kb.entries)

@@ -162,6 +162,56 @@ def test_descriptions_answer_when_one_entry_clearly_wins(
     assert 0 < resolution.matches[0].score < 100
 
 
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        # within the margin of the top, the one entry with every word of the question:
+        # 10409 "Invitation is rejected" is whole, but has no contact or recipient
+        ("contact declined my invitation", "bems:4006"),
+        ("recipient declined the invitation", "bems:4006"),
+        # 40025 "message is too long" lacks the room and the name
+        ("error for room name too long", "bems:40106"),
+        # persistent chat rooms are BEMS's group discussions; "over" a length is its limit
+        ("persistent chat room name over 256 chars", "bems:40106"),
+        ("the persistent chat room name is too long", "bems:40106"),
+        # the one entry that is exactly the question: 10407 has the user too
+        ("the room already exists", "commsease:10405"),
+        ("the quantity exceeds the limit", "commsease:419"),
+        # the only entry with the question's rarest words: 1021 and 1024 depend, only 1023
+        # depends on itself
+        ("batch request depends on itself", "bems:1023"),
+        ("a request in the batch depends on itself", "bems:1023"),
+        # contractions say "not"; CamelCase names say their words
+        ("user hasn't joined the group discussion", "bems:40127"),
+        ("PersistentChatEndpoint is not established", "bems:40003"),
+        ("the signed in user isn't authorized", "bems:40102"),
+    ],
+)
+def test_one_entry_saying_all_the_question_says_is_a_clear_answer(
+    query: str, expected: str, kb: KnowledgeBase
+) -> None:
+    assert [m.key for m in resolve(query, kb).matches] == [expected]
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "server is busy",  # 1028 and 503 both say exactly this
+        "user already exists",  # 27001 and 10407 and others
+        "how do I reset my password?",  # how to do something
+        "how can I create a team",
+    ],
+)
+def test_two_entries_saying_it_or_a_how_to_get_no_answer(query: str, kb: KnowledgeBase) -> None:
+    assert resolve(query, kb).matches == ()
+
+
+def test_a_how_to_about_getting_past_an_error_is_answered(kb: KnowledgeBase) -> None:
+    assert [m.key for m in resolve("how can I avoid the rate limit", kb).matches] == [
+        "commsease:416"
+    ]
+
+
 def test_an_unclear_description_gives_suggestions_not_an_answer(kb: KnowledgeBase) -> None:
     # bems:1028 "The server is too busy." and commsease:503 "Server is busy." tie.
     resolution = resolve("what does it mean when the server is busy", kb)
