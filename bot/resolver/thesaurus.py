@@ -14,7 +14,7 @@ __all__ = ["FIX_WORDS", "HOW_TO", "PHRASES", "STOP_WORDS", "SYNONYMS"]
 
 #: Words that carry no meaning in a question about an error.
 STOP_WORDS = of(
-    "a about all am an and any anyone app are as at be been being but by can client code codes "
+    "a about all am an and any anyone are as at be been being but by can client code codes "
     "could did do does doing error errors explain fix for from get gets getting got had happen "
     "happened happens has have having he her here his how i if in into is issue it it's its "
     "just keep keeps know me mean meaning means message's my occur occurs of on one or our "

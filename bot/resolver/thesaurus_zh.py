@@ -140,6 +140,7 @@ _GLOSSARY: tuple[tuple[str, str], ...] = (
     ("proxy", "代理"),
     # -- what happens to them
     ("application", "申请"),
+    ("app", "应用"),
     ("approved", "批准 审批通过 通过"),
     ("accepted", "接受"),
     ("invitation", "邀请"),
