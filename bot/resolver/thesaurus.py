@@ -50,7 +50,14 @@ PHRASES: tuple[tuple[str, str], ...] = (
     ("\\bblack ?list(?:ed)?\\b|\\bblock ?list(?:ed)?\\b", "blocklist"),
     ("\\bsql server\\b", "sql"),
     ("\\bmore than one\\b|\\bseveral\\b|\\bmany\\b", "multiple"),
+    # A mismatch is a difference: 805 "does not match", 31032 "has a different chat ID".
+    (
+        "\\b(?:(?:does|do|did|is|are) ?n[o']?t|not|never) match(?:es|ed)?\\b|\\bmismatch\\w*",
+        "different",
+    ),
     ("\\b(?:does|do|did|is|are|was|were|has|have|had) ?n[o']?t\\b|\\bdoesnt\\b", "not"),
+    # What people add to any report: "someone else changed it, try again".
+    ("\\bsomeone else\\b|\\btry(?:ing)? again\\b", " "),
     ("\\bunavailable\\b", "not available"),
 )
 

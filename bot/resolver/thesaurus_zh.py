@@ -61,7 +61,8 @@ ZH_STOP_WORDS = of(
     "一直 老是 总是 经常 为什么 为啥 怎么 怎么办 怎么回事 怎样 如何 什么 啥 意思 请问 一下 报 "
     "报错 错误 错误码 错误代码 返回 返回码 状态码 提示 出现 显示 处理 解决 问题 码 亦 太 需要 "
     "要 能 会 可以 操作 哪个 哪 哪种 对应 因为 由于 导致 所以 然后 但是 可是 不过 有 遇到 碰到 "
-    "说 一个 请 帮 帮忙 看看 看 查 结果 开 没问题 暂时 客户端"
+    "说 一个 请 帮 帮忙 看看 看 查 结果 开 没问题 暂时 客户端 有误 别人 他人 有人 后 之后 以后 "
+    "重试 再试 稍后"
 )
 
 #: One English term (or several, each added) and the Chinese words for it, space separated.
@@ -102,7 +103,8 @@ _GLOSSARY: tuple[tuple[str, str], ...] = (
     ("chat", "聊天"),
     ("team", "群 群组 群聊 团队 高级群"),
     ("team name", "群名"),
-    ("session", "会话"),
+    # 会话 is both BEMS's chat session (1004, 11000, 1017) and its chat conversation (31031).
+    ("session conversation", "会话"),
     ("conversation", "对话"),
     ("category", "分类 类别 目录"),
     ("root", "根 根目录 顶层"),
@@ -136,7 +138,7 @@ _GLOSSARY: tuple[tuple[str, str], ...] = (
     ("device", "设备 终端"),
     ("end", "端"),
     ("other", "其他 其它 别的"),
-    ("different", "不同 另一个 另外 另一台 换一个"),
+    ("different", "不同 另一个 另外 另一台 换一个 不一致 不匹配 对不上"),
     ("proxy", "代理"),
     # -- what happens to them
     ("application", "申请"),
@@ -155,7 +157,7 @@ _GLOSSARY: tuple[tuple[str, str], ...] = (
     ("block", "屏蔽 阻止"),
     ("blocklist", "黑名单 拉黑"),
     ("unblock", "解除屏蔽 取消屏蔽 解除拉黑 取消拉黑"),
-    ("banned", "封禁 封号"),
+    ("banned", "封禁 封号 封"),
     ("disabled", "禁用 停用 关闭"),
     ("muted", "禁言"),
     ("dnd", "免打扰 勿扰 请勿打扰"),
@@ -185,7 +187,7 @@ _GLOSSARY: tuple[tuple[str, str], ...] = (
     ("not found", "找不到 没找到 未找到 查不到"),
     ("duplicate", "重复 同一个 同样 相同 一样 两次 再次"),
     ("duplicate name", "重名 同名"),
-    ("invalid", "无效 非法 不合法 不对 不正确 有误"),
+    ("invalid", "无效 非法 不合法 不对 不正确"),
     ("valid", "有效 合法"),
     ("wrong", "错 错了 搞错"),
     ("fail", "失败 出错 不成功"),
@@ -239,7 +241,7 @@ _GLOSSARY: tuple[tuple[str, str], ...] = (
     ("communication", "通信 通讯"),
     ("version", "版本"),
     ("upgrade", "升级"),
-    ("update", "更新 修改 更改 改 改名 变更"),
+    ("update", "更新 修改 更改 改 改过 改名 变更"),
     ("refresh", "刷新"),
     ("copy", "副本"),
     ("data", "数据"),
@@ -328,6 +330,8 @@ def _fold(glossary: tuple[tuple[str, str], ...]) -> dict[str, str]:
 #: several words adds each. Chinese words with no entry here stay terms of their own.
 ZH_SYNONYMS: dict[str, str] = _fold(_GLOSSARY)
 
-#: Words the segmenter must keep whole: product names, and every glossary word (its
-#: dictionary cuts "不可用" into 不可 + 用, "会话" into 会 + 话).
-ZH_WORDS = of("云信 网易云信 强推 没问题") | {w for w in ZH_SYNONYMS if len(w) > 1 and is_cjk(w[0])}
+#: Words the segmenter must keep whole: product names, stop words it cuts ("没问题" is "no
+#: problem", not 没 + 问题), and every glossary word (its dictionary cuts "不可用" into
+#: 不可 + 用, "会话" into 会 + 话).
+_GLOSSARY_WORDS = {w for w in ZH_SYNONYMS if len(w) > 1 and is_cjk(w[0])}
+ZH_WORDS = of("云信 网易云信 强推 没问题 再试") | _GLOSSARY_WORDS

@@ -73,6 +73,8 @@ def test_glossary_words_are_kept_whole(text: str, word: str) -> None:
         ("IP 地址受限", "IP address restriction"),
         ("数量超过上限", "the quantity exceeds the upper limit"),
         ("邮箱已经被注册过了", "email already exists"),
+        ("群类型对不上", "team type does not match"),  # a mismatch is a difference
+        ("对象被别人改过了，刷新后再试", "object was changed by someone else, refresh"),
     ],
 )
 def test_chinese_folds_onto_the_words_of_the_descriptions(chinese: str, english: str) -> None:
