@@ -99,7 +99,8 @@ def resolve(query: str, kb: KnowledgeBase) -> Resolution:
         else:
             unknown.append(code)
 
-    for window, hits, correction in _text_codes(masked, kb, budget):
+    # Text codes are read with the product words in place: GPS_HTTP_ERROR starts with one.
+    for window, hits, correction in _text_codes(text, kb, budget):
         kept = [(e, kind, score) for e, kind, score in hits if not named or e.product.id in named]
         matches.extend(e.match(kind, score) for e, kind, score in kept)
         if correction and kept:

@@ -63,6 +63,10 @@ def test_numbers(query: str, expected: list[str], kb: KnowledgeBase) -> None:
         ("INVALID_REQUEST", ["bems:-32600"]),
         ("unblock already failure", ["bems:15001"]),
         ("what is MSG_NOT_FEDERATED_OR_INVALID _USER", ["bems:4005"]),
+        # a text code that begins with a product word ("gps") is still the text code
+        ("gps http error", ["bems:1009"]),
+        ("gps not respondng", ["bems:1006"]),
+        ("bems wrong server", ["bems:1027"]),
     ],
 )
 def test_text_codes(query: str, expected: list[str], kb: KnowledgeBase) -> None:
