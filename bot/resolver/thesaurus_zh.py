@@ -62,7 +62,7 @@ ZH_STOP_WORDS = of(
     "报错 错误 错误码 错误代码 返回 返回码 状态码 提示 出现 显示 处理 解决 问题 码 亦 太 需要 "
     "要 能 会 可以 操作 哪个 哪 哪种 对应 因为 由于 导致 所以 然后 但是 可是 不过 有 遇到 碰到 "
     "说 一个 请 帮 帮忙 看看 看 查 结果 开 没问题 暂时 客户端 有误 别人 他人 有人 后 之后 以后 "
-    "重试 再试 稍后"
+    "重试 再试 稍后 错 从 向 由 对于 关于 等"
 )
 
 #: One English term (or several, each added) and the Chinese words for it, space separated.
@@ -189,14 +189,16 @@ _GLOSSARY: tuple[tuple[str, str], ...] = (
     ("duplicate name", "重名 同名"),
     ("invalid", "无效 非法 不合法 不对 不正确"),
     ("valid", "有效 合法"),
-    ("wrong", "错 错了 搞错"),
+    ("wrong", "错了 搞错"),
     ("fail", "失败 出错 不成功"),
     ("unable", "无法 不能 没法 没办法 不了 不可"),
     ("abnormal", "异常 不正常"),
     ("timeout", "超时"),
     ("expired", "过期 失效 到期"),
     ("busy", "繁忙 太忙 忙"),
-    ("limit", "上限 超限 超过 超出 限制 太多 过多 满 已满 满了 最多 最大 受限 限额 配额"),
+    ("limit", "上限 超限 超过 超出 限制 太多 过多 最多 最大 受限 限额 配额"),
+    # Full is the number of members at its limit: "群满了" is 801, "房间满了" 10419.
+    ("number member limit", "满 已满 满了"),
     ("long limit", "太长 过长 超长"),
     ("long", "长"),
     ("length", "长度"),

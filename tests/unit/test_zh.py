@@ -258,6 +258,9 @@ def test_lookup_json_carries_the_chinese(kb: KnowledgeBase) -> None:
         # CommsEase, where NetEase's Chinese says it otherwise
         ("短信通道用不了", "commsease:418"),
         ("群聊人数满了", "commsease:801"),
+        ("群满了加不了人报什么错", "commsease:801"),  # full: the members at their limit
+        ("房间满了", "commsease:10419"),
+        ("从讨论组下载文件失败", "bems:40113"),  # 从 "from" is no word of it
         ("@的人数超过上限", "commsease:811"),  # only 811 has the @
         ("uid 重复", "commsease:10417"),
     ],
