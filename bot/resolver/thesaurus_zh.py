@@ -265,6 +265,9 @@ _GLOSSARY: tuple[tuple[str, str], ...] = (
     ("batch", "批处理 批量 批次"),
     ("depend", "依赖"),
     ("self", "自己 自身 本身 自我"),
+    # "自己的" is "own" (10420's "自己的其他端", its own other device), not "self": reflexive
+    # 自己 is "itself" ("依赖了自己"), and English folds "itself", not "own".
+    ("own", "自己的"),
     ("reference", "引用"),
     ("self reference", "自引用"),
     ("progress", "进行中 处理中 正在处理"),

@@ -255,6 +255,7 @@ def test_lookup_json_carries_the_chinese(kb: KnowledgeBase) -> None:
         ("同一个 asyncResult 调用了多次", "bems:4000"),
         ("persistent chat 消息太长是哪个码", "bems:40025"),
         ("对方开了免打扰，消息发不出去", "bems:4004"),
+        ("批处理请求里自己依赖了自己", "bems:1023"),  # only 1023 is "self" (10420 is "own")
         # CommsEase, where NetEase's Chinese says it otherwise
         ("短信通道用不了", "commsease:418"),
         ("群聊人数满了", "commsease:801"),
