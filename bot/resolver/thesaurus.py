@@ -44,6 +44,11 @@ PHRASES: tuple[tuple[str, str], ...] = (
     ("\\bpersistent chat ?rooms?\\b", "group discussion"),
     ("\\bchat ?rooms?\\b", "chatroom"),
     ("\\blogged in\\b|\\blog in\\b|\\blogin\\b|\\bsign(?:ed)? in\\b", "login"),
+    # Not found is not there: "cannot be found", "couldn't find" say "does not exist".
+    (
+        "\\b(?:can ?not|can't|cannot|could ?n[o']?t|unable to|failed to) (?:be )?(?:found|find)\\b",
+        "not exist",
+    ),
     ("\\bcan ?not\\b|\\bcan't\\b|\\bcannot\\b|\\bunable to\\b|\\bwon't\\b", "unable"),
     ("\\be-?mail\\b|\\bmailbox\\b", "email"),
     ("\\bmobile phone\\b|\\bphone number\\b|\\bmobile\\b", "phone"),
@@ -103,7 +108,8 @@ SYNONYMS: dict[str, str] = {
     "exists": "exist",
     "failure": "fail",
     "failures": "fail",
-    "find": "found",
+    "find": "exist",
+    "found": "exist",
     "frequency": "rate",
     "frequent": "rate",
     "im": "message",

@@ -191,6 +191,7 @@ def test_descriptions_answer_when_one_entry_clearly_wins(
         ("the signed in user isn't authorized", "bems:40102"),
         # a mismatch is 31032's different chat ID; what any report adds is no word of it
         ("chat id doesn't match the existing conversation", "bems:31032"),
+        ("company not found", "commsease:10434"),  # "does not exist"
         ("the object was modified by someone else, refresh and try again", "bems:40111"),
     ],
 )

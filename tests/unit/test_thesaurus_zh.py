@@ -74,6 +74,7 @@ def test_glossary_words_are_kept_whole(text: str, word: str) -> None:
         ("数量超过上限", "the quantity exceeds the upper limit"),
         ("邮箱已经被注册过了", "email already exists"),
         ("群类型对不上", "team type does not match"),  # a mismatch is a difference
+        ("找不到应用", "cannot find the app"),  # not found is does not exist
         ("对象被别人改过了，刷新后再试", "object was changed by someone else, refresh"),
     ],
 )
