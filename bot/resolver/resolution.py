@@ -7,7 +7,8 @@ Direct mode: the user is asking, so every code the query names counts. In order:
 2. text codes in any case and with any separator ("wrong server"), the longest first, then
    small typos ("SEVRER_BUSY"), which are reported as corrections;
 3. only when the query names no code at all: a free-text search of the descriptions,
-   answered when one entry clearly wins, else offered as suggestions.
+   answered when one entry clearly wins, else offered as suggestions
+   (:mod:`bot.resolver.description`).
 
 The work is capped per query (:mod:`bot.text.budget`): at most
 :data:`~bot.text.budget.MAX_CANDIDATES` numbers and words where a text code could start
@@ -18,14 +19,22 @@ not read further, and the resolution is ``truncated``, with no free-text search.
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 
 from bot.binding import named_products, product_of
 from bot.knowledge.base import Entry, KnowledgeBase, canonical_number, normalize_text_code
 from bot.models import Correction, Match, MatchKind, ProductMiss, Resolution, Suggestion
-from bot.resolver.textsearch import TextIndex
+from bot.resolver.description import describe
 from bot.text.budget import Budget
-from bot.text.grammar import IDENTIFIER, NUMBER, Shape, is_quantity, number_shape
+from bot.text.grammar import (
+    IDENTIFIER,
+    NUMBER,
+    VETO_BEFORE,
+    ZH_NOT_CODE_WORDS,
+    Shape,
+    is_cjk,
+    is_quantity,
+    number_shape,
+)
 from bot.text.slack import plain_text
 
 __all__ = ["resolve"]
@@ -41,13 +50,15 @@ _JOINERS = ("_", "-")
 # The most words a text code has (PC_DUPLICATE_ROOM_NAME_UPDATE_UNKNOWN_SERVER_ERROR).
 _MAX_WORDS = 9
 
-#: The lowest BM25 score a free-text answer needs, and its lead over the runner-up.
-ANSWER_SCORE = 4.0
-ANSWER_MARGIN = 1.25
-ANSWER_COVERAGE = 0.55
-#: Below these, a close entry is still offered as a suggestion.
-SUGGEST_SCORE = 2.5
-SUGGEST_COVERAGE = 0.4
+# Between a placing word and its number: spaces, a key separator ("port: 4000", "端口：4000").
+_GAP = " \t:：=＝"
+_LAST_WORD = re.compile(r"(?<![A-Za-z0-9_])[A-Za-z]+\Z")
+# Channel mode's words that place a number, less those that in a question point at a code
+# ("look at 1027", "first 1027, then 1028") or end its reason phrase ("rate limit 416").
+_VETO_BEFORE = VETO_BEFORE - {"at", "first", "next", "last", "limit"}
+_ZH_PLACING = tuple(sorted((w for w in ZH_NOT_CODE_WORDS if is_cjk(w[0])), key=len, reverse=True))
+# Before a lone 号, words that make it an error's number, not an id ("错误号 1027").
+_ERROR_WORDS = ("错误", "错误编")
 
 
 def resolve(query: str, kb: KnowledgeBase) -> Resolution:
@@ -88,7 +99,8 @@ def resolve(query: str, kb: KnowledgeBase) -> Resolution:
         else:
             unknown.append(code)
 
-    for window, hits, correction in _text_codes(masked, kb, budget):
+    # Text codes are read with the product words in place: GPS_HTTP_ERROR starts with one.
+    for window, hits, correction in _text_codes(text, kb, budget):
         kept = [(e, kind, score) for e, kind, score in hits if not named or e.product.id in named]
         matches.extend(e.match(kind, score) for e, kind, score in kept)
         if correction and kept:
@@ -118,7 +130,7 @@ def resolve(query: str, kb: KnowledgeBase) -> Resolution:
     described = (
         Resolution(query=query)
         if numbers_unknown
-        else _describe(query, _mask(masked, spans), kb, named)
+        else describe(query, _mask(masked, spans), kb, named)
     )
     if described.found or not unknown:
         return described
@@ -154,7 +166,11 @@ def _mask(text: str, spans: list[tuple[int, int]]) -> str:
 def _numbers(text: str, budget: Budget) -> list[tuple[int, int, str]]:
     out: list[tuple[int, int, str]] = []
     for m in NUMBER.finditer(text):
-        if number_shape(text, m) in _PART_OF_SOMETHING or is_quantity(text, m.start(), m.end()):
+        if (
+            number_shape(text, m) in _PART_OF_SOMETHING
+            or is_quantity(text, m.start(), m.end())
+            or _placed(text, m.start())
+        ):
             continue
         if not budget.take():
             break
@@ -163,6 +179,23 @@ def _numbers(text: str, budget: Budget) -> list[tuple[int, int, str]]:
         if code is not None:
             out.append((m.start(), m.end(), code))
     return out
+
+
+def _placed(text: str, start: int) -> bool:
+    """Is the number at ``start`` placed by the word before it ("port 4000", "版本 1028")?
+
+    As in channel mode, a port, version, id or ticket number is part of something else, and
+    no code even in a question: "端口 4000 上的服务报 1028" asks about 1028 alone.
+    """
+    head = text[max(0, start - 24) : start].rstrip(_GAP)
+    word = _LAST_WORD.search(head)
+    if word is not None:
+        return word.group(0).lower() in _VETO_BEFORE
+    for placing in _ZH_PLACING:
+        if head.endswith(placing):
+            # a lone 号 yields to a word naming an error: "错误号 1027"
+            return len(placing) > 1 or not head[:-1].endswith(_ERROR_WORDS)
+    return False
 
 
 def _text_codes(
@@ -268,37 +301,3 @@ def _one_digit_off(code: str) -> set[str]:
         if i + 1 < len(digits) and digits[i + 1] != old and not (i == 0 and digits[1] == "0"):
             near.add(sign + digits[:i] + digits[i + 1] + old + digits[i + 2 :])
     return near
-
-
-def _describe(query: str, text: str, kb: KnowledgeBase, named: frozenset[str]) -> Resolution:
-    hits = [h for h in _index(kb).search(text, limit=8) if not named or h.entry.product.id in named]
-    if not hits:
-        return Resolution(query=query)
-    best = hits[0]
-    runner_up = hits[1].score if len(hits) > 1 else 0.0
-    if (
-        best.score >= ANSWER_SCORE
-        and (best.coverage >= ANSWER_COVERAGE or best.whole)
-        and best.score >= runner_up * ANSWER_MARGIN
-    ):
-        score = min(99.0, 100 * best.coverage)
-        return Resolution(
-            query=query,
-            matches=(best.entry.match(MatchKind.DESCRIPTION, score),),
-        )
-    close = [h for h in hits if h.score >= SUGGEST_SCORE and h.coverage >= SUGGEST_COVERAGE][:3]
-    return Resolution(
-        query=query,
-        suggestions=tuple(
-            Suggestion(
-                product=h.entry.product, entry=h.entry.code, score=min(99.0, 100 * h.coverage)
-            )
-            for h in close
-        ),
-    )
-
-
-@lru_cache(maxsize=8)
-def _index(kb: KnowledgeBase) -> TextIndex:
-    # Built on first free-text query only: exact lookups and the CLI's cold start never pay for it.
-    return TextIndex(kb.entries)

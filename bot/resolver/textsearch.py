@@ -1,123 +1,27 @@
 """Free-text search over descriptions and text codes ("room does not exist", "用户被禁言").
 
-A small BM25 index with a domain thesaurus: people write "too many admins" for
-"exceeds the upper limit" and "can't join the chatroom" for "prohibited from
-joining the chat room". The search only answers when one entry clearly wins;
-otherwise it offers the close ones as suggestions.
+A small BM25 index over the terms of :mod:`bot.resolver.terms`: people write "too many
+admins" for "exceeds the upper limit" and "can't join the chatroom" for "prohibited from
+joining the chat room", and the thesaurus folds them together. Each hit says how it
+relates to the question (all its words, exactly its words, words no other entry has), for
+the answer rule of :mod:`bot.resolver.description`.
 
-Chinese is cut into words with jieba (the maintained Rust port, through rjieba) and
-folded onto the same English terms, so a Chinese question finds NetEase's Chinese
-descriptions and the English ones alike. The Chinese descriptions are a field of their
-own: an English question is scored exactly as if they were not there.
+A Chinese question finds NetEase's Chinese descriptions and the English ones alike. The
+Chinese descriptions are a field of their own: an English question is scored exactly as if
+they were not there.
 """
 
 from __future__ import annotations
 
 import math
-import re
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import cache, lru_cache
-from typing import TYPE_CHECKING
-
-import snowballstemmer  # type: ignore[import-untyped]  # the package ships no stubs
 
 from bot.knowledge.base import Entry
-from bot.resolver.thesaurus import (
-    PHRASES,
-    STOP_WORDS,
-    SYNONYMS,
-    ZH_PHRASES,
-    ZH_STOP_WORDS,
-    ZH_SYNONYMS,
-    ZH_WORDS,
-)
-from bot.text.grammar import is_cjk
+from bot.resolver.terms import has_chinese, terms
 
-if TYPE_CHECKING:
-    import rjieba
-
-__all__ = ["SearchHit", "TextIndex", "segment", "terms"]
-
-
-_CJK = "\u3400-\u4dbf\u4e00-\u9fff"
-_WORD = re.compile(rf"[a-z0-9@]+(?:'[a-z]+)?|[{_CJK}]+")
-_HAS_CJK = re.compile(rf"[{_CJK}]")
-
-
-_STEMMER = snowballstemmer.stemmer("english")
-
-
-@lru_cache(maxsize=65536)
-def _stem(word: str) -> str:
-    # Snowball folds "depends"/"dependency" and "joining"/"joined" onto one stem.
-    stem: str = _STEMMER.stemWord(word)
-    return stem
-
-
-@cache
-def _jieba() -> rjieba.Jieba:
-    # Imported and loaded on the first Chinese text only (~0.1 s): exact lookups never pay.
-    import rjieba
-
-    jieba = rjieba.Jieba()
-    for word in ZH_WORDS:
-        jieba.add_word(word, None, None)
-    return jieba
-
-
-@lru_cache(maxsize=65536)
-def _cut(run: str) -> tuple[str, ...]:
-    # Without the HMM guesser: it glues unknown pairs such as "群已" or "群太多" into words,
-    # while the dictionary alone splits a short error message predictably.
-    return tuple(_jieba().cut(run, False))
-
-
-def segment(text: str) -> list[str]:
-    """The Chinese words of ``text``, in order; anything that is not Chinese is left out."""
-    return [word for run in re.findall(rf"[{_CJK}]+", text) for word in _cut(run)]
-
-
-def has_chinese(text: str) -> bool:
-    return _HAS_CJK.search(text) is not None
-
-
-def _english(word: str, out: list[str]) -> None:
-    if word in STOP_WORDS:
-        return
-    out.append(_stem(SYNONYMS.get(word, word)))
-
-
-def terms(text: str) -> list[str]:
-    """The search terms of ``text``: lower case, phrases folded, stop words dropped, stemmed.
-
-    Chinese words are segmented and folded onto English terms where the thesaurus knows them.
-    """
-    lowered = text.lower().replace("_", " ")
-    for pattern, replacement in PHRASES:
-        lowered = re.sub(pattern, f" {replacement} ", lowered)
-    chinese = has_chinese(lowered)
-    if chinese:
-        for pattern, replacement in ZH_PHRASES:
-            lowered = re.sub(pattern, f" {replacement} ", lowered)
-    out: list[str] = []
-    for word in _WORD.findall(lowered):
-        if not chinese:
-            _english(word, out)
-            continue
-        for piece in _cut(word) if is_cjk(word[0]) else (word,):
-            if piece in ZH_STOP_WORDS:
-                continue
-            folded = ZH_SYNONYMS.get(piece)
-            if folded is not None:
-                for part in folded.split():
-                    _english(part, out)
-            elif is_cjk(piece[0]):
-                out.append(piece)
-            else:
-                _english(piece, out)
-    return out
+__all__ = ["SearchHit", "TextIndex"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,6 +33,12 @@ class SearchHit:
     coverage: float
     #: The question contains every term of the entry's description.
     whole: bool = False
+    #: The entry contains every word of the question.
+    complete: bool = False
+    #: One of the entry's descriptions is exactly the question's words, no more, no fewer.
+    exact: bool = False
+    #: The entry is the only one to contain some words of the question (and all such words).
+    sole: bool = False
 
 
 class _Field:
@@ -188,7 +98,12 @@ class TextIndex:
         self._chinese = _Field(chinese, chinese, sparse=True)
 
     def search(self, query: str, limit: int = 5) -> list[SearchHit]:
-        """The best entries for ``query``, best first."""
+        """The best entries for ``query``, best first.
+
+        Past ``limit``, the two best entries that contain every word of the question, and
+        the two best that are exactly the question, are still given: whether one entry alone
+        says it is what the answer rule asks.
+        """
         words = list(dict.fromkeys(terms(query)))
         # An English question reads the English field only, so it scores as it always did.
         bilingual = has_chinese(query)
@@ -204,23 +119,26 @@ class TextIndex:
         if not known:
             return []
         asked = frozenset(known)
+        weight = {w: idf(w) for w in known}
         # Unknown words still count against coverage: "restart the service" is not an answer
         # just because "service" is in many descriptions.
         unknown_weight = sum(self._unknown_idf() for w in words if w not in known)
-        total_weight = sum(idf(w) for w in known) + unknown_weight
+        total_weight = sum(weight.values()) + unknown_weight
         # Rare terms pick the candidates; common terms only add to their scores, which keeps
-        # the cost flat as the table grows.
+        # the cost flat as the table grows. Every entry that has all the words is among them.
         candidates: set[int] = set()
         for word in known:
             plist = {i for f in fields for i in f.postings.get(word, ())}
             if candidates and len(candidates) + len(plist) > self.CANDIDATES:
                 break
             candidates.update(plist)
+        sole = self._sole_owner(known, fields)
         scored: list[tuple[float, float, int]] = []
         whole: set[int] = set()
+        complete: set[int] = set()
+        exact: set[int] = set()
         for index in candidates:
             score = 0.0
-            weights: dict[str, float] = {}
             is_whole = False
             gains: dict[str, list[float]] = {}
             for field in fields:
@@ -234,7 +152,6 @@ class TextIndex:
                             * (self.K1 + 1)
                             / (count + self.K1 * length_norm)
                         )
-                        weights[word] = max(weights.get(word, 0.0), field.idf[word])
                 # An entry whose whole description the question says ("room does not exist" is
                 # 10404's description) beats one that shares only some of its words.
                 described = field.described[index]
@@ -242,6 +159,8 @@ class TextIndex:
                 # NetEase's Chinese descriptions are often one word once folded ("参数错误"):
                 # asked exactly, that is the whole description too.
                 is_whole |= field is self._chinese and described == asked
+                if described == asked and not unknown_weight:
+                    exact.add(index)
             for gain in gains.values():
                 # A word both descriptions say counts once, plus a share for the second
                 # saying it: NetEase's Chinese words confirm the English, they do not double it.
@@ -250,7 +169,9 @@ class TextIndex:
             if is_whole:
                 score *= self.WHOLE_DESCRIPTION
                 whole.add(index)
-            matched = sum(weights.values())
+            matched = sum(weight[w] for w in gains)
+            if not unknown_weight and len(gains) == len(known):
+                complete.add(index)
             if bilingual:
                 # A Chinese question is a few words once segmented, and BM25 saturates: an
                 # entry that says all of them ("聊天室不存在" in 404's "对象(用户/群/聊天室)不存在")
@@ -259,10 +180,41 @@ class TextIndex:
             scored.append((score, matched, index))
         lengths = self._english.lengths
         scored.sort(key=lambda t: (-t[0], lengths[t[2]], t[2]))
+        shown = scored[:limit]
+        for kind in (complete, exact):
+            have = sum(1 for t in shown if t[2] in kind)
+            for t in scored[limit:]:
+                if have >= min(2, len(kind)):
+                    break
+                if t[2] in kind and t not in shown:
+                    shown.append(t)
+                    have += 1
         return [
-            SearchHit(self._entries[i], score, matched / total_weight, i in whole)
-            for score, matched, i in scored[:limit]
+            SearchHit(
+                self._entries[i],
+                score,
+                matched / total_weight,
+                whole=i in whole,
+                complete=i in complete,
+                exact=i in exact,
+                sole=i == sole,
+            )
+            for score, matched, i in shown
         ]
+
+    @staticmethod
+    def _sole_owner(known: list[str], fields: tuple[_Field, ...]) -> int | None:
+        """The one entry that has every word of ``known`` no other entry has, if there is
+        such a word and one entry has them all."""
+        owners: set[int] = set()
+        for word in known:
+            holders = [f.postings.get(word, {}) for f in fields]
+            if any(len(h) > 1 for h in holders):
+                continue
+            found = {i for h in holders for i in h}
+            if len(found) == 1:
+                owners |= found
+        return owners.pop() if len(owners) == 1 else None
 
     def _unknown_idf(self) -> float:
         total = len(self._entries) or 1

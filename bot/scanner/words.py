@@ -95,14 +95,9 @@ FILLERS = of(
     "always only even number no nr num me us them him her another same like such lots lot "
     "bunch many few some these those"
 )
-#: Words that make the number right after them a quantity, id, time or place.
-VETO_BEFORE = of(
-    "port ports line lines ln build builds pid tid uid id ids room rooms ticket tickets pr prs "
-    "accid roomid teamid msgid "
-    "issue issues case order version ver release rev revision step page row col column offset "
-    "at x v floor suite ext extension phone tel fax year since until till top last first next "
-    "over under around approx than limit max min count total size"
-)
+#: Words that make the number right after them a quantity, id, time or place: in the
+#: grammar, as a question reads them too.
+VETO_BEFORE = grammar.VETO_BEFORE
 #: Units and counted nouns ("1005 ms", "500 users"): in the grammar, as a question reads
 #: them too.
 UNITS = grammar.UNITS
@@ -175,12 +170,8 @@ NOT_CODE_QUALIFIERS = of(
     "verification verify access gift activation pin room dial version build lang language "
     "currency region qr auth sms otp captcha color colour source zone postcode"
 )
-#: The same in Chinese: a number after one of these is not an error code ("验证码 4005").
-#: A word ending in 号 or ID names an id ("群号 10404", "订单号", "群ID").
-ZH_NOT_CODE_WORDS = (
-    "验证码", "邀请码", "优惠码", "兑换码", "激活码", "邮编", "区号", "号", "ID", "id", "房间",
-    "端口", "版本", "工单", "破", "超过", "达到", "突破", "约", "大约", "共", "一共", "总共",
-)  # fmt: skip
+#: The same in Chinese ("验证码 4005", "群号 10404", "端口 4000"): in the grammar too.
+ZH_NOT_CODE_WORDS = grammar.ZH_NOT_CODE_WORDS
 #: Words right after a number that make it a count or progress ("1028 of them",
 #: "404 done, 12 to go", "500 left").
 AFTER_QUANTITY = of(

@@ -19,7 +19,9 @@ __all__ = [
     "IDENTIFIER",
     "NUMBER",
     "UNITS",
+    "VETO_BEFORE",
     "ZH_MEASURE_WORDS",
+    "ZH_NOT_CODE_WORDS",
     "ZH_NOT_MEASURES",
     "ZH_ORDINAL_PREFIXES",
     "Shape",
@@ -191,6 +193,24 @@ def is_quantity(text: str, start: int, end: int) -> bool:
     Chinese measure word or 第 (:func:`zh_quantity`)?"""
     m = _UNIT_AFTER.match(text, end)
     return (m is not None and m.group(1).lower() in UNITS) or zh_quantity(text, start, end)
+
+
+#: Words that make the number right after them a quantity, id, time or place ("port 4000",
+#: "version 1028", "pid 7002"): no code in either mode.
+VETO_BEFORE = words_of(
+    "port ports line lines ln build builds pid tid uid id ids room rooms ticket tickets pr prs "
+    "accid roomid teamid msgid "
+    "issue issues case order version ver release rev revision step page row col column offset "
+    "at x v floor suite ext extension phone tel fax year since until till top last first next "
+    "over under around approx than limit max min count total size"
+)
+#: The same in Chinese: a number after one of these is not an error code ("验证码 4005",
+#: "端口 4000", "版本 1028").
+#: A word ending in 号 or ID names an id ("群号 10404", "订单号", "群ID").
+ZH_NOT_CODE_WORDS = (
+    "验证码", "邀请码", "优惠码", "兑换码", "激活码", "邮编", "区号", "号", "ID", "id", "房间",
+    "端口", "版本", "工单", "破", "超过", "达到", "突破", "约", "大约", "共", "一共", "总共",
+)  # fmt: skip
 
 
 #: Chinese measure words and units: a number right before one is a quantity ("500人",

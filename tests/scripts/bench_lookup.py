@@ -28,7 +28,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 from bot.knowledge.base import KnowledgeBase
 from bot.knowledge.loader import load_knowledge
 from bot.resolver.resolution import resolve
-from bot.resolver.textsearch import segment
+from bot.resolver.terms import segment
 
 #: Issue 11's targets.
 FREE_TEXT_P99_MS = 20.0

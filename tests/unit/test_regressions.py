@@ -46,7 +46,6 @@ FORMATS: list[tuple[str, list[str]]] = [
 
 KNOWN_MISSES = {
     "T-016": "another system's JSON-RPC error (geth) named only in prose before the body",
-    "T-033": "a typo in a text code written as words in direct mode",
 }
 
 

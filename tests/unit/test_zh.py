@@ -11,7 +11,8 @@ from pydantic import ValidationError
 from bot.knowledge.base import Entry, KnowledgeBase
 from bot.models import ErrorCode, Resolution
 from bot.resolver import resolve
-from bot.resolver.textsearch import TextIndex, segment, terms
+from bot.resolver.terms import segment, terms
+from bot.resolver.textsearch import TextIndex
 from bot.slack import render
 from bot.text.grammar import is_cjk
 
@@ -306,3 +307,65 @@ def test_lookup_in_chinese_shows_chinese_escalation(kb: KnowledgeBase) -> None:
     as_json = CliRunner().invoke(app, ["lookup", "--json", "13004"])
     (match,) = json.loads(as_json.output)["matches"]
     assert match["escalate_zh"] == entry.code.escalate_zh
+
+
+# -- Chinese questions about entries with only English descriptions ------------------
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        # BEMS has no Chinese: the glossary bridges to its English descriptions
+        ("讨论组名字太长", "bems:40106"),
+        ("持久聊天没有给这个用户开通", "bems:40100"),
+        ("GD token 校验失败", "bems:1007"),
+        ("BlackBerry Proxy 没有响应", "bems:1006"),
+        ("持久聊天的房间不存在", "bems:40105"),
+        ("讨论组里不能发文件", "bems:40131"),
+        ("SIP 地址找不到", "bems:26001"),
+        ("JSON 解析出错", "bems:-32700"),
+        ("请求还在处理中", "bems:1025"),
+        ("客户端会话超时", "bems:1017"),
+        ("同一个 asyncResult 调用了多次", "bems:4000"),
+        ("persistent chat 消息太长是哪个码", "bems:40025"),
+        ("对方开了免打扰，消息发不出去", "bems:4004"),
+        ("批处理请求里自己依赖了自己", "bems:1023"),  # only 1023 is "self" (10420 is "own")
+        # CommsEase, where NetEase's Chinese says it otherwise
+        ("短信通道用不了", "commsease:418"),
+        ("群聊人数满了", "commsease:801"),
+        ("群满了加不了人报什么错", "commsease:801"),  # full: the members at their limit
+        ("房间满了", "commsease:10419"),
+        ("从讨论组下载文件失败", "bems:40113"),  # 从 "from" is no word of it
+        ("@的人数超过上限", "commsease:811"),  # only 811 has the @
+        ("uid 重复", "commsease:10417"),
+    ],
+)
+def test_the_glossary_answers_chinese_questions_about_english_descriptions(
+    kb: KnowledgeBase, query: str, expected: str
+) -> None:
+    assert [m.key for m in resolve(query, kb).matches] == [expected]
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "云信怎么接入推送？",  # how to do something: no error described
+        "怎么设置免打扰",
+        "请问怎么在云信后台创建应用？",
+        "拉了 500 人进群，暂时没问题",  # 500 人 is a count, 没问题 "no problem"
+        "楼上，同意",
+        "今天几点开会",
+        "联系人已经在列表里了",  # 12001 and 27001 both say it
+    ],
+)
+def test_chinese_questions_that_describe_no_one_entry_get_no_answer(
+    kb: KnowledgeBase, query: str
+) -> None:
+    assert resolve(query, kb).matches == ()
+
+
+@pytest.mark.parametrize("query", ["聊天室怎么进不去", "限频了怎么办", "打包错误怎么排查"])
+def test_how_come_and_what_to_do_are_questions_about_an_error(
+    kb: KnowledgeBase, query: str
+) -> None:
+    assert resolve(query, kb).found
