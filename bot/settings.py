@@ -10,6 +10,8 @@ bad setting and says what is wrong with it, never what its value was.
 from __future__ import annotations
 
 import logging
+import os
+from pathlib import Path
 from typing import Annotated, Any, Literal
 from urllib.parse import urlsplit
 
@@ -99,6 +101,17 @@ class RedisSettings(BaseSettings):
     #: the name of the master they watch (``ERRCODE_REDIS_MASTER``).
     redis_sentinels: ChannelList = ()
     redis_master: str | None = None
+    #: The password of the Redis itself: with Sentinel, the master's (and its replicas');
+    #: with a URL, used when the URL carries none.
+    redis_password: SecretStr | None = None
+    #: The Sentinels' own password (their ``requirepass``), which may differ from the
+    #: master's; unset: the Sentinels are asked without one.
+    redis_sentinel_password: SecretStr | None = None
+    #: TLS to the Sentinels and to the master they name (a URL says ``rediss://`` instead).
+    redis_sentinel_tls: bool = False
+    #: The CA bundle (a PEM file) that signed the Redis certificates, for TLS through
+    #: Sentinel or a ``rediss://`` URL; unset: the system's CAs.
+    redis_tls_ca_file: str | None = None
 
     @field_validator("redis_url", mode="before")
     @classmethod
@@ -109,6 +122,34 @@ class RedisSettings(BaseSettings):
     @classmethod
     def _sentinels_shape(cls, value: Any) -> Any:
         return _sentinels(value)
+
+    @field_validator("redis_password", "redis_sentinel_password")
+    @classmethod
+    def _blank_password_is_unset(cls, value: SecretStr | None) -> SecretStr | None:
+        return value if value is not None and value.get_secret_value() else None
+
+    @field_validator("redis_tls_ca_file", mode="before")
+    @classmethod
+    def _ca_file_readable(cls, value: Any) -> Any:
+        if value is None or (isinstance(value, str) and not value.strip()):
+            return None
+        path = Path(str(value).strip()).expanduser()
+        if not path.is_file() or not os.access(path, os.R_OK):
+            raise PydanticCustomError("ca_file", "must be a readable file (a PEM CA bundle)")
+        return str(path)
+
+    def redis_secrets(self) -> list[str]:
+        """The Redis passwords set (in the URL or apart), for the log filter."""
+        found = [
+            p.get_secret_value()
+            for p in (self.redis_password, self.redis_sentinel_password)
+            if p is not None
+        ]
+        if self.redis_url:
+            password = urlsplit(self.redis_url).password
+            if password:
+                found.append(password)
+        return found
 
 
 class Settings(RedisSettings):
@@ -236,11 +277,7 @@ class Settings(RedisSettings):
         """The secret values, for the log filter that keeps them out of every line."""
         fields = (self.slack_bot_token, self.slack_signing_secret, self.slack_app_token)
         found = [f.get_secret_value() for f in fields if f is not None]
-        if self.redis_url:  # a Redis URL may carry a password
-            password = urlsplit(self.redis_url).password
-            if password:
-                found.append(password)
-        return found
+        return found + self.redis_secrets()
 
 
 class StoreSettings(RedisSettings):
@@ -278,7 +315,11 @@ def _bad_settings(exc: ValidationError) -> ConfigError:
 
 
 def _one_redis(settings: RedisSettings) -> None:
-    """Sentinels need the master's name, and exclude a Redis URL."""
+    """Sentinels need the master's name and exclude a Redis URL; their options need them.
+
+    A Sentinel option set without Sentinels, or a CA without TLS, would be silently
+    ignored: a trap for whoever thinks it protects the connection.
+    """
     if settings.redis_sentinels and not settings.redis_master:
         raise ConfigError(
             "bad setting: ERRCODE_REDIS_MASTER is missing (ERRCODE_REDIS_SENTINELS needs it)"
@@ -286,6 +327,25 @@ def _one_redis(settings: RedisSettings) -> None:
     if settings.redis_sentinels and settings.redis_url:
         raise ConfigError(
             "bad setting: ERRCODE_REDIS_URL and ERRCODE_REDIS_SENTINELS are both set; set one"
+        )
+    if not settings.redis_sentinels:
+        for name, value in (
+            ("ERRCODE_REDIS_MASTER", settings.redis_master),
+            ("ERRCODE_REDIS_SENTINEL_PASSWORD", settings.redis_sentinel_password),
+            ("ERRCODE_REDIS_SENTINEL_TLS", settings.redis_sentinel_tls),
+        ):
+            if value:
+                raise ConfigError(f"bad setting: {name} is set but ERRCODE_REDIS_SENTINELS is not")
+    tls = settings.redis_sentinel_tls or (settings.redis_url or "").startswith("rediss://")
+    if settings.redis_tls_ca_file and not tls:
+        raise ConfigError(
+            "bad setting: ERRCODE_REDIS_TLS_CA_FILE is set without TLS "
+            "(ERRCODE_REDIS_SENTINEL_TLS=true, or a rediss:// URL)"
+        )
+    if settings.redis_password and not (settings.redis_sentinels or settings.redis_url):
+        raise ConfigError(
+            "bad setting: ERRCODE_REDIS_PASSWORD is set but no Redis is "
+            "(ERRCODE_REDIS_URL or ERRCODE_REDIS_SENTINELS)"
         )
 
 

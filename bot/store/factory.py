@@ -9,31 +9,61 @@ from bot.store.outbox import Outbox
 from bot.store.protocol import MemoryStore, StateStore
 
 if TYPE_CHECKING:
-    from bot.store.redis_store import RedisStore
+    from bot.store.redis_store import RedisAccess, RedisStore
 
 __all__ = ["make_outbox", "make_store", "open_shared_store"]
 
 
+class _Secret(Protocol):
+    # pydantic's SecretStr, unwrapped only when a client is built.
+    def get_secret_value(self) -> str: ...
+
+
 class _RedisLocation(Protocol):
-    # Where Redis is, and nothing else: bot.settings.RedisSettings, or any object carrying
-    # these (the store may not import the settings).
+    # Where Redis is and how to get in, and nothing else: bot.settings.RedisSettings, or
+    # any object carrying these (the store may not import the settings).
     @property
     def redis_url(self) -> str | None: ...
     @property
     def redis_sentinels(self) -> tuple[str, ...]: ...
     @property
     def redis_master(self) -> str | None: ...
+    @property
+    def redis_password(self) -> _Secret | None: ...
+    @property
+    def redis_sentinel_password(self) -> _Secret | None: ...
+    @property
+    def redis_sentinel_tls(self) -> bool: ...
+    @property
+    def redis_tls_ca_file(self) -> str | None: ...
+
+
+def _access(settings: _RedisLocation) -> RedisAccess:
+    from bot.store.redis_store import RedisAccess
+
+    def unwrap(secret: _Secret | None) -> str | None:
+        return None if secret is None else secret.get_secret_value()
+
+    return RedisAccess(
+        password=unwrap(settings.redis_password),
+        sentinel_password=unwrap(settings.redis_sentinel_password),
+        sentinel_tls=settings.redis_sentinel_tls,
+        ca_file=settings.redis_tls_ca_file,
+    )
 
 
 def _redis(settings: _RedisLocation, timeout: float) -> RedisStore | None:
     """The RedisStore the settings name (a URL, or Sentinels), or None for memory."""
     from bot.store.redis_store import RedisStore
 
+    access = _access(settings)
     if settings.redis_sentinels:
         master = settings.redis_master or ""
-        return RedisStore.from_sentinels(settings.redis_sentinels, master, timeout=timeout)
+        return RedisStore.from_sentinels(
+            settings.redis_sentinels, master, timeout=timeout, access=access
+        )
     url = (settings.redis_url or "").strip()
-    return RedisStore.from_url(url, timeout=timeout) if url else None
+    return RedisStore.from_url(url, timeout=timeout, access=access) if url else None
 
 
 def make_outbox(settings: _RedisLocation, *, claim_seconds: float = 60.0) -> Outbox | None:
