@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import logging
 import os
+import re
+import socket
 from pathlib import Path
 from typing import Annotated, Any, Literal
 from urllib.parse import urlsplit
@@ -215,6 +217,15 @@ class Settings(RedisSettings):
     drain_seconds: float = Field(default=20.0, ge=0, le=3600)
     #: With Redis: seconds a reply job may stay taken by a replica before another claims it.
     outbox_claim_seconds: float = Field(default=60.0, gt=0, le=3600)
+    #: With Redis: while it is down, seconds between attempts to reach it again (one
+    #: call per attempt waits for it; the others use this process's memory meanwhile).
+    redis_retry_seconds: float = Field(default=2.0, gt=0, le=300)
+    #: With Redis and several replicas (HTTP mode): how many there are, and which one
+    #: this is (0-based; unset: the StatefulSet ordinal ending the hostname). While Redis
+    #: is down, each then answers only its share of the events and refuses the others
+    #: with 503, so that Slack delivers them again (bot.store.shard).
+    replicas: int | None = Field(default=None, ge=1, le=1000)
+    replica_index: int | None = Field(default=None, ge=0)
     log_level: str = "INFO"
     #: ``auto``: JSON lines unless stderr is a terminal.
     log_format: Literal["json", "text", "auto"] = "auto"
@@ -374,4 +385,45 @@ def load_settings(**overrides: Any) -> Settings:
             "bad setting: SLACK_SIGNING_SECRET is missing "
             "(HTTP mode needs it; set SLACK_APP_TOKEN for Socket Mode instead)"
         )
-    return settings
+    return _with_replica_index(settings)
+
+
+#: A StatefulSet's pods are named (and their hostnames set) ``<set name>-<ordinal>``.
+_ORDINAL = re.compile(r"-(\d+)$")
+
+
+def _with_replica_index(settings: Settings, hostname: str | None = None) -> Settings:
+    """Check ERRCODE_REPLICAS and ERRCODE_REPLICA_INDEX; take the index from the hostname
+    (a StatefulSet ordinal) when only the count is set.
+    """
+    if settings.replicas is None:
+        if settings.replica_index is not None:
+            raise ConfigError(
+                "bad setting: ERRCODE_REPLICA_INDEX is set but ERRCODE_REPLICAS is not"
+            )
+        return settings
+    if not (settings.redis_url or settings.redis_sentinels):
+        raise ConfigError(
+            "bad setting: ERRCODE_REPLICAS needs a Redis (ERRCODE_REDIS_URL or "
+            "ERRCODE_REDIS_SENTINELS): it shares out the events while Redis is down"
+        )
+    if settings.socket_mode:
+        raise ConfigError(
+            "bad setting: ERRCODE_REPLICAS is for HTTP mode (in Socket Mode an event "
+            "cannot be handed back to Slack for another replica)"
+        )
+    index = settings.replica_index
+    if index is None:
+        found = _ORDINAL.search(hostname if hostname is not None else socket.gethostname())
+        if found is None:
+            raise ConfigError(
+                "bad setting: ERRCODE_REPLICA_INDEX is missing (ERRCODE_REPLICAS needs it, "
+                "and the hostname ends in no StatefulSet ordinal)"
+            )
+        index = int(found.group(1))
+    if index >= settings.replicas:
+        raise ConfigError(
+            "bad setting: ERRCODE_REPLICA_INDEX must be below ERRCODE_REPLICAS "
+            "(replicas are numbered from 0)"
+        )
+    return settings.model_copy(update={"replica_index": index})

@@ -8,15 +8,15 @@ Sentinel's ``requirepass`` and ``sentinel sentinel-pass``) and with TLS only.
 
 from __future__ import annotations
 
-import os
 import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 import redis
+from redis_fixtures import require_redis_server
 from redis_sentinel import SentinelGroup, wait_until
-from redis_server import RedisServerMissing, TlsFiles
+from redis_server import TlsFiles
 
 from bot.errors import ErrcodeError
 from bot.store.factory import make_store, open_shared_store
@@ -30,13 +30,8 @@ SENTINEL_PASSWORD = "sentinel-pass-49ab"
 
 
 def _group(**options: object) -> Iterator[SentinelGroup]:
-    try:
-        group = SentinelGroup(**options)  # type: ignore[arg-type]
-    except RedisServerMissing as exc:
-        if os.environ.get("CI", "").lower() in {"1", "true", "yes"}:
-            pytest.fail(f"{exc} (CI=true: Redis tests must not be skipped)", pytrace=False)
-        pytest.skip(str(exc))
-    with group:
+    require_redis_server()
+    with SentinelGroup(**options) as group:  # type: ignore[arg-type]
         yield group
 
 

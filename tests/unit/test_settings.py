@@ -222,3 +222,71 @@ def test_a_ca_file_without_tls_is_refused(env: pytest.MonkeyPatch, tmp_path: Pat
         load_settings()
     env.setenv("ERRCODE_REDIS_URL", "rediss://cache:6380/0")
     assert load_settings().redis_tls_ca_file == str(ca)
+
+
+# -- several replicas: each one's share of the events during a Redis outage ---------------
+
+
+def test_replicas_and_an_explicit_index(env: pytest.MonkeyPatch) -> None:
+    env.setenv("ERRCODE_REDIS_URL", "redis://cache:6379/0")
+    env.setenv("ERRCODE_REPLICAS", "3")
+    env.setenv("ERRCODE_REPLICA_INDEX", "2")
+    s = load_settings()
+    assert (s.replicas, s.replica_index) == (3, 2)
+    assert s.redis_retry_seconds == 2.0
+
+
+def test_without_replicas_nothing_is_shared_out(env: pytest.MonkeyPatch) -> None:
+    s = load_settings()
+    assert s.replicas is None and s.replica_index is None
+
+
+@pytest.mark.parametrize(
+    "hostname, index", [("errcode-0", 0), ("errcode-bot-2", 2), ("web-7f9c-1", 1)]
+)
+def test_the_index_comes_from_a_statefulset_ordinal(hostname: str, index: int) -> None:
+    from bot.settings import _with_replica_index
+
+    s = Settings(
+        slack_bot_token=TOKEN, slack_signing_secret=SECRET, redis_url="redis://cache:6379/0",
+        replicas=3, _env_file=None,
+    )  # fmt: skip
+    assert _with_replica_index(s, hostname=hostname).replica_index == index
+
+
+@pytest.mark.parametrize(
+    "values, hostname, named",
+    [
+        ({"ERRCODE_REPLICAS": "2"}, "errcode-0", "ERRCODE_REPLICAS needs a Redis"),
+        ({"ERRCODE_REPLICA_INDEX": "0"}, "errcode-0", "ERRCODE_REPLICAS is not"),
+        (
+            {"ERRCODE_REPLICAS": "2", "ERRCODE_REDIS_URL": "redis://cache:6379/0"},
+            "errcode-7f9c8d-xk2lp",
+            "ERRCODE_REPLICA_INDEX is missing",
+        ),
+        (
+            {"ERRCODE_REPLICAS": "2", "ERRCODE_REDIS_URL": "redis://cache:6379/0"},
+            "errcode-2",
+            "ERRCODE_REPLICA_INDEX must be below ERRCODE_REPLICAS",
+        ),
+        (
+            {"ERRCODE_REPLICAS": "2", "ERRCODE_REPLICA_INDEX": "0",
+             "ERRCODE_REDIS_URL": "redis://cache:6379/0", "SLACK_APP_TOKEN": "xapp-1-A1-2-abc"},
+            "errcode-0",
+            "ERRCODE_REPLICAS is for HTTP mode",
+        ),
+        ({"ERRCODE_REPLICAS": "0"}, "errcode-0", "ERRCODE_REPLICAS is malformed"),
+        ({"ERRCODE_REDIS_RETRY_SECONDS": "0"}, "errcode-0", "ERRCODE_REDIS_RETRY_SECONDS is"),
+    ],
+)  # fmt: skip
+def test_bad_replica_settings_exit_2_naming_them(
+    env: pytest.MonkeyPatch, values: dict[str, str], hostname: str, named: str
+) -> None:
+    import socket
+
+    env.setattr(socket, "gethostname", lambda: hostname)
+    for name, value in values.items():
+        env.setenv(name, value)
+    with pytest.raises(ConfigError, match=named) as caught:
+        load_settings()
+    assert caught.value.exit_code == 2
