@@ -10,6 +10,10 @@ bad setting and says what is wrong with it, never what its value was.
 from __future__ import annotations
 
 import logging
+import os
+import re
+import socket
+from pathlib import Path
 from typing import Annotated, Any, Literal
 from urllib.parse import urlsplit
 
@@ -99,6 +103,17 @@ class RedisSettings(BaseSettings):
     #: the name of the master they watch (``ERRCODE_REDIS_MASTER``).
     redis_sentinels: ChannelList = ()
     redis_master: str | None = None
+    #: The password of the Redis itself: with Sentinel, the master's (and its replicas');
+    #: with a URL, used when the URL carries none.
+    redis_password: SecretStr | None = None
+    #: The Sentinels' own password (their ``requirepass``), which may differ from the
+    #: master's; unset: the Sentinels are asked without one.
+    redis_sentinel_password: SecretStr | None = None
+    #: TLS to the Sentinels and to the master they name (a URL says ``rediss://`` instead).
+    redis_sentinel_tls: bool = False
+    #: The CA bundle (a PEM file) that signed the Redis certificates, for TLS through
+    #: Sentinel or a ``rediss://`` URL; unset: the system's CAs.
+    redis_tls_ca_file: str | None = None
 
     @field_validator("redis_url", mode="before")
     @classmethod
@@ -109,6 +124,34 @@ class RedisSettings(BaseSettings):
     @classmethod
     def _sentinels_shape(cls, value: Any) -> Any:
         return _sentinels(value)
+
+    @field_validator("redis_password", "redis_sentinel_password")
+    @classmethod
+    def _blank_password_is_unset(cls, value: SecretStr | None) -> SecretStr | None:
+        return value if value is not None and value.get_secret_value() else None
+
+    @field_validator("redis_tls_ca_file", mode="before")
+    @classmethod
+    def _ca_file_readable(cls, value: Any) -> Any:
+        if value is None or (isinstance(value, str) and not value.strip()):
+            return None
+        path = Path(str(value).strip()).expanduser()
+        if not path.is_file() or not os.access(path, os.R_OK):
+            raise PydanticCustomError("ca_file", "must be a readable file (a PEM CA bundle)")
+        return str(path)
+
+    def redis_secrets(self) -> list[str]:
+        """The Redis passwords set (in the URL or apart), for the log filter."""
+        found = [
+            p.get_secret_value()
+            for p in (self.redis_password, self.redis_sentinel_password)
+            if p is not None
+        ]
+        if self.redis_url:
+            password = urlsplit(self.redis_url).password
+            if password:
+                found.append(password)
+        return found
 
 
 class Settings(RedisSettings):
@@ -174,6 +217,15 @@ class Settings(RedisSettings):
     drain_seconds: float = Field(default=20.0, ge=0, le=3600)
     #: With Redis: seconds a reply job may stay taken by a replica before another claims it.
     outbox_claim_seconds: float = Field(default=60.0, gt=0, le=3600)
+    #: With Redis: while it is down, seconds between attempts to reach it again (one
+    #: call per attempt waits for it; the others use this process's memory meanwhile).
+    redis_retry_seconds: float = Field(default=2.0, gt=0, le=300)
+    #: With Redis and several replicas (HTTP mode): how many there are, and which one
+    #: this is (0-based; unset: the StatefulSet ordinal ending the hostname). While Redis
+    #: is down, each then answers only its share of the events and refuses the others
+    #: with 503, so that Slack delivers them again (bot.store.shard).
+    replicas: int | None = Field(default=None, ge=1, le=1000)
+    replica_index: int | None = Field(default=None, ge=0)
     log_level: str = "INFO"
     #: ``auto``: JSON lines unless stderr is a terminal.
     log_format: Literal["json", "text", "auto"] = "auto"
@@ -236,11 +288,7 @@ class Settings(RedisSettings):
         """The secret values, for the log filter that keeps them out of every line."""
         fields = (self.slack_bot_token, self.slack_signing_secret, self.slack_app_token)
         found = [f.get_secret_value() for f in fields if f is not None]
-        if self.redis_url:  # a Redis URL may carry a password
-            password = urlsplit(self.redis_url).password
-            if password:
-                found.append(password)
-        return found
+        return found + self.redis_secrets()
 
 
 class StoreSettings(RedisSettings):
@@ -278,7 +326,11 @@ def _bad_settings(exc: ValidationError) -> ConfigError:
 
 
 def _one_redis(settings: RedisSettings) -> None:
-    """Sentinels need the master's name, and exclude a Redis URL."""
+    """Sentinels need the master's name and exclude a Redis URL; their options need them.
+
+    A Sentinel option set without Sentinels, or a CA without TLS, would be silently
+    ignored: a trap for whoever thinks it protects the connection.
+    """
     if settings.redis_sentinels and not settings.redis_master:
         raise ConfigError(
             "bad setting: ERRCODE_REDIS_MASTER is missing (ERRCODE_REDIS_SENTINELS needs it)"
@@ -286,6 +338,25 @@ def _one_redis(settings: RedisSettings) -> None:
     if settings.redis_sentinels and settings.redis_url:
         raise ConfigError(
             "bad setting: ERRCODE_REDIS_URL and ERRCODE_REDIS_SENTINELS are both set; set one"
+        )
+    if not settings.redis_sentinels:
+        for name, value in (
+            ("ERRCODE_REDIS_MASTER", settings.redis_master),
+            ("ERRCODE_REDIS_SENTINEL_PASSWORD", settings.redis_sentinel_password),
+            ("ERRCODE_REDIS_SENTINEL_TLS", settings.redis_sentinel_tls),
+        ):
+            if value:
+                raise ConfigError(f"bad setting: {name} is set but ERRCODE_REDIS_SENTINELS is not")
+    tls = settings.redis_sentinel_tls or (settings.redis_url or "").startswith("rediss://")
+    if settings.redis_tls_ca_file and not tls:
+        raise ConfigError(
+            "bad setting: ERRCODE_REDIS_TLS_CA_FILE is set without TLS "
+            "(ERRCODE_REDIS_SENTINEL_TLS=true, or a rediss:// URL)"
+        )
+    if settings.redis_password and not (settings.redis_sentinels or settings.redis_url):
+        raise ConfigError(
+            "bad setting: ERRCODE_REDIS_PASSWORD is set but no Redis is "
+            "(ERRCODE_REDIS_URL or ERRCODE_REDIS_SENTINELS)"
         )
 
 
@@ -314,4 +385,45 @@ def load_settings(**overrides: Any) -> Settings:
             "bad setting: SLACK_SIGNING_SECRET is missing "
             "(HTTP mode needs it; set SLACK_APP_TOKEN for Socket Mode instead)"
         )
-    return settings
+    return _with_replica_index(settings)
+
+
+#: A StatefulSet's pods are named (and their hostnames set) ``<set name>-<ordinal>``.
+_ORDINAL = re.compile(r"-(\d+)$")
+
+
+def _with_replica_index(settings: Settings, hostname: str | None = None) -> Settings:
+    """Check ERRCODE_REPLICAS and ERRCODE_REPLICA_INDEX; take the index from the hostname
+    (a StatefulSet ordinal) when only the count is set.
+    """
+    if settings.replicas is None:
+        if settings.replica_index is not None:
+            raise ConfigError(
+                "bad setting: ERRCODE_REPLICA_INDEX is set but ERRCODE_REPLICAS is not"
+            )
+        return settings
+    if not (settings.redis_url or settings.redis_sentinels):
+        raise ConfigError(
+            "bad setting: ERRCODE_REPLICAS needs a Redis (ERRCODE_REDIS_URL or "
+            "ERRCODE_REDIS_SENTINELS): it shares out the events while Redis is down"
+        )
+    if settings.socket_mode:
+        raise ConfigError(
+            "bad setting: ERRCODE_REPLICAS is for HTTP mode (in Socket Mode an event "
+            "cannot be handed back to Slack for another replica)"
+        )
+    index = settings.replica_index
+    if index is None:
+        found = _ORDINAL.search(hostname if hostname is not None else socket.gethostname())
+        if found is None:
+            raise ConfigError(
+                "bad setting: ERRCODE_REPLICA_INDEX is missing (ERRCODE_REPLICAS needs it, "
+                "and the hostname ends in no StatefulSet ordinal)"
+            )
+        index = int(found.group(1))
+    if index >= settings.replicas:
+        raise ConfigError(
+            "bad setting: ERRCODE_REPLICA_INDEX must be below ERRCODE_REPLICAS "
+            "(replicas are numbered from 0)"
+        )
+    return settings.model_copy(update={"replica_index": index})

@@ -21,16 +21,29 @@ from redis_server import RedisServer, RedisServerMissing
 
 from bot.store.redis_store import RedisStore
 
-__all__ = ["module_redis", "own_redis", "redis_server", "redis_store", "redis_url"]
+__all__ = [
+    "module_redis",
+    "own_redis",
+    "redis_server",
+    "redis_store",
+    "redis_url",
+    "require_redis_server",
+]
 
 
-def _new_server() -> RedisServer:
+def require_redis_server() -> None:
+    """Skip the test when ``redis-server`` is missing; fail it in CI (``CI=true``)."""
     try:
-        return RedisServer()
+        RedisServer()
     except RedisServerMissing as exc:
         if os.environ.get("CI", "").lower() in {"1", "true", "yes"}:
             pytest.fail(f"{exc} (CI=true: Redis tests must not be skipped)", pytrace=False)
         pytest.skip(str(exc))
+
+
+def _new_server() -> RedisServer:
+    require_redis_server()
+    return RedisServer()
 
 
 @pytest.fixture(scope="session")

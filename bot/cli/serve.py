@@ -13,7 +13,7 @@ from bot.knowledge.base import KnowledgeBase
 from bot.settings import Settings, load_settings
 from bot.slack.app import build_app
 from bot.slack.outbox import Replies
-from bot.store.factory import make_outbox, make_store
+from bot.store.factory import make_outage_share, make_outbox, make_store
 from bot.telemetry.logs import configure_logging
 
 __all__ = ["main"]
@@ -46,8 +46,16 @@ def main(kb: KnowledgeBase) -> None:
     """
     settings: Settings = load_settings()
     configure_logging(settings.log_level, settings.log_format, secrets=settings.secrets())
-    store = make_store(settings)
-    replies = Replies(make_outbox(settings, claim_seconds=settings.outbox_claim_seconds))
+    store = make_store(settings, retry_interval=settings.redis_retry_seconds)
+    share = make_outage_share(store, settings.replicas, settings.replica_index)
+    if share is not None:
+        log.info(
+            "replica %d of %d: while Redis is down, other replicas' events are refused (503)",
+            share.shard.index,
+            share.shard.count,
+        )
+    outbox = make_outbox(settings, claim_seconds=settings.outbox_claim_seconds, store=store)
+    replies = Replies(outbox)
     app = build_app(settings, kb, store, replies=replies)
 
     async def drain() -> None:
@@ -83,6 +91,7 @@ def main(kb: KnowledgeBase) -> None:
             settings.port,
             secret.get_secret_value(),
             claim=store.claim,
+            refuse_event=share.refuses if share is not None else None,
             header_timeout=settings.header_timeout_seconds,
             idle_timeout=settings.idle_timeout_seconds,
             max_connections=settings.max_connections,

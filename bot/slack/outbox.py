@@ -74,6 +74,7 @@ class Replies:
             shared.errors if shared is not None else ()
         ) or (OSError,)
         self._wait = wait
+        self._outage = False
         self._client: AsyncWebClient | None = None
         self._on_posted: OnPosted | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
@@ -120,10 +121,18 @@ class Replies:
         if self.shared is not None and not self._stopping:
             try:
                 await asyncio.to_thread(self.shared.put, job)
+                if self._outage:
+                    self._outage = False
+                    log.info("outbox available again; replies go to the shared outbox")
                 handed_off()
                 return
             except self._errors as exc:
-                log.warning("outbox unavailable (%s); keeping the reply in this process", exc)
+                if not self._outage:  # once per outage, not once per reply
+                    self._outage = True
+                    log.warning("outbox unavailable (%s); keeping replies in this process", exc)
+                # A write that timed out may still reach Redis later, and a replica would
+                # then post it too: this copy looks for the reply before posting it.
+                job = replace(job, attempts=max(job.attempts, 1))
         assert self._wake is not None and self._loop is not None
         settled = self._loop.create_future()
         self._settled[job.id] = settled

@@ -7,6 +7,9 @@ With :mod:`bot.store.redis_store`, the only module that imports ``redis``. Keys:
     errcode:outbox:landed:<key>  string, SET EX: a call that landed (a job's id and step)
 
 A replica reads new jobs with XREADGROUP, posts them, then XACKs and deletes them.
+Behind Sentinel, :meth:`RedisOutbox.put` returns only once a replica has the job too
+(``WAIT``): Redis replicates asynchronously, and a job the master took but did not
+pass on before it died would be lost with it, by a listener that already returned.
 A job whose replica died stays in the group's pending list; once it has been idle
 ``claim_seconds``, XAUTOCLAIM hands it to a replica that asks. Each take counts as
 an attempt (the job's own count plus the group's delivery count), so a job that
@@ -16,6 +19,8 @@ kills whoever takes it also ends as a dead letter, after ``max_attempts`` takes.
 from __future__ import annotations
 
 import json
+import logging
+from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
@@ -32,6 +37,8 @@ GROUP = "replies"
 #: Dead letters kept (the oldest are trimmed beyond it).
 DEAD_LETTERS_KEPT = 10_000
 
+log = logging.getLogger("errcode.store")
+
 
 class RedisOutbox:
     """Jobs in a Redis Stream with a consumer group.
@@ -41,6 +48,12 @@ class RedisOutbox:
     :param claim_seconds: how long a taken job may stay unacknowledged before another
         consumer may claim it; above the longest a post takes with its retries.
     :param max_attempts: takes of a job before it becomes a dead letter.
+    :param wait_replicas: replicas that must have a job before :meth:`put` returns
+        (``WAIT``; 0: do not wait). Past ``wait_ms`` the job stays put all the same (it
+        is on the master, as any write is), and a warning says replication lags.
+    :param available: whether Redis is worth trying now (the state store's view): when
+        False, :meth:`put` and :meth:`take` raise at once rather than wait out the
+        client's timeout on a Redis that hangs.
     """
 
     blocking = True
@@ -54,6 +67,9 @@ class RedisOutbox:
         prefix: str = DEFAULT_PREFIX,
         claim_seconds: float = 60.0,
         max_attempts: int = DEFAULT_MAX_ATTEMPTS,
+        wait_replicas: int = 0,
+        wait_ms: int = 100,
+        available: Callable[[], bool] | None = None,
     ) -> None:
         self._redis = client
         self.stream = prefix + "outbox"
@@ -61,6 +77,12 @@ class RedisOutbox:
         self.landed_prefix = prefix + "outbox:landed:"
         self.claim_ms = max(1, int(claim_seconds * 1000))
         self.max_attempts = max_attempts
+        self.wait_replicas = wait_replicas
+        self.wait_ms = wait_ms
+        #: Jobs put that no replica confirmed within ``wait_ms``.
+        self.unconfirmed = 0
+        self._lagging = False
+        self._available = available
         self._group_ready = False
 
     @property
@@ -77,11 +99,38 @@ class RedisOutbox:
                 raise
         self._group_ready = True
 
+    def _check_available(self) -> None:
+        if self._available is not None and not self._available():
+            raise redis.ConnectionError("Redis is down (the state store found it so)")
+
     def put(self, job: Job) -> None:
+        self._check_available()
         self._ensure_group()
-        self._redis.xadd(self.stream, {"job": json.dumps(job.as_dict())})
+        fields: dict[Any, Any] = {"job": json.dumps(job.as_dict())}
+        if not self.wait_replicas:
+            self._redis.xadd(self.stream, fields)
+            return
+        # One round trip: WAIT counts the replicas that have this connection's writes.
+        pipe = self._redis.pipeline(transaction=False)
+        pipe.xadd(self.stream, fields)
+        pipe.wait(self.wait_replicas, self.wait_ms)
+        _entry, confirmed = pipe.execute()
+        lagging = int(confirmed) < self.wait_replicas
+        if lagging:
+            self.unconfirmed += 1
+        if lagging != self._lagging:
+            self._lagging = lagging
+            if lagging:
+                log.warning(
+                    "no Redis replica confirmed a reply job within %d ms; jobs are kept on "
+                    "the master alone until one does (a failover meanwhile may lose them)",
+                    self.wait_ms,
+                )
+            else:
+                log.info("a Redis replica confirms reply jobs again")
 
     def take(self, consumer: str, count: int, wait: float = 0.0) -> list[Job]:
+        self._check_available()
         self._ensure_group()
         try:
             return self._take(consumer, count, wait)

@@ -23,7 +23,9 @@ keys are no longer read and expire by themselves.)
 
 from __future__ import annotations
 
+import dataclasses
 from collections import Counter
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -41,7 +43,14 @@ from bot.store.protocol import (
     top_counts,
 )
 
-__all__ = ["DEFAULT_PREFIX", "RedisStore", "StoreUnavailable", "redis_client", "sentinel_client"]
+__all__ = [
+    "DEFAULT_PREFIX",
+    "RedisAccess",
+    "RedisStore",
+    "StoreUnavailable",
+    "redis_client",
+    "sentinel_client",
+]
 
 #: The prefix of every key errcode writes.
 DEFAULT_PREFIX = "errcode:"
@@ -70,25 +79,74 @@ return 1
 """
 
 
-def redis_client(url: str, *, timeout: float) -> redis.Redis:
+@dataclass(frozen=True)
+class RedisAccess:
+    """How to get in: passwords and TLS, beyond where Redis is.
+
+    Plain strings, unwrapped from the settings' secrets only here, where the client
+    needs them; ``repr`` never shows them.
+
+    :param password: the data nodes' (the master's, with Sentinel); with a URL, used
+        when the URL has none.
+    :param sentinel_password: the Sentinels' own.
+    :param sentinel_tls: TLS to the Sentinels and to the master they name.
+    :param ca_file: the CA bundle that signed the certificates (TLS only).
+    """
+
+    password: str | None = dataclasses.field(default=None, repr=False)
+    sentinel_password: str | None = dataclasses.field(default=None, repr=False)
+    sentinel_tls: bool = False
+    ca_file: str | None = None
+
+    def tls_kwargs(self) -> dict[str, Any]:
+        """redis-py's TLS arguments (hostnames checked, as redis-py does by default)."""
+        return {"ssl": True, **({"ssl_ca_certs": self.ca_file} if self.ca_file else {})}
+
+
+def redis_client(url: str, *, timeout: float, access: RedisAccess | None = None) -> redis.Redis:
     """A client for ``url``: ``timeout`` for connecting and each reply, no client retries."""
+    access = access or RedisAccess()
+    extra: dict[str, Any] = {}
+    if access.password:
+        extra["password"] = access.password  # the URL's own, if any, wins (redis-py)
+    if access.ca_file and url.startswith("rediss://"):
+        extra["ssl_ca_certs"] = access.ca_file
     return redis.Redis.from_url(
         url,
         socket_timeout=timeout,
         socket_connect_timeout=timeout,
         retry=Retry(NoBackoff(), 0),
         decode_responses=True,
+        **extra,
     )
 
 
-def sentinel_client(sentinels: tuple[str, ...], master: str, *, timeout: float) -> redis.Redis:
-    """A client for the master that ``sentinels`` (``host:port``) watch under ``master``."""
+def sentinel_client(
+    sentinels: tuple[str, ...],
+    master: str,
+    *,
+    timeout: float,
+    access: RedisAccess | None = None,
+) -> redis.Redis:
+    """A client for the master that ``sentinels`` (``host:port``) watch under ``master``.
+
+    The Sentinels are asked with ``access.sentinel_password`` (redis-py's
+    ``sentinel_kwargs``), the master with ``access.password``; both over TLS when
+    ``access.sentinel_tls``.
+    """
+    access = access or RedisAccess()
     hosts = [(host, int(port)) for host, _, port in (s.rpartition(":") for s in sentinels)]
+    tls = access.tls_kwargs() if access.sentinel_tls else {}
     sentinel = Sentinel(  # type: ignore[no-untyped-call]
         hosts,
         socket_timeout=timeout,
         socket_connect_timeout=timeout,
-        sentinel_kwargs={"socket_timeout": timeout, "socket_connect_timeout": timeout},
+        sentinel_kwargs={
+            "socket_timeout": timeout,
+            "socket_connect_timeout": timeout,
+            "password": access.sentinel_password,
+            **tls,
+        },
     )
     client: redis.Redis = sentinel.master_for(  # type: ignore[no-untyped-call]
         master,
@@ -96,6 +154,8 @@ def sentinel_client(sentinels: tuple[str, ...], master: str, *, timeout: float) 
         socket_connect_timeout=timeout,
         retry=Retry(NoBackoff(), 0),
         decode_responses=True,
+        password=access.password,
+        **tls,
     )
     return client
 
@@ -119,15 +179,21 @@ class RedisStore:
 
     @classmethod
     def from_url(
-        cls, url: str, *, timeout: float = 0.5, prefix: str = DEFAULT_PREFIX
+        cls,
+        url: str,
+        *,
+        timeout: float = 0.5,
+        prefix: str = DEFAULT_PREFIX,
+        access: RedisAccess | None = None,
     ) -> RedisStore:
         """Connect lazily to ``url`` (``redis://host:6379/0``, ``rediss://`` for TLS).
 
         :param timeout: seconds for connecting and for each reply. Short, and with
             no client-side retries, because a handler waiting on a dead Redis is
             a reply Slack sees as late; the caller falls back instead of waiting.
+        :param access: a password apart from the URL, a CA for ``rediss://``.
         """
-        client = redis_client(url, timeout=timeout)
+        client = redis_client(url, timeout=timeout, access=access)
         return cls(client, prefix=prefix)
 
     @classmethod
@@ -138,14 +204,18 @@ class RedisStore:
         *,
         timeout: float = 0.5,
         prefix: str = DEFAULT_PREFIX,
+        access: RedisAccess | None = None,
     ) -> RedisStore:
         """Connect lazily to the master that ``sentinels`` (``host:port``) name ``master``.
 
         redis-py asks a Sentinel for the master's address on each new connection, and
         drops its connections when the master it reaches says it is a replica, so after
         a failover the next call (after the resilient store's retry) finds the new one.
+
+        :param access: passwords (the master's, the Sentinels') and TLS.
         """
-        return cls(sentinel_client(sentinels, master, timeout=timeout), prefix=prefix)
+        client = sentinel_client(sentinels, master, timeout=timeout, access=access)
+        return cls(client, prefix=prefix)
 
     @property
     def client(self) -> redis.Redis:

@@ -70,6 +70,7 @@ class ResilientStore:
         self._clock = clock
         self._lock = threading.Lock()
         self._healthy = True
+        self._recovered_at = float("-inf")
         self._down_since = 0.0
         self._next_probe = 0.0
         self._journal: deque[_Replay] = deque(maxlen=max_journal)
@@ -79,6 +80,21 @@ class ResilientStore:
     def healthy(self) -> bool:
         """False from the first failed call until the primary answers again."""
         return self._healthy
+
+    @property
+    def retry_interval(self) -> float:
+        """Seconds between attempts to reach a failed primary."""
+        return self._retry_interval
+
+    @property
+    def clock(self) -> Callable[[], float]:
+        """The monotonic clock the store times its attempts with."""
+        return self._clock
+
+    @property
+    def recovered_at(self) -> float:
+        """When (``clock`` seconds) the primary last came back; -inf if it never failed."""
+        return self._recovered_at
 
     @property
     def primary(self) -> StateStore:
@@ -286,6 +302,7 @@ class ResilientStore:
                     # Calls from here on go to the primary: nothing is left behind. Should
                     # the primary fail again at once, that is a new outage, logged as one.
                     self._healthy = True
+                    self._recovered_at = self._clock()
                     return replayed, dropped
                 pending = list(self._journal)
                 self._journal.clear()

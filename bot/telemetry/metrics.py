@@ -21,6 +21,7 @@ RECEIVED_AT = "errcode_received_at"
 __all__ = [
     "ACKS_BEFORE_HANDOFF",
     "CONTENT_TYPE",
+    "EVENTS_REFUSED",
     "HANDLER_SECONDS",
     "LOOKUPS",
     "OUTBOX_DEAD_LETTERS",
@@ -54,6 +55,11 @@ SLACK_API_RETRIES = Counter("errcode_slack_api_retries", "Slack API call retries
 #: Outbox jobs by result: posted, posted_again (a retry or a job claimed from a dead
 #: replica), retry (failed, to be tried again).
 OUTBOX_JOBS = Counter("errcode_outbox_jobs", "Reply jobs handled by the outbox", ["result"])
+#: Event deliveries answered 503 while the state store was down, each left to the replica
+#: its id hashes to (ERRCODE_REPLICAS); Slack delivers them again.
+EVENTS_REFUSED = Counter(
+    "errcode_events_refused", "Events left to another replica during a store outage"
+)
 #: Reply jobs given up after their attempts (or refused for good by Slack).
 OUTBOX_DEAD_LETTERS = Counter("errcode_outbox_dead_letters", "Reply jobs given up")
 #: Acks held for their listener's handoff to the outbox as long as allowed, then sent

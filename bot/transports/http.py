@@ -23,7 +23,7 @@ from slack_bolt.adapter.asgi.http_response import AsgiHttpResponse
 from slack_bolt.async_app import AsyncApp
 from slack_bolt.response import BoltResponse
 
-from bot.telemetry.metrics import CONTENT_TYPE, RECEIVED_AT, exposition
+from bot.telemetry.metrics import CONTENT_TYPE, EVENTS_REFUSED, RECEIVED_AT, exposition
 from bot.transports.bolt_request import Rejected, bolt_request, parse_body
 from bot.transports.limits import (
     BACKLOG,
@@ -34,7 +34,7 @@ from bot.transports.limits import (
 )
 from bot.transports.signature import headers_present, is_signed, replay_claim
 
-__all__ = ["EVENTS_PATH", "MAX_BODY", "Claim", "SlackASGI", "serve_http"]
+__all__ = ["EVENTS_PATH", "MAX_BODY", "Claim", "RefuseEvent", "SlackASGI", "serve_http"]
 
 EVENTS_PATH = "/slack/events"
 #: The largest body accepted. Slack's biggest payloads (a 40,000-character message
@@ -48,6 +48,11 @@ Receive = Callable[[], Awaitable[dict[str, Any]]]
 Send = Callable[[dict[str, Any]], Awaitable[None]]
 #: ``StateStore.claim``: set a key if absent for some seconds; True if this call set it.
 Claim = Callable[[str, int], bool]
+#: ``OutageShare.refuses``: given an event id and Slack's retry number, True to answer
+#: that delivery 503 (another replica's event while the shared store is down).
+RefuseEvent = Callable[[str, int], bool]
+
+_RETRY_NUM = b"x-slack-retry-num"
 
 
 def _healthz() -> tuple[bytes, str]:
@@ -110,6 +115,8 @@ class SlackASGI:
         (timestamp, signature) pair is claimed once, and a pair already claimed is a
         replay, refused with 401. Through a shared store, replicas refuse each other's.
         None turns replay protection off (unit tests of other checks).
+    :param refuse_event: which event deliveries to answer 503, so that Slack delivers
+        them again (:class:`~bot.store.shard.OutageShare`); None refuses none.
     :param on_startup: called at the ASGI lifespan's startup, on the serving loop
         (the app starts its workers).
     :param on_shutdown: awaited at the ASGI lifespan's shutdown, once requests in
@@ -123,6 +130,7 @@ class SlackASGI:
         path: str = EVENTS_PATH,
         *,
         claim: Claim | None = None,
+        refuse_event: RefuseEvent | None = None,
         metrics: bool = True,
         on_startup: Callable[[], None] | None = None,
         on_shutdown: Callable[[], Awaitable[None]] | None = None,
@@ -134,6 +142,7 @@ class SlackASGI:
         self.bolt = AsyncSlackRequestHandler(app, path=path)
         self._secret = signing_secret.encode()
         self._claim = claim
+        self._refuse_event = refuse_event
         self._routes = dict(_GET_ROUTES)
         if not metrics:
             del self._routes["/metrics"]
@@ -185,6 +194,14 @@ class SlackASGI:
         # In a thread, as listeners call the store: a slow Redis must not block the loop.
         return await asyncio.to_thread(self._claim, *replay_claim(headers))
 
+    def _refused(self, payload: dict[str, Any], headers: list[tuple[bytes, bytes]]) -> bool:
+        """True for an event callback that :attr:`_refuse_event` leaves to another replica."""
+        if self._refuse_event is None or payload.get("type") != "event_callback":
+            return False
+        retry = dict(headers).get(_RETRY_NUM, b"0")
+        retry_num = int(retry) if retry.isdigit() and len(retry) <= 3 else 0
+        return self._refuse_event(str(payload.get("event_id") or ""), retry_num)
+
     async def _slack_request(self, scope: Scope, receive: Receive, send: Send) -> None:
         """Reject what Slack never sends with a 4xx; dispatch the rest to the app.
 
@@ -207,6 +224,9 @@ class SlackASGI:
                 raise Rejected(401, "replayed signature")
             content_type = dict(headers).get(b"content-type", b"").decode("latin-1")
             text, payload = parse_body(body, content_type)
+            if self._refused(payload, headers):
+                EVENTS_REFUSED.inc()
+                raise Rejected(503, "another replica's event while the state store is down")
             request = bolt_request(text, payload, headers, scope.get("query_string", b""))
             request.context[RECEIVED_AT] = received
         except Rejected as rejected:
@@ -231,6 +251,7 @@ def serve_http(
     signing_secret: str,
     *,
     claim: Claim,
+    refuse_event: RefuseEvent | None = None,
     header_timeout: float = 10.0,
     idle_timeout: float = 5.0,
     max_connections: int | None = None,
@@ -244,6 +265,7 @@ def serve_http(
     :param signing_secret: verified by the transport before the body is read as JSON or
         form, so a forged request is always a 401.
     :param claim: the state store's claim, for replay protection (see :class:`SlackASGI`).
+    :param refuse_event: event deliveries to answer 503 (see :class:`SlackASGI`).
     :param header_timeout: seconds for a connection's request headers to arrive complete.
     :param idle_timeout: seconds an idle keep-alive connection stays open.
     :param metrics: also answer ``GET /metrics`` on this port (see :class:`SlackASGI`).
@@ -263,6 +285,7 @@ def serve_http(
             app,
             signing_secret,
             claim=claim,
+            refuse_event=refuse_event,
             metrics=metrics,
             on_startup=on_startup,
             on_shutdown=on_shutdown,

@@ -153,8 +153,12 @@ def fresh_timestamp() -> int:
 
     Slack signs every delivery anew, a retry included; the same body sent twice in one
     second with the same timestamp would be a byte-for-byte replay, refused with 401.
+    The offset moves with the clock as well as with the count: ``now - n % 240`` gave
+    two deliveries in a row the same timestamp whenever the second crossed into the
+    next second (n and now both one higher), and the same body sent so was a replay.
     """
-    return int(time.time()) - next(_deliveries) % 240
+    now = int(time.time())
+    return now - (next(_deliveries) + now) % 240
 
 
 class SlackSender:

@@ -21,8 +21,8 @@ from redis_server import RedisServer
 
 pytestmark = pytest.mark.e2e
 
-#: What ResilientStore waits before trying a failed Redis again (store_factory's default).
-RETRY_SECONDS = 5.0
+#: What ResilientStore waits before trying a failed Redis again (ERRCODE_REDIS_RETRY_SECONDS).
+RETRY_SECONDS = 2.0
 
 
 @pytest.fixture(scope="module")

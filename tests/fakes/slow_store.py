@@ -118,7 +118,9 @@ def _main() -> None:
     delay = float(os.environ[DELAY_ENV])
     make_store = bot.cli.serve.make_store
     # bot.cli.serve builds its store through this name: wrap whatever the settings choose.
-    bot.cli.serve.make_store = lambda settings: SlowStore(make_store(settings), delay)  # type: ignore[assignment]
+    bot.cli.serve.make_store = lambda settings, **options: SlowStore(  # type: ignore[assignment]
+        make_store(settings, **options), delay
+    )
     sys.argv = ["errcode", "serve"]
     main()
 

@@ -29,7 +29,7 @@ from fakes import payloads as P  # noqa: E402
 from fakes.fake_slack import FakeSlack  # noqa: E402
 from redis_server import RedisServer  # noqa: E402
 
-CODED = ["login fails with 1027", "still getting error 1027", "SERVER_BUSY again", "code 408"]
+CODED = ["login fails with 1027", "still getting error 1027", "SERVER_BUSY again", "NIM code 408"]
 PLAIN = ["hello team", "lunch at noon?", "deploy went fine", "thanks!", "see the doc"]
 
 

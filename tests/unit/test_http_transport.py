@@ -65,11 +65,16 @@ class Recorder:
         client = AsyncWebClient(token="xoxb-unit", base_url=api_url)
         self.app = AsyncApp(client=client, signing_secret="", request_verification_enabled=False)
         self.commands: list[dict[str, Any]] = []
+        self.events: list[dict[str, Any]] = []
 
         @self.app.command("/errcode")
         async def on_command(ack: AsyncAck, command: dict[str, Any]) -> None:
             self.commands.append(command)
             await ack(text="ok")
+
+        @self.app.event("message")
+        async def on_message(event: dict[str, Any]) -> None:
+            self.events.append(event)
 
 
 def post(body: bytes, content_type: str = "application/x-www-form-urlencoded") -> dict[str, Any]:
@@ -196,6 +201,37 @@ def test_a_forged_request_claims_nothing(recorder: Recorder) -> None:
     request["headers"][-1] = (b"x-slack-signature", b"v0=" + b"0" * 64)
     assert call(asgi, **request)[0] == 401
     assert claimed == []
+
+
+# -- events left to another replica during a store outage -----------------------------------
+
+
+def test_an_event_left_to_another_replica_is_503_and_reaches_no_listener(
+    recorder: Recorder,
+) -> None:
+    asked: list[tuple[str, int]] = []
+
+    def refuse(event_id: str, retry_num: int) -> bool:
+        asked.append((event_id, retry_num))
+        return event_id == "EvOTHER"
+
+    asgi = SlackASGI(recorder.app, SECRET, refuse_event=refuse)
+    for event_id, retry in (("EvOTHER", None), ("EvOTHER", "2"), ("EvMINE", None)):
+        body = json.dumps(
+            {"type": "event_callback", "event_id": event_id, "team_id": "T1",
+             "event": {"type": "message", "text": "x", "user": "U1", "channel": "C1",
+                       "ts": "1.1"}}
+        ).encode()  # fmt: skip
+        request = post(body, "application/json")
+        if retry is not None:
+            request["headers"].append((b"x-slack-retry-num", retry.encode()))
+        status, answer = call(asgi, **request)
+        expected = 200 if event_id == "EvMINE" else 503
+        assert status == expected, (event_id, status, answer)
+    assert asked == [("EvOTHER", 0), ("EvOTHER", 2), ("EvMINE", 0)]
+    # A command (or any interaction) is never refused: Slack would not deliver it again.
+    assert call(asgi, **post(b"command=%2Ferrcode&text=1027"))[0] == 200
+    assert len(asked) == 3 and [c["text"] for c in recorder.commands] == ["1027"]
 
 
 # -- /metrics on its own port -----------------------------------------------------------------

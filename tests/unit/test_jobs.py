@@ -152,3 +152,32 @@ def test_a_response_url_slack_refuses_is_a_dead_letter(slack: FakeSlack) -> None
     replies = asyncio.run(_send(slack, job))
     [(dead, error)] = replies.local.dead()
     assert dead.id == job.id and "404" in error
+
+
+class _DownOutbox(MemoryOutbox):
+    """A shared outbox that cannot be reached (a write may still land later)."""
+
+    errors = (ConnectionError,)
+
+    def put(self, job: Job) -> None:
+        raise ConnectionError("redis timed out")
+
+
+def test_with_the_shared_outbox_down_replies_look_first_and_it_is_said_once(
+    slack: FakeSlack, caplog: pytest.LogCaptureFixture
+) -> None:
+    async def run() -> None:
+        replies = Replies(shared=_DownOutbox())
+        replies.bind(_client(slack))
+        replies.start()
+        for n in range(3):
+            await replies.send(Job(PostReply("C1", MESSAGE, thread_ts=f"1.{n}")))
+        await replies.drain(1.0)
+
+    with caplog.at_level(logging.INFO, logger="errcode.outbox"):
+        asyncio.run(run())
+    assert len(slack.calls_to("chat.postMessage")) == 3
+    # A timed-out write may reach Redis later and be posted by a replica: each local copy
+    # looked for its reply in the thread before posting it.
+    assert len(slack.calls_to("conversations.replies")) == 3
+    assert sum("outbox unavailable" in r.message for r in caplog.records) == 1

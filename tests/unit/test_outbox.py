@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 
 import pytest
+from redis.exceptions import ConnectionError as RedisConnectionError
 from redis_server import RedisServer
 
 from bot.store.jobs import Job, PostReply
@@ -96,3 +98,50 @@ def test_a_job_that_kills_every_consumer_ends_as_a_dead_letter(
     [(dead, error)] = outbox.dead()
     assert dead.attempts == 3 and "taken too many times" in error
     assert outbox.pending() == []
+
+
+def test_behind_a_replica_a_job_put_is_on_the_replica_already(
+    redis_server: RedisServer, caplog: pytest.LogCaptureFixture
+) -> None:
+    """WAIT: put returns once a replica has the job, so a failover right after keeps it."""
+    client = RedisStore.from_url(redis_server.url, timeout=5.0).client
+    client.flushdb()
+    with RedisServer(args=["--replicaof", "127.0.0.1", str(redis_server.port)]) as replica:
+        copy = RedisStore.from_url(replica.url, timeout=5.0).client
+        while copy.info("replication").get("master_link_status") != "up":
+            time.sleep(0.02)  # the first sync takes a moment; start from a synced replica
+        outbox = RedisOutbox(client, wait_replicas=1, wait_ms=2000)
+        for n in range(20):
+            outbox.put(_job(n))
+            # No waiting here: when put has returned, the replica has the job.
+            assert copy.xlen(outbox.stream) == n + 1
+        assert outbox.unconfirmed == 0
+    # The replica is gone: a job is still put (on the master), after wait_ms, and said so.
+    outbox = RedisOutbox(client, wait_replicas=1, wait_ms=50)
+    with caplog.at_level("WARNING", logger="errcode.store"):
+        outbox.put(_job(99))
+        outbox.put(_job(100))
+    assert client.xlen(outbox.stream) == 22 and outbox.unconfirmed == 2
+    assert [r.message for r in caplog.records].count(
+        "no Redis replica confirmed a reply job within 50 ms; jobs are kept on the master "
+        "alone until one does (a failover meanwhile may lose them)"
+    ) == 1
+
+
+def test_while_the_state_store_finds_redis_down_the_outbox_does_not_wait_for_it(
+    redis_server: RedisServer,
+) -> None:
+    """A hanging Redis would hold a thread per reply for the client's timeout."""
+    client = RedisStore.from_url(redis_server.url, timeout=5.0).client
+    client.flushdb()
+    up = [False]
+    outbox = RedisOutbox(client, available=lambda: up[0])
+    with pytest.raises(RedisConnectionError):
+        outbox.put(_job())
+    with pytest.raises(RedisConnectionError):
+        outbox.take("a", 10, 1.0)
+    assert client.exists(outbox.stream) == 0  # nothing reached Redis
+    up[0] = True
+    outbox.put(_job(1))
+    taken = [job.task for job in outbox.take("a", 10, 0.0)]
+    assert [t.message["text"] for t in taken if isinstance(t, PostReply)] == ["t1"]

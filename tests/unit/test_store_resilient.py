@@ -283,3 +283,18 @@ def test_claims_made_while_the_journal_replays_reach_the_shared_store() -> None:
     # Slack redelivers "event:during": it was answered once already, so Redis must say no.
     assert not store.claim("event:during", 600)
     assert not shared.claim("event:during", 600)
+
+
+def test_the_store_says_when_it_came_back() -> None:
+    """What OutageShare reads: the grace after a recovery counts from here."""
+    clock = FakeClock()
+    shared = FlakyStore()
+    store = ResilientStore(shared, retry_interval=1.0, clock=clock)
+    assert store.recovered_at == float("-inf") and store.retry_interval == 1.0
+    shared.down = True
+    store.claim("event:a", 600)
+    assert not store.healthy
+    shared.down = False
+    clock.now = 7.0
+    store.claim("event:b", 600)
+    assert store.healthy and store.recovered_at == 7.0
