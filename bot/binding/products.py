@@ -146,7 +146,28 @@ def product_of(
         crossing = hi - lo > _CLAUSE_REACH or _CLAUSE_BREAK.search(text, lo, hi)
         return (hi - lo + (_CLAUSE_REACH if crossing else 0), 0 if before else 1)
 
-    return {min(near, key=distance)[2]} if near else set(named)
+    if not near:
+        return set(named)
+    nearest = min(near, key=distance)
+    return {nearest[2], *_joined_to(text, products, nearest)}
+
+
+#: What joins two product names that both own the code after them: "BEMS 和云信都报
+#: 11001", "BEMS and NIM both return 11001".
+_PRODUCT_JOINER = re.compile(r"\s*(?:和|与|及|以及|跟|、|/|&|,|，|and|or|或)\s*\Z", re.IGNORECASE)
+
+
+def _joined_to(text: str, products: Sequence[ProductSpan], name: ProductSpan) -> set[str]:
+    """The other products written right beside ``name``, joined to it by "and"."""
+    at = products.index(name)
+    out: set[str] = set()
+    for other in products[max(at - 1, 0) : at + 2]:
+        if other[2] == name[2]:
+            continue
+        lo, hi = (other[1], name[0]) if other[1] <= name[0] else (name[1], other[0])
+        if lo <= hi and _PRODUCT_JOINER.match(text, lo, hi):
+            out.add(other[2])
+    return out
 
 
 def narrow(

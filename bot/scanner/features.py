@@ -464,9 +464,10 @@ def _reason_phrase(w: Window) -> bool:
 def _bigrams(text: str) -> set[str]:
     """The pairs of adjacent CJK characters of ``text``: how Chinese phrases are compared
     without a segmenter on the scanner's hot path."""
-    return {
+    pairs = {
         text[i : i + 2] for i in range(len(text) - 1) if is_cjk(text[i]) and is_cjk(text[i + 1])
     }
+    return pairs - vocab.ZH_GENERIC_PAIRS
 
 
 def _shares_meaning(text: str, meanings: tuple[str, ...]) -> bool:
@@ -612,7 +613,11 @@ def _quoted_meaning(w: Window) -> bool:
     return False
 
 
-_MESSAGE_FIELD = re.compile(r"""["']?([A-Za-z_]+)["']?\s*[:=]\s*["'“「]([^"'”」\n]{1,80})""")
+# A message key and its text, quoted, or unquoted up to the next space or separator in a
+# key=value log ("code=40004 msg=优惠券不可用").
+_MESSAGE_FIELD = re.compile(
+    r"""["']?([A-Za-z_]+)["']?\s*[:=]\s*(?:["'“「]([^"'”」\n]{1,80})|([^\s"'“「,;}\]][^\s,;}\]]{0,79}))"""
+)
 
 
 @_detector("message_field")
@@ -621,12 +626,12 @@ def _message_field(w: Window) -> bool:
     if not any(mark in w.masked[lo:hi] for mark in ":=："):
         return False  # no key: value near the number
     for m in _MESSAGE_FIELD.finditer(w.masked, lo, hi):
-        text = m.group(2)
+        text = m.group(2) or m.group(3)
         if m.group(1).lower() not in vocab.MESSAGE_KEYS:
             continue
         if any(is_cjk(c) for c in text):
             return not _shares_meaning(text, w.meanings_zh)  # {"code":803,"msg":"群不存在"}
-        if not w.products and w.meanings:
+        if not w.products and w.meanings and m.group(2):  # quoted English only
             # "ResponseBase(code=803, message=\"order not found\")" with no product of ours
             # named: a message that shares no word with what the code means is its own.
             ours = {_stem(word) for meaning in w.meanings for word in _content(meaning)}

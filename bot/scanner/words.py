@@ -53,6 +53,7 @@ __all__ = [
     "ZH_CODE_HEADERS",
     "ZH_DEFINING_WORDS",
     "ZH_FILLERS",
+    "ZH_GENERIC_PAIRS",
     "ZH_LIST_JOINERS",
     "ZH_NOT_CODE_WORDS",
     "ZH_OTHER_SYSTEMS",
@@ -117,6 +118,13 @@ NOT_PLURAL = of(
 ARTICLES = of("a an the")
 #: What sends a status back: "403 from the server", "500 from the api".
 SOURCES = of("server servers api apis endpoint service backend proxy lb gateway sdk")
+#: Pairs of Chinese characters that say nothing of which error it is ("不存在", "失败"):
+#: left out when a Chinese phrase is compared with a code's meaning, so "订单不存在" is
+#: not "群不存在".
+ZH_GENERIC_PAIRS = frozenset(
+    ("不存", "存在", "失败", "错误", "不能", "不可", "无效", "非法", "已经", "没有",
+     "不是", "不在", "不允", "允许", "操作", "出错", "问题")
+)  # fmt: skip
 #: Written right after a system named later in the sentence, gives it the number even
 #: across a comma: "发消息失败 500，其实是 CDN 返回的".
 ZH_ATTRIBUTIONS = ("返回的", "报的", "回的", "给的", "发的", "抛的", "返回了", "那边的")

@@ -534,6 +534,13 @@ def test_chinese_context_words_and_measure_words(
         ("GET /api/404/500 failed", []),
         ("error rate 3/500 today", []),
         ("error in 1028/10000 requests", []),
+        # two products joined by "and" both own the code after them
+        ("BEMS 和云信都报 11001", ["bems:11001", "commsease:11001"]),
+        ("both BEMS and NIM return 11001 here", ["bems:11001", "commsease:11001"]),
+        ("NIM error 11001, then BEMS error 1027", ["commsease:11001", "bems:1027"]),
+        # an unquoted Chinese message in a key=value log gives the code its own meaning
+        ("支付服务 ERROR code=803 msg=订单不存在", []),
+        ("云信 ERROR code=803 msg=群不存在", ["commsease:803"]),
         # a street address
         ("our new office: 10001 Harbor Blvd, 3rd floor", []),
         # text codes go with the product named: CommsEase has none of its own
