@@ -4,7 +4,8 @@ worker pool, replies through the outbox (acks held until a reply is in it), and 
 API client.
 
 Data flows one way: listener (ack, plain fields) → :class:`Conversation` → scanner or
-resolver → :mod:`render` → client. May import: :mod:`bot.scanner`, :mod:`bot.resolver`,
+resolver → :mod:`render` (answers; :mod:`notices` for the rest, both on :mod:`blocks`) →
+client. May import: :mod:`bot.scanner`, :mod:`bot.resolver`,
 :mod:`bot.store`, :mod:`bot.knowledge`, :mod:`bot.telemetry`, :mod:`bot.settings`,
 ``slack_bolt`` and ``slack_sdk``.
 """

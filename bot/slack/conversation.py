@@ -1,7 +1,7 @@
 """What the bot says to what it hears: the Slack app's decisions, free of Slack I/O.
 
 :class:`Conversation` takes the plain fields of a request (text, channel, user,
-ids) and returns a :class:`~bot.render.Reply`, or ``None`` when the bot should
+ids) and returns a :class:`~bot.blocks.Reply`, or ``None`` when the bot should
 stay quiet. It is synchronous on purpose: the store may be Redis, so the
 listeners run it in a worker thread and the event loop never waits on it.
 """
@@ -19,11 +19,11 @@ from bot.models import MatchKind, Mention, Resolution
 from bot.resolver import resolve
 from bot.scanner import scan
 from bot.settings import Settings
-from bot.slack import render, views, workflow
+from bot.slack import notices, render, views, workflow
+from bot.slack.blocks import Block, Reply
 from bot.slack.card import choose_language
 from bot.slack.edits import Edits
 from bot.slack.feedback import Feedback, encode_feedback
-from bot.slack.render import Block, Reply
 from bot.store.protocol import StateStore
 from bot.store.stats import collect_feedback, collect_stats, stats_text
 from bot.telemetry.metrics import LOOKUPS, SCANNER_HITS
@@ -106,7 +106,7 @@ class Conversation:
         words = text.split()
         verb = words[0].lower() if len(words) == 1 else ""
         if not words or verb == "help":
-            return Outcome(render.usage(command, self._product_name(channel)), "help")
+            return Outcome(notices.usage(command, self._product_name(channel)), "help")
         if words[0].lower() == "product" and len(words) <= 2:
             choice = words[1] if len(words) == 2 else ""
             return self.set_product(choice, command=command, channel=channel, user=user)
@@ -133,33 +133,33 @@ class Conversation:
     def set_product(self, choice: str, *, command: str, channel: str, user: str) -> Outcome:
         """``/errcode product commsease|bems|off``: set or clear it, and tell the channel."""
         if not self.may_change_settings(user):
-            return Outcome(render.notice("settings_denied"), "notice")
+            return Outcome(notices.notice("settings_denied"), "notice")
         off = choice.lower() in ("off", "none")
         product = None if off or not choice else self.kb.product_for_alias(choice)
         if product is None and not off:
             ids = sorted(self.kb.products)
-            return Outcome(render.product_choices(choice, ids, command), "notice")
+            return Outcome(notices.product_choices(choice, ids, command), "notice")
         name = self.kb.products[product].name if product else None
         current = self.store.channel_product(channel)
         if product == current:
-            return Outcome(render.product_setting(name), "notice")  # nothing to announce
+            return Outcome(notices.product_setting(name), "notice")  # nothing to announce
         self.store.set_channel_product(channel, product)
         if product is None:
-            change = render.announcement("product_off", user=user, command=command, undo=current)
+            change = notices.announcement("product_off", user=user, command=command, undo=current)
         else:
-            change = render.announcement("product", user=user, command=command, product=name)
-        return Outcome(render.product_setting(name), "notice", announce=change)
+            change = notices.announcement("product", user=user, command=command, product=name)
+        return Outcome(notices.product_setting(name), "notice", announce=change)
 
     def set_muted(self, muted: bool, *, command: str, channel: str, user: str) -> Outcome:
         """``/errcode mute`` / ``unmute``: turn the channel's auto-replies off or on, and say so."""
         if not self.may_change_settings(user):
-            return Outcome(render.notice("settings_denied"), "notice")
-        reply = render.notice("muted" if muted else "unmuted")
+            return Outcome(notices.notice("settings_denied"), "notice")
+        reply = notices.notice("muted" if muted else "unmuted")
         if self.store.is_muted(channel) == muted:
             return Outcome(reply, "notice")  # nothing changed: nothing to tell the channel
         self.store.set_muted(channel, muted)
         change = "mute" if muted else "unmute"
-        announce = render.announcement(change, user=user, command=command)
+        announce = notices.announcement(change, user=user, command=command)
         return Outcome(reply, "notice", announce=announce)
 
     def _product_name(self, channel: str) -> str | None:
@@ -175,12 +175,12 @@ class Conversation:
             return None
         query = strip_mentions(text)
         if not query:
-            return Outcome(render.help_reply(), "help")
+            return Outcome(notices.help_reply(), "help")
         resolution = self.lookup(query, team)
         if resolution.truncated and not resolution.found:
-            return Outcome(render.notice("too_long"), "too_long")
+            return Outcome(notices.notice("too_long"), "too_long")
         if not resolution.found and not resolution.suggestions and not resolution.unknown:
-            return Outcome(render.help_reply(), "help")  # small talk, not a code we lack
+            return Outcome(notices.help_reply(), "help")  # small talk, not a code we lack
         reply = render.answer(
             resolution, feedback_value=_feedback(resolution), language=self.settings.language
         )
@@ -194,9 +194,9 @@ class Conversation:
         """
         decoded = decode_share(value)
         if decoded is None or decoded[1] != clicker:
-            return Outcome(render.notice("share_denied"), "notice")
+            return Outcome(notices.notice("share_denied"), "notice")
         if message and not self.store.claim(f"share:{message}", DEDUPE_TTL):
-            return Outcome(render.notice("already_shared"), "notice")
+            return Outcome(notices.notice("already_shared"), "notice")
         query, asker = decoded
         resolution = resolve(query, self.kb)
         reply = render.answer(
@@ -211,7 +211,7 @@ class Conversation:
         """One entry in full (``bems:1027``), for a Details or See-also button's clicker."""
         product, _, code = key.partition(":")
         if not _ENTRY_KEY.match(key):
-            return Outcome(render.notice("failure"), "error")
+            return Outcome(notices.notice("failure"), "error")
         resolution = self.lookup(f"{product} {code}", team)
         return Outcome(render.answer(resolution, language=self.settings.language), "details")
 
@@ -236,7 +236,7 @@ class Conversation:
         found = self.lookup(text, team)
         matches = tuple(m for m in found.matches if m.kind is not MatchKind.DESCRIPTION)
         if not matches and not found.misses:
-            return Outcome(render.notice("shortcut_none"), "not_found")
+            return Outcome(notices.notice("shortcut_none"), "not_found")
         codes = found.model_copy(update={"matches": matches, "suggestions": ()})
         reply = render.answer(
             codes, feedback_value=_feedback(codes), language=self.settings.language
@@ -265,7 +265,7 @@ class Conversation:
         """``/errcode stats``: the last week's most asked and unknown codes in ``team``."""
         text = stats_text(collect_stats(self.store, team, _today()))
         # Unknown codes are what users typed: preformatted escapes them.
-        return render.preformatted(text)
+        return notices.preformatted(text)
 
     # -- channel auto-replies --------------------------------------------------------
 

@@ -22,9 +22,9 @@ from typing import TYPE_CHECKING
 
 from bot.scanner import scan
 from bot.slack import render
+from bot.slack.blocks import Reply
 from bot.slack.card import choose_language
 from bot.slack.feedback import encode_feedback
-from bot.slack.render import Reply
 
 if TYPE_CHECKING:
     from bot.slack.conversation import Conversation

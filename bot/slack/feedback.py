@@ -15,8 +15,8 @@ import re
 import uuid
 from collections.abc import Sequence
 
-from bot.slack import render
-from bot.slack.render import Reply
+from bot.slack import notices, render
+from bot.slack.blocks import Reply
 from bot.store.protocol import StateStore
 
 __all__ = ["MAX_COMMENT", "Feedback", "decode_feedback", "encode_feedback"]
@@ -70,8 +70,8 @@ class Feedback:
         answer, entries = decoded
         changed = [self.store.vote(team, answer, entry, user, helpful) for entry in entries]
         if not any(changed):
-            return render.notice("vote_kept")
-        return render.notice("voted_helpful" if helpful else "voted_not_helpful")
+            return notices.notice("vote_kept")
+        return notices.notice("voted_helpful" if helpful else "voted_not_helpful")
 
     def comment(self, team: str, value: str, text: str) -> bool:
         """Keep ``text`` with each entry of the answer ``value`` names; False if not kept."""

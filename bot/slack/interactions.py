@@ -18,7 +18,7 @@ from slack_bolt.async_app import AsyncAck, AsyncApp
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.slack import handoff, jobs, render, views
+from bot.slack import blocks, handoff, jobs, notices, render, views
 from bot.slack.conversation import Conversation, Outcome
 from bot.slack.edits import Edit
 from bot.slack.listeners import _CHANNEL_TYPES, ANSWER_IN_ACK_SECONDS, _respond, _str
@@ -222,5 +222,5 @@ def _edit_job(edit: Edit | None, channel: str, ts: str) -> Job | None:
     return jobs.reply(outcome, channel, edit.thread, ts)
 
 
-_LOOKING_UP = [render.section("Looking it up…")]
-_FAILED = list(render.notice("failure").blocks)
+_LOOKING_UP = [blocks.section("Looking it up…")]
+_FAILED = list(notices.notice("failure").blocks)

@@ -30,9 +30,9 @@ from aiohttp import ClientConnectorError
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.slack.blocks import Reply
 from bot.slack.client import post_message_once, post_to_response_url
 from bot.slack.conversation import Outcome
-from bot.slack.render import Reply
 from bot.store.jobs import (
     RESPONSE_URL_SECONDS,
     DeleteReply,

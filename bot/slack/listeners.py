@@ -28,7 +28,7 @@ from slack_bolt.context.fail.async_fail import AsyncFail
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.slack import handoff, jobs, render, workflow
+from bot.slack import handoff, jobs, notices, render, workflow
 from bot.slack.conversation import Conversation, Outcome
 from bot.slack.jobs import OnPosted
 from bot.slack.outbox import Replies
@@ -95,8 +95,8 @@ def _message_fields(event: dict[str, Any], body: dict[str, Any]) -> dict[str, An
     }
 
 
-_FAILURE = Outcome(render.notice("failure"), "error")
-_BUSY = Outcome(render.notice("busy"), "busy")
+_FAILURE = Outcome(notices.notice("failure"), "error")
+_BUSY = Outcome(notices.notice("busy"), "busy")
 
 
 def remembering(conversation: Conversation) -> OnPosted:
@@ -225,7 +225,7 @@ def register(app: AsyncApp, conversation: Conversation, replies: Replies) -> Non
                 # Only the author of the message the bot explained may remove the explanation.
                 clicker = _str(body, "user", "id")
                 if not clicker or clicker != _str(action, "value"):
-                    denied = Outcome(render.notice("remove_denied"), "notice")
+                    denied = Outcome(notices.notice("remove_denied"), "notice")
                     url = _str(body, "response_url")
                     await _respond(replies, url, denied, replace_original=False)
                     return

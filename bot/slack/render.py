@@ -1,65 +1,54 @@
 """Answers as Slack messages (Block Kit plus a plain ``text`` fallback) and as terminal text.
 
-Every user-facing string of the bot lives here. Whatever the input, a message
-stays inside Block Kit's limits (:data:`MAX_BLOCKS` blocks, :data:`MAX_SECTION`
-characters per section, :data:`MAX_HEADER` per header): what does not fit is
-summarised in one line. Text that users typed is escaped (``&``, ``<``, ``>``)
+Whatever the input, an answer stays inside Block Kit's limits (:mod:`bot.slack.blocks`):
+what does not fit is summarised in one line. Usage, notices and settings lines are in
+:mod:`bot.slack.notices`. Text that users typed is escaped (``&``, ``<``, ``>``)
 before it enters mrkdwn, so a query holding ``<!channel>`` pings nobody; a query echoed
 back goes in plain_text, its link shapes broken (see :mod:`bot.slack.echo`).
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
-from typing import Any
 
 from bot.models import Match, Mention, Resolution, Severity, Suggestion, source_of
 from bot.slack import echo
+from bot.slack.blocks import (
+    MAX_FALLBACK,
+    MAX_FIELD,
+    MAX_SECTION,
+    Block,
+    Reply,
+    actions,
+    button,
+    confirm,
+    context,
+    cut,
+    escape,
+    header,
+    mention,
+    section,
+)
 from bot.slack.card import Language, Setting, card, choose_language
+from bot.slack.notices import NOTICES, hint
 
 __all__ = [
+    "AUTO_REPLY_LIMIT",
+    "COMPACT_LIMIT",
     "DETAILS_ACTION",
     "HELPFUL_ACTION",
-    "MAX_BLOCKS",
-    "MAX_BUTTON",
-    "MAX_HEADER",
-    "MAX_SECTION",
-    "MAX_VALUE",
     "NOT_HELPFUL_ACTION",
     "REMOVE_ACTION",
     "SEE_ALSO_ACTION",
     "SEVERITY_EMOJI",
     "SHARE_ACTION",
     "SHORTCUT_ID",
-    "Reply",
-    "announcement",
     "answer",
     "auto_reply",
-    "button",
-    "cut",
-    "escape",
-    "help_reply",
-    "notice",
-    "preformatted",
-    "product_choices",
-    "product_setting",
-    "section",
     "to_blocks",
     "to_text",
-    "usage",
 ]
 
-MAX_BLOCKS = 50
-MAX_SECTION = 3000
-MAX_HEADER = 150
-MAX_FIELD = 2000
-#: A button's label (Slack allows 75 characters of plain text) and its value.
-MAX_BUTTON = 75
-MAX_VALUE = 2000
-#: Slack truncates nothing itself: a longer fallback is rejected (msg_too_long).
-MAX_FALLBACK = 3000
 #: Codes given a compact line (and a Details button) in one reply; the rest are only named.
 COMPACT_LIMIT = 10
 #: Codes counted in the usage stats of one channel auto-reply.
@@ -83,87 +72,6 @@ SEVERITY_EMOJI = {
     Severity.WARNING: ":large_orange_circle:",
     Severity.ERROR: ":red_circle:",
 }
-
-Block = dict[str, Any]
-_USER_ID = re.compile(r"^[UW][A-Z0-9]{2,20}$")
-EXAMPLES = ("1027", "bems 1027", "SERVER_BUSY", "11001 in commsease", "room does not exist")
-
-
-@dataclass(frozen=True, slots=True)
-class Reply:
-    """One Slack message: the blocks, and the text notifications and old clients show."""
-
-    text: str
-    blocks: tuple[Block, ...] = ()
-
-    def as_kwargs(self) -> dict[str, Any]:
-        """``text=`` and ``blocks=`` for chat.postMessage, ack() and response_url posts."""
-        return (
-            {"text": self.text, "blocks": list(self.blocks)} if self.blocks else {"text": self.text}
-        )
-
-
-def escape(text: str) -> str:
-    """Make user text inert in mrkdwn: the three characters Slack asks apps to escape."""
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-
-
-def cut(text: str, limit: int) -> str:
-    """``text`` within ``limit`` characters, an ellipsis marking the cut."""
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
-
-
-def section(text: str) -> Block:
-    """A mrkdwn section block, cut to Slack's limit."""
-    return {"type": "section", "text": {"type": "mrkdwn", "text": cut(text, MAX_SECTION)}}
-
-
-def _context(text: str) -> Block:
-    return {"type": "context", "elements": [{"type": "mrkdwn", "text": cut(text, MAX_SECTION)}]}
-
-
-def _header(text: str) -> Block:
-    return {
-        "type": "header",
-        "text": {"type": "plain_text", "text": cut(text, MAX_HEADER), "emoji": True},
-    }
-
-
-def button(
-    label: str,
-    action_id: str,
-    value: str = "",
-    style: str | None = None,
-    confirm: Block | None = None,
-) -> Block:
-    """A button element; ``label`` (plain text) and ``value`` are cut to Slack's limits."""
-    element: Block = {
-        "type": "button",
-        "action_id": action_id,
-        "text": {"type": "plain_text", "text": cut(label, MAX_BUTTON), "emoji": True},
-    }
-    if value:
-        element["value"] = value[:MAX_VALUE]
-    if style:
-        element["style"] = style
-    if confirm:
-        element["confirm"] = confirm
-    return element
-
-
-def _actions(*elements: Block) -> Block:
-    return {"type": "actions", "elements": list(elements[:25])}
-
-
-def _confirm(title: str, text: str, yes: str, no: str = "Cancel") -> Block:
-    """A confirmation dialog object (title 100, text 300, buttons 30 characters)."""
-    return {
-        "title": {"type": "plain_text", "text": cut(title, 100)},
-        "text": {"type": "plain_text", "text": cut(text, 300)},
-        "confirm": {"type": "plain_text", "text": cut(yes, 30)},
-        "deny": {"type": "plain_text", "text": cut(no, 30)},
-        "style": "danger",
-    }
 
 
 def _name(match: Match) -> str:
@@ -191,7 +99,7 @@ def _match_blocks(match: Match, language: Language = "en") -> list[Block]:
     entry, product = match.entry, match.product
     said = card(match, language)
     blocks: list[Block] = [
-        _header(f"{_severity(match)} {_name(match)} · {product.name}"),
+        header(f"{_severity(match)} {_name(match)} · {product.name}"),
         section("\n".join(escape(line) for line in said.description)),
         {
             "type": "section",
@@ -216,7 +124,7 @@ def _match_blocks(match: Match, language: Language = "en") -> list[Block]:
         )
     if entry.see_also:
         blocks.append(
-            _actions(
+            actions(
                 *(
                     button(f"See also {code}", f"{SEE_ALSO_ACTION}_{n}", f"{product.id}:{code}")
                     for n, code in enumerate(entry.see_also[:5])
@@ -232,7 +140,7 @@ def _match_blocks(match: Match, language: Language = "en") -> list[Block]:
         source += f" · {escape(said.sources_label)}: " + ", ".join(links)
     if said.translated:
         source += f" · {escape(said.translated)}"
-    blocks.append(_context(cut(source, MAX_SECTION)))
+    blocks.append(context(cut(source, MAX_SECTION)))
     return blocks
 
 
@@ -295,7 +203,7 @@ def _compact(groups: Sequence[Sequence[Match]], language: Language = "en") -> li
             button(f"Details: {_label(m)}", f"{DETAILS_ACTION}_{n}", m.key)
             for n, m in enumerate(others)
         ]
-        blocks += [{"type": "divider"}, _actions(*details)]
+        blocks += [{"type": "divider"}, actions(*details)]
     return blocks
 
 
@@ -304,10 +212,6 @@ def _corrections(resolution: Resolution) -> list[str]:
         f"No exact `{escape(c.original)}`; showing `{escape(c.corrected)}`."
         for c in resolution.corrections
     ]
-
-
-def _hint() -> str:
-    return "Ask with a code, a text code or a few words: " + ", ".join(f"`{e}`" for e in EXAMPLES)
 
 
 def _suggested(suggestion: Suggestion) -> str:
@@ -335,7 +239,7 @@ def _not_found(resolution: Resolution, head: bool = True) -> list[str]:
             f"• `{_suggested(s)}`: {escape(s.entry.description)}" for s in resolution.suggestions
         ]
     else:
-        lines.append(_hint())
+        lines.append(hint())
     return lines
 
 
@@ -403,12 +307,12 @@ def answer(
     :param feedback_value: adds **Helpful** / **Not helpful** buttons carrying this value.
     """
     head: list[Block] = []
-    if asked_by and _USER_ID.match(asked_by):
+    if (who := mention(asked_by)) is not None:
         # Who asked is ours (mrkdwn, a mention of one checked user id); what they asked is
         # theirs, so it goes in plain_text (see bot.slack.echo), never in a code span.
         asked = echo.plain(cut(resolution.query, 300))
         elements = [
-            {"type": "mrkdwn", "text": f"<@{asked_by}> asked"},
+            {"type": "mrkdwn", "text": f"{who} asked"},
             {"type": "plain_text", "text": f"/errcode {asked}"},
         ]
         head.append({"type": "context", "elements": elements})
@@ -417,7 +321,7 @@ def answer(
         if share_value is not None:
             buttons.append(button("Share in channel", SHARE_ACTION, share_value, "primary"))
         buttons += _feedback_buttons(feedback_value)
-    tail = [_actions(*buttons)] if buttons else []
+    tail = [actions(*buttons)] if buttons else []
     blocks = (*head, *to_blocks(resolution, language), *tail)
     return Reply(_fallback(resolution, language), blocks)
 
@@ -440,15 +344,15 @@ def auto_reply(
         REMOVE_ACTION,
         remove_value,
         "danger",
-        confirm=_confirm(
+        confirm=confirm(
             "Remove this explanation?",
             "The explanation goes for everyone in the thread. Your message stays.",
             "Remove",
         ),
     )
     tail = [
-        _context("Explained automatically. `/errcode mute` turns this off in this channel."),
-        _actions(*_feedback_buttons(feedback_value), remove),
+        context("Explained automatically. `/errcode mute` turns this off in this channel."),
+        actions(*_feedback_buttons(feedback_value), remove),
     ]
     body = _compact(groups, language)
     shown = [m for group in groups for m in group]
@@ -456,122 +360,6 @@ def auto_reply(
     if len(shown) > COMPACT_LIMIT:
         text += f" and {len(shown) - COMPACT_LIMIT} more"
     return Reply(cut(text, MAX_FALLBACK), (*body, *tail))
-
-
-def usage(command: str = "/errcode", channel_product: str | None = None) -> Reply:
-    """``/errcode`` alone or ``/errcode help``.
-
-    :param channel_product: the name of the product this channel is set to, if any.
-    """
-    cmd = escape(command)
-    here = (
-        f"This channel is set to {escape(channel_product)}: codes that could be another "
-        f"product's are read as its. `{cmd} product off` undoes it."
-        if channel_product
-        else f"This channel is set to no product (`{cmd} product commsease` or `bems` sets one)."
-    )
-    lines = [
-        "*errcode explains error codes* (BlackBerry BEMS-Connect, NetEase CommsEase IM).",
-        *(f"• `{cmd} {example}`" for example in EXAMPLES),
-        f"• `{cmd} mute` / `{cmd} unmute`: stop or restart automatic replies in this channel",
-        f"• `{cmd} product commsease|bems|off`: what this channel is about, for its replies",
-        f"• `{cmd} stats`: the most asked and the unknown codes of the last 7 days",
-        "Mention me or send me a direct message with a code, and I answer there too.",
-        here,
-    ]
-    return Reply(cut("\n".join(lines).replace("*", ""), MAX_FALLBACK), (section("\n".join(lines)),))
-
-
-def help_reply() -> Reply:
-    """The short reply to a DM or mention that names no code."""
-    text = "I explain error codes. " + _hint()
-    return Reply(text, (section(text),))
-
-
-NOTICES = {
-    "muted": "Automatic replies are off in this channel. `/errcode unmute` turns them back on.",
-    "unmuted": "Automatic replies are on in this channel.",
-    "share_denied": "Only the person who asked can share this answer.",
-    "shared": "Shared in the channel.",
-    "already_shared": "This answer is already shared in the channel.",
-    "voted_helpful": "Thanks! Your vote tells the knowledge authors this entry works.",
-    "voted_not_helpful": "Thanks. Tell us what was wrong or missing, and the entry gets fixed.",
-    "vote_kept": "Your vote on this answer is already counted.",
-    "remove_denied": "Only the author of the original message can remove this reply.",
-    "failure": "Sorry, something went wrong while answering. It has been logged.",
-    "busy": "Sorry, I have too many questions at once right now. Please ask again in a minute.",
-    "too_long": "Sorry, that is too long for me to explain in one go. Ask about one code, "
-    "or paste just the lines around the error.",
-    "settings_denied": (
-        "Sorry, only errcode's admins can change this channel's settings. "
-        "Ask one of them, or your Slack admin, if it should change."
-    ),
-    "shortcut_none": "I found no error code in that message.",
-}
-
-
-def product_setting(product: str | None) -> Reply:
-    """What the channel is set to now (``product``: the product's name, or None)."""
-    if product is None:
-        text = (
-            "This channel is set to no product: a generic code counts only where a "
-            "message names its product."
-        )
-    else:
-        name = escape(product)
-        text = (
-            f"This channel is set to {name}: where a message names no product, its generic "
-            "codes, and numbers both products have, are read as this product's."
-        )
-    return notice("product", text)
-
-
-def product_choices(choice: str, products: Sequence[str], command: str = "/errcode") -> Reply:
-    """The answer to ``/errcode product`` without a product, or with one errcode lacks."""
-    ids = "|".join([*products, "off"])
-    head = f"No product “{echo.mrkdwn(cut(choice, 40))}”. " if choice else ""
-    return notice("product", f"{head}Use `{escape(command)} product {ids}`.")
-
-
-def announcement(
-    change: str,
-    *,
-    user: str,
-    command: str = "/errcode",
-    product: str | None = None,
-    undo: str | None = None,
-) -> Reply:
-    """The public line telling a channel who changed its settings, and how to undo it.
-
-    :param change: ``product``, ``product_off``, ``mute`` or ``unmute``.
-    :param product: the product's name (``product``).
-    :param undo: the product id to set again (``product_off``).
-    """
-    who = f"<@{user}>" if _USER_ID.match(user) else "Someone"
-    cmd = escape(command)
-    text = {
-        "product": f"{who} set this channel to {escape(product or '')}; "
-        f"`{cmd} product off` to undo.",
-        "product_off": f"{who} cleared this channel's product; "
-        f"`{cmd} product {escape(undo or '')}` to undo.",
-        "mute": f"{who} turned errcode's automatic replies off in this channel; "
-        f"`{cmd} unmute` to undo.",
-        "unmute": f"{who} turned errcode's automatic replies back on in this channel; "
-        f"`{cmd} mute` to undo.",
-    }[change]
-    return Reply(cut(text, MAX_FALLBACK), (section(text),))
-
-
-def notice(kind: str, detail: str | None = None) -> Reply:
-    """A one-line reply from :data:`NOTICES`, or ``detail`` (already plain text) as is."""
-    text = detail if detail is not None else NOTICES[kind]
-    return Reply(cut(text, MAX_FALLBACK), (section(text),))
-
-
-def preformatted(text: str) -> Reply:
-    """Plain text whose columns line up (``/errcode stats``): escaped, in a code block."""
-    body = cut(escape(text), MAX_SECTION - 8)
-    return Reply(cut(text, MAX_FALLBACK), (section(f"```\n{body}\n```"),))
 
 
 def to_text(resolution: Resolution, language: Setting = "auto") -> str:
@@ -585,7 +373,7 @@ def to_text(resolution: Resolution, language: Setting = "auto") -> str:
         if resolution.suggestions:
             lines.append("Did you mean:")
         lines += [f"  {_suggested(s)}: {s.entry.description}" for s in resolution.suggestions] or [
-            "  " + _hint().replace("`", "")
+            "  " + hint().replace("`", "")
         ]
         return "\n".join(lines)
     lines = [f"No exact {c.original}; showing {c.corrected}." for c in resolution.corrections]

@@ -11,8 +11,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from bot.slack import render
-from bot.slack.render import Block, escape
+from bot.slack import notices
+from bot.slack.blocks import MAX_HEADER, Block, button, cut, escape, section
 from bot.store.stats import EntryFeedback, Stats
 
 __all__ = [
@@ -41,7 +41,7 @@ HOME_FEEDBACK = 10
 
 
 def _plain(text: str, limit: int) -> dict[str, Any]:
-    return {"type": "plain_text", "text": render.cut(text, limit)}
+    return {"type": "plain_text", "text": cut(text, limit)}
 
 
 def _modal(
@@ -81,7 +81,7 @@ def feedback_modal(value: str, entries: Sequence[str]) -> Block:
     """The Not helpful modal: what was wrong or missing, for the entries ``value`` names."""
     about = ", ".join(f"`{escape(entry)}`" for entry in entries) or "this answer"
     blocks = [
-        render.section(f"Thanks for the vote on {about}. What was wrong or missing?"),
+        section(f"Thanks for the vote on {about}. What was wrong or missing?"),
         _input(
             COMMENT_INPUT,
             "What was wrong or missing?",
@@ -124,26 +124,26 @@ def _counts(rows: Sequence[tuple[str, int]], empty: str) -> str:
 
 def _feedback(rows: Sequence[EntryFeedback]) -> list[Block]:
     if not rows:
-        return [render.section("No votes yet: every answer has *Helpful* / *Not helpful* buttons.")]
+        return [section("No votes yet: every answer has *Helpful* / *Not helpful* buttons.")]
     blocks = []
     for row in rows[:HOME_FEEDBACK]:
         lines = [f"`{escape(row.entry)}`  :thumbsup: {row.helpful}  :thumbsdown: {row.not_helpful}"]
         lines += [f"> {escape(' '.join(comment.split()))}" for comment in row.comments[:3]]
-        blocks.append(render.section("\n".join(lines)))
+        blocks.append(section("\n".join(lines)))
     return blocks
 
 
 def home_view(stats: Stats, feedback: Sequence[EntryFeedback]) -> Block:
     """The App Home tab: what errcode does, how to ask, what was asked, what people thought."""
-    examples = ", ".join(f"`/errcode {example}`" for example in render.EXAMPLES)
+    examples = ", ".join(f"`/errcode {example}`" for example in notices.EXAMPLES)
     blocks: list[Block] = [
-        {"type": "header", "text": _plain("errcode explains error codes", render.MAX_HEADER)},
-        render.section(
+        {"type": "header", "text": _plain("errcode explains error codes", MAX_HEADER)},
+        section(
             "Paste a log line, a JSON-RPC error or an SDK callback and errcode says what the "
             "code means, which product it comes from (BlackBerry BEMS-Connect, NetEase "
             "CommsEase IM), whether a retry helps, who has to act and what to do."
         ),
-        render.section(
+        section(
             "*How to ask*\n"
             f"• {examples}: an answer only you see, with a button to share it\n"
             "• mention a code in a channel I am in: I explain it in the thread\n"
@@ -152,18 +152,18 @@ def home_view(stats: Stats, feedback: Sequence[EntryFeedback]) -> Block:
         ),
         {
             "type": "actions",
-            "elements": [render.button("Look up a code", HOME_LOOKUP_ACTION, "", "primary")],
+            "elements": [button("Look up a code", HOME_LOOKUP_ACTION, "", "primary")],
         },
         {"type": "divider"},
-        render.section(
+        section(
             f"*Most asked, last {stats.days} days*\n" + _counts(stats.top, "Nothing asked yet.")
         ),
-        render.section(
+        section(
             "*Unknown codes people asked for*\n"
             + _counts(stats.unknown, "None: every code was known.")
         ),
         {"type": "divider"},
-        render.section("*Feedback on answers*, most votes first"),
+        section("*Feedback on answers*, most votes first"),
         *_feedback(feedback),
     ]
     return {"type": "home", "blocks": blocks[:MAX_VIEW_BLOCKS]}

@@ -17,7 +17,7 @@ from bot.knowledge.base import KnowledgeBase
 from bot.models import Resolution
 from bot.resolver import resolve
 from bot.scanner import scan
-from bot.slack import render, views
+from bot.slack import blocks, notices, render, views
 from bot.slack.feedback import decode_feedback, encode_feedback
 from bot.store.stats import EntryFeedback, Stats
 
@@ -26,9 +26,9 @@ LONG_VALUE = "v" * 2500
 TEN_CODES = "errors today: -32700 -32600 -32601 -32602 1004 1005 1006 1007 1008 1009 in bems"
 
 
-def _problems(reply: render.Reply) -> list[str]:
+def _problems(reply: blocks.Reply) -> list[str]:
     problems = block_kit_problems(reply.blocks)
-    if not 0 < len(reply.text) <= render.MAX_FALLBACK:
+    if not 0 < len(reply.text) <= blocks.MAX_FALLBACK:
         problems.append(f"fallback text of {len(reply.text)} characters")
     return problems
 
@@ -80,14 +80,14 @@ def test_a_ten_code_message(kb: KnowledgeBase) -> None:
     assert _problems(direct) == []
 
 
-@pytest.mark.parametrize("reply", [render.usage("/" + "e" * 3000), render.help_reply()])
-def test_fixed_replies(reply: render.Reply) -> None:
+@pytest.mark.parametrize("reply", [notices.usage("/" + "e" * 3000), notices.help_reply()])
+def test_fixed_replies(reply: blocks.Reply) -> None:
     assert _problems(reply) == []
 
 
 def test_stats_at_their_largest() -> None:
     rows = "\n".join(f"  {n:>6}  {'<!here>' * 40}" for n in range(200))
-    assert _problems(render.preformatted(rows)) == []
+    assert _problems(notices.preformatted(rows)) == []
 
 
 # -- views: the App Home and the modals ---------------------------------------------------

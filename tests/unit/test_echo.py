@@ -9,6 +9,7 @@ import pytest
 from bot.knowledge.base import KnowledgeBase
 from bot.resolver.resolution import resolve
 from bot.slack import render
+from bot.slack.blocks import Reply
 from bot.slack.echo import mrkdwn, plain
 from bot.text import unescape
 
@@ -47,7 +48,7 @@ def _texts(blocks: list[dict[str, Any]], kind: str) -> list[str]:
     return out
 
 
-def _assert_inert(reply: render.Reply, live: list[str]) -> None:
+def _assert_inert(reply: Reply, live: list[str]) -> None:
     # Neither mrkdwn nor plain_text (nor the notification text) holds the user's link or
     # ping shapes; the only backticks are ours, in pairs.
     blocks = list(reply.blocks)

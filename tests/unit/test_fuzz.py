@@ -19,6 +19,7 @@ from bot.models import Resolution, Severity
 from bot.resolver.resolution import resolve
 from bot.scanner.candidates import scan
 from bot.slack import render
+from bot.slack.blocks import MAX_BLOCKS, MAX_FALLBACK, Reply
 
 #: Many cases, no per-example deadline (a cold cache is slow once), health checks off for
 #: the session-scoped kb fixture.
@@ -82,9 +83,9 @@ def test_resolver_on_any_query(kb: KnowledgeBase, query: str) -> None:
     assert resolve(query, kb) == resolution
 
 
-def _safe(reply: render.Reply, query: str) -> None:
+def _safe(reply: Reply, query: str) -> None:
     assert block_kit_problems(reply.blocks) == []
-    assert 0 < len(reply.text) <= render.MAX_FALLBACK
+    assert 0 < len(reply.text) <= MAX_FALLBACK
     # Unshared answers mention nobody: any ping would be the user's text left unescaped.
     assert pings_in(reply.as_kwargs()) == [], query
 
@@ -123,6 +124,6 @@ def test_any_set_of_matches_fits_block_kit(kb: KnowledgeBase, picks: list[int], 
     )
     blocks = render.to_blocks(resolution)
     assert block_kit_problems(blocks) == []
-    assert len(blocks) <= render.MAX_BLOCKS
+    assert len(blocks) <= MAX_BLOCKS
     if len(matched) > render.COMPACT_LIMIT:  # the compact list names the codes it has no room for
         assert "more:" in str(blocks[0])

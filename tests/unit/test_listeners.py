@@ -15,7 +15,7 @@ from fakes.fake_slack import BOT_USER, FakeSlack
 from fakes.running_app import AppFactory, Running
 
 from bot.knowledge.base import KnowledgeBase
-from bot.slack import listeners, render
+from bot.slack import listeners, notices, render
 
 
 @pytest.fixture
@@ -148,7 +148,7 @@ def test_remove_by_anyone_else_is_refused_privately(bot: Running, fake: FakeSlac
     bot.settle()
     assert fake.calls_to("chat.delete") == []
     (notice,) = fake.calls_to("response_url:rm2")
-    assert notice.params["text"] == render.NOTICES["remove_denied"]
+    assert notice.params["text"] == notices.NOTICES["remove_denied"]
 
 
 def test_an_unknown_button_is_acknowledged(bot: Running, fake: FakeSlack) -> None:

@@ -10,21 +10,21 @@ from bot.knowledge.base import KnowledgeBase
 from bot.models import Resolution
 from bot.resolver import resolve
 from bot.scanner import scan
-from bot.slack import render
+from bot.slack import blocks, notices, render
 
 
-def _all_text(reply: render.Reply) -> str:
+def _all_text(reply: blocks.Reply) -> str:
     return reply.text + json.dumps(list(reply.blocks), ensure_ascii=False)
 
 
-def _check_limits(reply: render.Reply) -> None:
-    assert reply.text and len(reply.text) <= render.MAX_FALLBACK
-    assert len(reply.blocks) <= render.MAX_BLOCKS
+def _check_limits(reply: blocks.Reply) -> None:
+    assert reply.text and len(reply.text) <= blocks.MAX_FALLBACK
+    assert len(reply.blocks) <= blocks.MAX_BLOCKS
     for block in reply.blocks:
         if block["type"] == "header":
-            assert len(block["text"]["text"]) <= render.MAX_HEADER
+            assert len(block["text"]["text"]) <= blocks.MAX_HEADER
         if block["type"] == "section" and "text" in block:
-            assert len(block["text"]["text"]) <= render.MAX_SECTION
+            assert len(block["text"]["text"]) <= blocks.MAX_SECTION
 
 
 def test_match_has_every_part(kb: KnowledgeBase) -> None:
@@ -117,7 +117,7 @@ def test_long_user_text_is_cut(kb: KnowledgeBase) -> None:
     _check_limits(render.answer(resolve("1027", kb), asked_by="U1"))
 
 
-def _buttons(reply: render.Reply) -> list[dict]:
+def _buttons(reply: blocks.Reply) -> list[dict]:
     return [e for b in reply.blocks if b["type"] == "actions" for e in b["elements"]]
 
 
@@ -187,16 +187,16 @@ def test_the_source_line_names_the_vendor_once(kb: KnowledgeBase) -> None:
 
 
 def test_stats_align_in_a_code_block() -> None:
-    reply = render.preformatted("Most asked:\n   12  bems:1027\n    3  <!here>")
+    reply = notices.preformatted("Most asked:\n   12  bems:1027\n    3  <!here>")
     text = reply.blocks[0]["text"]["text"]
     assert text.startswith("```\n") and text.endswith("\n```")
     assert "   12  bems:1027" in text and "<!here>" not in text
 
 
 def test_usage_and_help() -> None:
-    usage = render.usage("/errcode")
+    usage = notices.usage("/errcode")
     assert "/errcode bems 1027" in usage.text and "mute" in usage.text and "stats" in usage.text
-    assert "I explain error codes" in render.help_reply().text
+    assert "I explain error codes" in notices.help_reply().text
 
 
 def test_to_text_is_plain(kb: KnowledgeBase) -> None:

@@ -10,7 +10,7 @@ import pytest
 from test_conversation import make
 
 from bot.knowledge.base import KnowledgeBase
-from bot.slack import render
+from bot.slack import notices, render
 from bot.slack.workers import Busy, WorkerPool
 
 _REQUEST = contextvars.ContextVar("request", default="")
@@ -53,7 +53,7 @@ def test_a_question_over_the_cap_gets_too_long_to_explain(kb: KnowledgeBase) -> 
         text="PC " * 13_000, team="T1", channel="D1", ts="1.000001", event_id="Ev1"
     )
     assert outcome is not None and outcome.kind == "too_long"
-    assert outcome.reply.text == render.NOTICES["too_long"]
+    assert outcome.reply.text == notices.NOTICES["too_long"]
 
 
 def test_a_question_over_the_cap_is_answered_from_its_first_part(kb: KnowledgeBase) -> None:
@@ -68,5 +68,5 @@ def test_a_question_over_the_cap_is_answered_from_its_first_part(kb: KnowledgeBa
 def test_the_terminal_says_too_long_too(kb: KnowledgeBase) -> None:
     from bot.resolver.resolution import resolve
 
-    assert render.to_text(resolve("PC " * 13_000, kb)) == render.NOTICES["too_long"]
+    assert render.to_text(resolve("PC " * 13_000, kb)) == notices.NOTICES["too_long"]
     assert "first part" in render.to_text(resolve("error 1027, " * 3_000, kb))

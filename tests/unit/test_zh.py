@@ -13,7 +13,7 @@ from bot.models import ErrorCode, Resolution
 from bot.resolver import resolve
 from bot.resolver.terms import segment, terms
 from bot.resolver.textsearch import TextIndex
-from bot.slack import render
+from bot.slack import blocks, render
 from bot.text.grammar import is_cjk
 
 BASE: dict[str, Any] = {
@@ -197,7 +197,7 @@ def test_english_questions_score_as_if_there_were_no_chinese(kb: KnowledgeBase) 
 # -- showing it -------------------------------------------------------------------------
 
 
-def _reply_text(reply: render.Reply) -> str:
+def _reply_text(reply: blocks.Reply) -> str:
     return reply.text + json.dumps(list(reply.blocks), ensure_ascii=False)
 
 
@@ -272,8 +272,8 @@ def test_a_chinese_answer_never_shows_english_escalation(kb: KnowledgeBase) -> N
         assert entry.escalate and entry.escalate_zh, item.key
         result = _alone(item, f"云信 {entry.code} 是什么意思")
         slack = _reply_text(render.answer(result))
-        assert render.escape(entry.escalate_zh) in slack, item.key
-        assert render.escape(entry.escalate) not in slack, item.key
+        assert blocks.escape(entry.escalate_zh) in slack, item.key
+        assert blocks.escape(entry.escalate) not in slack, item.key
         text = render.to_text(result)
         assert f"何时联系厂商: {entry.escalate_zh}" in text, item.key
         assert entry.escalate not in text, item.key
