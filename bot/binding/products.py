@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from functools import cache
 
 from bot.knowledge.base import Entry, KnowledgeBase
@@ -15,6 +15,7 @@ __all__ = [
     "PRODUCT_VOCABULARY",
     "VOCABULARY_HINTS",
     "ProductSpan",
+    "counts_here",
     "is_generic",
     "named_products",
     "narrow",
@@ -111,6 +112,15 @@ def is_generic(product: str, code: str) -> bool:
     if bounds is None or not code.lstrip("-").isdigit():
         return False
     return bounds[0] <= int(code) <= bounds[1]
+
+
+def counts_here(
+    product: str, code: str, named: Collection[str], channel_product: str | None = None
+) -> bool:
+    """Rule 5b: does ``product``'s ``code`` count in a channel message that names the
+    products ``named``, in a channel set to ``channel_product``? A generic code counts
+    only when the message or the channel ties it to its product; any other code counts."""
+    return not is_generic(product, code) or product in named or product == channel_product
 
 
 def product_of(

@@ -30,7 +30,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
 
-from bot.binding import ProductSpan, is_generic, named_products, narrow, product_of
+from bot.binding import ProductSpan, counts_here, named_products, narrow, product_of
 from bot.knowledge.base import Entry, KnowledgeBase
 from bot.models import Match, MatchKind, Mention, Severity
 from bot.scanner import words
@@ -145,9 +145,7 @@ def _untied_generics_dropped(
             m
             for m in mention.matches
             if m.kind is not MatchKind.EXACT
-            or not is_generic(m.product.id, m.entry.code)
-            or m.product.id == channel_product
-            or m.product.id in named
+            or counts_here(m.product.id, m.entry.code, named, channel_product)
         )
         if kept:
             out.append(Mention(span=mention.span, matches=kept, reason=mention.reason))

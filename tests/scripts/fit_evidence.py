@@ -40,7 +40,7 @@ import numpy as np  # noqa: E402
 from sklearn.linear_model import LogisticRegression  # noqa: E402
 from sklearn.model_selection import StratifiedKFold, cross_val_predict  # noqa: E402
 
-from bot.binding import is_generic, named_products  # noqa: E402
+from bot.binding import counts_here, named_products  # noqa: E402
 from bot.knowledge.base import KnowledgeBase  # noqa: E402
 from bot.knowledge.loader import load_knowledge  # noqa: E402
 from bot.models import Severity  # noqa: E402
@@ -77,11 +77,7 @@ def examples(paths: list[Path], kb: KnowledgeBase) -> tuple[list[list[int]], lis
                     e
                     for e in seen.entries
                     if e.code.severity is not Severity.SUCCESS
-                    and (
-                        not is_generic(e.product.id, e.code.code)
-                        or e.product.id in named
-                        or e.product.id == channel
-                    )
+                    and counts_here(e.product.id, e.code.code, named, channel)
                 ]
                 if not live:
                     continue

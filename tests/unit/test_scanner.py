@@ -550,3 +550,22 @@ def test_chinese_context_words_and_measure_words(
 )
 def test_rules_read_through_word_lists(text: str, expected: list[str], kb: KnowledgeBase) -> None:
     assert sorted(keys(text, kb)) == sorted(expected)
+
+
+@pytest.mark.parametrize(
+    ("product", "code", "named", "channel", "counts"),
+    [
+        ("commsease", "404", set(), None, False),  # generic, no tie
+        ("commsease", "404", {"commsease"}, None, True),  # the message names it
+        ("commsease", "404", set(), "commsease", True),  # the channel is set to it
+        ("commsease", "404", {"bems"}, "bems", False),  # tied to the other product only
+        ("commsease", "10404", set(), None, True),  # not generic
+        ("bems", "-32601", set(), None, False),  # everyone's JSON-RPC code
+    ],
+)
+def test_rule_5b_one_check_for_scanner_and_fit(
+    product: str, code: str, named: set[str], channel: str | None, counts: bool
+) -> None:
+    from bot.binding import counts_here
+
+    assert counts_here(product, code, named, channel) is counts
