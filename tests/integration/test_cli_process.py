@@ -11,14 +11,17 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def errcode(*args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
-    """Run the real entry point, as a user would."""
+def errcode(
+    *args: str, stdin: str = "", env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    """Run the real entry point, as a user would (``env``: the whole environment, if given)."""
     return subprocess.run(
         [sys.executable, "-m", "bot", *args],
         input=stdin,
         capture_output=True,
         text=True,
         cwd=ROOT,
+        env=env,
         timeout=60,
         check=False,
     )
@@ -53,15 +56,8 @@ def test_blank_query_is_a_usage_error() -> None:
 
 def test_broken_extra_knowledge_dir_is_a_clear_error(tmp_path: Path) -> None:
     (tmp_path / "x.yaml").write_text("entries: [", encoding="utf-8")
-    result = subprocess.run(
-        [sys.executable, "-m", "bot", "lookup", "1027"],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        env={"PATH": "/usr/bin:/bin", "ERRCODE_KNOWLEDGE_DIR": str(tmp_path)},
-        timeout=60,
-        check=False,
-    )
+    env = {"PATH": "/usr/bin:/bin", "ERRCODE_KNOWLEDGE_DIR": str(tmp_path)}
+    result = errcode("lookup", "1027", env=env)
     assert result.returncode == 1
     assert "x.yaml: file: is not valid YAML" in result.stderr and "Traceback" not in result.stderr
 
@@ -74,15 +70,7 @@ def test_a_bad_redis_url_exits_2_naming_the_setting(args: tuple[str, ...]) -> No
         "SLACK_SIGNING_SECRET": "process-secret",
         "ERRCODE_REDIS_URL": "not a url",
     }
-    result = subprocess.run(
-        [sys.executable, "-m", "bot", *args],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        env=env,
-        timeout=60,
-        check=False,
-    )
+    result = errcode(*args, env=env)
     assert result.returncode == 2, result.stderr
     assert "ERRCODE_REDIS_URL must be a redis://" in result.stderr
     assert "internal error" not in result.stderr and "Traceback" not in result.stderr
