@@ -169,7 +169,7 @@ _PRODUCT_JOINER = re.compile(r"\s*(?:和|与|及|以及|跟|、|/|&|,|，|and|or
 
 def _joined_to(text: str, products: Sequence[ProductSpan], name: ProductSpan) -> set[str]:
     """The other products written right beside ``name``, joined to it by "and"."""
-    at = products.index(name)
+    at = bisect_left(products, name)  # sorted, as named_products gives them: no scan
     out: set[str] = set()
     for other in products[max(at - 1, 0) : at + 2]:
         if other[2] == name[2]:
