@@ -12,11 +12,9 @@ import re
 from functools import cache, lru_cache
 from typing import TYPE_CHECKING
 
-import snowballstemmer  # type: ignore[import-untyped]  # the package ships no stubs
-
 from bot.resolver.thesaurus import PHRASES, STOP_WORDS, SYNONYMS
 from bot.resolver.thesaurus_zh import ZH_PHRASES, ZH_STOP_WORDS, ZH_SYNONYMS, ZH_WORDS
-from bot.text.grammar import ZH_MEASURE_WORDS, ZH_NOT_MEASURES, any_of, is_cjk
+from bot.text.grammar import ZH_MEASURE_WORDS, ZH_NOT_MEASURES, any_of, is_cjk, stem
 
 if TYPE_CHECKING:
     import rjieba
@@ -32,16 +30,6 @@ _CAMEL_PART = re.compile(r"(?<=[a-z])[A-Z]")
 _MEASURE = re.compile(
     rf"(?<=[0-9])[ \t]*(?!{any_of(ZH_NOT_MEASURES)})(?:{any_of(ZH_MEASURE_WORDS)})"
 )
-
-
-_STEMMER = snowballstemmer.stemmer("english")
-
-
-@lru_cache(maxsize=65536)
-def _stem(word: str) -> str:
-    # Snowball folds "depends"/"dependency" and "joining"/"joined" onto one stem.
-    stem: str = _STEMMER.stemWord(word)
-    return stem
 
 
 @cache
@@ -74,7 +62,7 @@ def has_chinese(text: str) -> bool:
 def _english(word: str, out: list[str]) -> None:
     if word in STOP_WORDS:
         return
-    out.append(_stem(SYNONYMS.get(word, word)))
+    out.append(stem(SYNONYMS.get(word, word)))
 
 
 def _camel_parts(m: re.Match[str]) -> str:

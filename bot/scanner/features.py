@@ -17,7 +17,7 @@ from functools import cache, cached_property, lru_cache
 
 from bot.scanner import words as vocab
 from bot.scanner.tables import column_of
-from bot.text.grammar import any_of, is_cjk, words_of, zh_quantity
+from bot.text.grammar import any_of, is_cjk, stem, words_of, zh_quantity
 
 __all__ = ["DETECTORS", "Window", "detect"]
 
@@ -490,11 +490,6 @@ def _zh_reason_beside(w: Window) -> bool:
     return _shares_meaning(before, w.meanings_zh) or _shares_meaning(after, w.meanings_zh)
 
 
-def _stem(word: str) -> str:
-    """A plural's singular, roughly: enough to see "teams" and "team" as one word."""
-    return word[:-1] if len(word) > 3 and word.endswith("s") and not word.endswith("ss") else word
-
-
 def _content(text: str) -> list[str]:
     return [x for x in (t.lower() for t in _WORDS.findall(text)) if x not in _STOP and len(x) > 1]
 
@@ -634,8 +629,8 @@ def _message_field(w: Window) -> bool:
         if not w.products and w.meanings and m.group(2):  # quoted English only
             # "ResponseBase(code=803, message=\"order not found\")" with no product of ours
             # named: a message that shares no word with what the code means is its own.
-            ours = {_stem(word) for meaning in w.meanings for word in _content(meaning)}
-            return ours.isdisjoint(_stem(word) for word in _content(text))
+            ours = {stem(word) for meaning in w.meanings for word in _content(meaning)}
+            return ours.isdisjoint(stem(word) for word in _content(text))
     return False
 
 

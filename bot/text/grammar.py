@@ -13,7 +13,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from functools import lru_cache
 from typing import Any, Literal
+
+import snowballstemmer  # type: ignore[import-untyped]  # the package ships no stubs
 
 __all__ = [
     "IDENTIFIER",
@@ -29,6 +32,7 @@ __all__ = [
     "is_cjk",
     "is_quantity",
     "number_shape",
+    "stem",
     "words_of",
     "zh_quantity",
 ]
@@ -169,6 +173,17 @@ def _trie_source(node: dict[str, dict[str, Any]]) -> str:
     if not ends:
         return body
     return (body if len(body) == 1 else f"(?:{body})") + "?"
+
+
+_STEMMER = snowballstemmer.stemmer("english")
+
+
+@lru_cache(maxsize=65536)
+def stem(word: str) -> str:
+    """An English word's stem (Snowball): "depends" and "dependency", "teams" and "team",
+    "joining" and "joined" are one word to both modes."""
+    stemmed: str = _STEMMER.stemWord(word)
+    return stemmed
 
 
 def words_of(text: str) -> frozenset[str]:
