@@ -107,7 +107,7 @@ def scan(text: str, kb: KnowledgeBase, channel_product: str | None = None) -> li
     if not has_snake and kb.code_index.search(text) is None:
         return []
     view = parse(text)
-    products = tuple(named_products(view.masked, kb))
+    products = tuple(named_products(view.readable, kb))
     found: list[_Found] = []
     budget = Budget()
     if has_snake:
@@ -130,7 +130,7 @@ def explain(text: str, kb: KnowledgeBase) -> list[Considered]:
     evidence model is fitted on."""
     trace: list[Considered] = []
     view = parse(text)
-    for _ in _numbers(view, kb, tuple(named_products(view.masked, kb)), Budget(), trace):
+    for _ in _numbers(view, kb, tuple(named_products(view.readable, kb)), Budget(), trace):
         pass
     return trace
 
@@ -195,7 +195,9 @@ def _given_to_other_system(
     masked: str, start: int, end: int, kb: KnowledgeBase, products: tuple[ProductSpan, ...]
 ) -> bool:
     line_start = masked.rfind("\n", 0, start) + 1
-    window = Window(masked, start, end, line_start, False, kb.product_words, products)
+    window = Window(
+        masked, start, end, line_start, False, kb.product_words, products, text_code=True
+    )
     return "other_system" in detect(window, only=("other_system",))
 
 

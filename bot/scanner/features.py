@@ -151,6 +151,9 @@ class Window:
     meanings: tuple[str, ...] = ()
     #: The vendors' Chinese descriptions of the entries with this number.
     meanings_zh: tuple[str, ...] = ()
+    #: The candidate is one of our text codes, not a number: our own identifier, which a
+    #: system named after it ("PARSE_ERROR 出现在网关日志里") claims only by attribution.
+    text_code: bool = False
 
     @cached_property
     def line_end(self) -> int:
@@ -611,7 +614,7 @@ def _quoted_meaning(w: Window) -> bool:
 # A message key and its text, quoted, or unquoted up to the next space or separator in a
 # key=value log ("code=40004 msg=优惠券不可用").
 _MESSAGE_FIELD = re.compile(
-    r"""["']?([A-Za-z_]+)["']?\s*[:=]\s*(?:["'“「]([^"'”」\n]{1,80})|([^\s"'“「,;}\]][^\s,;}\]]{0,79}))"""
+    r"""["']?([A-Za-z_]+|[\u4e00-\u9fff]{2,8})["']?\s*[:=：]\s*(?:["'“「]([^"'”」\n]{1,80})|([^\s"'“「,;}\]][^\s,;}\]]{0,79}))"""
 )
 
 
@@ -621,8 +624,10 @@ def _message_field(w: Window) -> bool:
     if not any(mark in w.masked[lo:hi] for mark in ":=："):
         return False  # no key: value near the number
     for m in _MESSAGE_FIELD.finditer(w.masked, lo, hi):
-        text = m.group(2) or m.group(3)
-        if m.group(1).lower() not in vocab.MESSAGE_KEYS:
+        text, key = m.group(2) or m.group(3), m.group(1)
+        if key.lower().replace("_", "") not in vocab.MESSAGE_KEYS and not (
+            is_cjk(key[0]) and key.endswith(vocab.ZH_MESSAGE_KEYS)
+        ):
             continue
         if any(is_cjk(c) for c in text):
             return not _shares_meaning(text, w.meanings_zh)  # {"code":803,"msg":"群不存在"}
@@ -734,11 +739,25 @@ def _other_system(w: Window) -> bool:
     tail_m = _SENTENCE_END.search(w.masked, w.end, hi)
     if tail_m:
         hi = tail_m.start()
-    nearest_other = _nearest_other(w.masked, lo, hi, w.start, w.end)
+    nearest_other = _nearest_other(w.masked, lo, hi, w.start, w.end, not w.text_code)
     if nearest_other is None or nearest_other >= _FAR:
         return False  # another clause's system: "error 1027 while Slack is slow"
-    ours = [_distance(w, s, e) for s, e, _ in _products_from(w, lo, hi) if e <= hi]
+    ours = [
+        _distance(w, s, e)
+        for s, e, _ in _products_from(w, lo, hi)
+        if e <= hi and not _recipient(w.masked, s)
+    ]
     return not ours or min(ours) > nearest_other
+
+
+def _recipient(text: str, start: int) -> bool:
+    """Is the name at ``start`` the one a reply goes to ("给云信回了 500"), not its source?"""
+    head = text[max(0, start - 6) : start].rstrip(" \t").lower()
+    for marker in vocab.RECIPIENT_MARKERS:
+        if head.endswith(marker):
+            before = head[: -len(marker)][-1:]
+            return not marker.isascii() or not before.isalnum()  # "to", not "into"
+    return False
 
 
 def _products_from(w: Window, lo: int, hi: int) -> tuple[tuple[int, int, str], ...]:
@@ -768,18 +787,25 @@ def _current_other_system_patterns() -> _Patterns:
     )
 
 
-def _nearest_other(text: str, lo: int, hi: int, start: int, end: int) -> int | None:
+def _nearest_other(
+    text: str, lo: int, hi: int, start: int, end: int, after_claims: bool = True
+) -> int | None:
+    """How far the nearest other system is from the number (:data:`_FAR` beyond a clause
+    break); with ``after_claims`` false, a system named after it counts only where the
+    sentence gives it the number ("是网关返回的")."""
     starts, spans = _other_systems_in(text, _current_other_system_patterns())
     best: int | None = None
     for s, e in spans[bisect_left(starts, lo) : bisect_left(starts, hi)]:
-        if e > hi:
-            continue
+        if e > hi or _recipient(text, s):
+            continue  # "云信给 nginx 回了 500": what nginx was sent, not what it sent
         # A system named before the number claims it across a comma ("PlayFab ticket
         # failed, errorCode 1028"); one named after it only in its own clause ("404 from
         # the ingress", not "error 1027 while Slack is slow").
         a, b = (e, start) if e <= start else (end, s)
         if e > start and _attributed(text, e):
             return 0  # "云信 500 错误，其实是 CDN 返回的": the sentence gives it to the CDN
+        if e > start and not after_claims:
+            continue
         far = e > start and _CLAUSE_BREAK.search(text, a, b)
         d = max(b - a, 0) + (_FAR if far else 0)
         best = d if best is None else min(best, d)

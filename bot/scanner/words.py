@@ -32,6 +32,7 @@ __all__ = [
     "LIST_JOINERS",
     "MEANING_WORDS",
     "MESSAGE_KEYS",
+    "ZH_MESSAGE_KEYS",
     "NOT_CODE_QUALIFIERS",
     "NOT_PLURAL",
     "OTHER_SYSTEMS",
@@ -48,6 +49,7 @@ __all__ = [
     "VERBS",
     "VETO_BEFORE",
     "ZH_ATTRIBUTIONS",
+    "RECIPIENT_MARKERS",
     "ZH_CODE_AFTER",
     "ZH_CODE_BEFORE",
     "ZH_CODE_HEADERS",
@@ -128,6 +130,10 @@ ZH_GENERIC_PAIRS = frozenset(
 #: Written right after a system named later in the sentence, gives it the number even
 #: across a comma: "发消息失败 500，其实是 CDN 返回的".
 ZH_ATTRIBUTIONS = ("返回的", "报的", "回的", "给的", "发的", "抛的", "返回了", "那边的")
+#: Written right before a name, make it what a reply is sent to or about, not its source:
+#: "nginx 给云信回了 500" is nginx's 500; so are "nginx returned 500 to NIM" and "nginx
+#: returned 404 for /nimserver/user/create.action".
+RECIPIENT_MARKERS = ("给", "向", "to", "for")
 #: Verbs between a number and the source it came from: "the 404 comes from NIM".
 FROM_VERBS = of("comes came coming come is was are were returned sent thrown")
 #: Nouns a heading uses for a list of codes ("errors last hour: ...").
@@ -195,8 +201,14 @@ ZH_DEFINING_WORDS = ("表示", "则为", "代表", "意思是", "意味着", "�
 #: "code=9102 是“渠道维护中”". A quote must follow.
 QUOTED_DEFINING_WORDS = ("means", "stands for", "is defined as", "是", "为", "=", ":", "：")
 QUOTES = "\"'“‘「『"
-#: Keys of a message field in a JSON or log response: {"code":801,"msg":"..."}.
-MESSAGE_KEYS = of("msg message desc description errmsg error_msg errormessage reason")
+#: Keys of a message field in a JSON or log response: {"code":801,"msg":"..."}, in lower
+#: case without underscores ("errorMsg", "error_msg" and "errmsg" are all keys).
+MESSAGE_KEYS = of(
+    "msg message desc description errmsg errormsg errormessage errmessage reason errdesc "
+    "errordescription statusmessage statusmsg"
+)
+#: The same keys in Chinese, as the end of the key: "错误信息: 登录失败", "(提示：余额不足)".
+ZH_MESSAGE_KEYS = ("错误信息", "错误消息", "错误描述", "错误原因", "提示信息", "提示", "描述", "原因")
 #: Words after a number that ask what it means: "what does 1019 mean", "1019 means?".
 MEANING_WORDS = of("mean means meaning stand stands")
 #: Arrows that read as "returned" in a log line: "AuthService.login -> 302".

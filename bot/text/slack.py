@@ -54,6 +54,10 @@ class SlackText:
     inline_code: tuple[tuple[int, int], ...]
     #: (start, end) of the content of each triple-backtick block.
     blocks: tuple[tuple[int, int], ...]
+    #: Same length as ``text``: escapes decoded, nothing blanked. A link's host and path and
+    #: its label name products ("api.netease.im/nimserver/...", "<...|云信状态码文档>")
+    #: though they never hold a code.
+    readable: str
 
 
 def _blank(match: re.Match[str]) -> str:
@@ -100,6 +104,9 @@ def _code_spans(text: str) -> tuple[tuple[tuple[int, int], ...], tuple[tuple[int
 
 def parse(text: str) -> SlackText:
     """Mask what cannot hold a code and locate the code spans of ``text``."""
+    readable = _ESCAPE.sub(_decode, text) if "&" in text else text
+    if not readable.isascii():
+        readable = readable.translate(_FULLWIDTH)
     masked = text
     if "<" in masked:
         masked = _REFERENCE.sub(_blank, masked)
@@ -112,7 +119,9 @@ def parse(text: str) -> SlackText:
     if not masked.isascii():
         masked = masked.translate(_FULLWIDTH)
     inline, blocks = _code_spans(text) if "`" in text else ((), ())
-    return SlackText(text=text, masked=masked, inline_code=inline, blocks=blocks)
+    return SlackText(
+        text=text, masked=masked, inline_code=inline, blocks=blocks, readable=readable
+    )
 
 
 def unescape(text: str) -> str:

@@ -546,6 +546,15 @@ def test_chinese_context_words_and_measure_words(
         # text codes go with the product named: CommsEase has none of its own
         ("云信 SDK 里也有个 SERVER_BUSY 枚举", []),
         ("BEMS logs say SERVER_BUSY", ["bems:1028"]),
+        # a Chinese message key (ZH_MESSAGE_KEYS) and a camelCase one (MESSAGE_KEYS)
+        ("备份失败 (错误代码: 999, 错误信息: 登录失败)", []),
+        ("NIM 打包失败 (错误代码: 999, 错误信息: 打包错误)", ["commsease:999"]),
+        ('`{errorCode: 11000, errorMsg: "verify sig failed"}`', []),
+        ('`{errorCode: 11000, errorMsg: "session not found"}`', ["bems:11000"]),
+        # the name a reply goes to is not its source (RECIPIENT_MARKERS)
+        ("云信抄送回调，nginx 给云信回了 500", []),
+        ("nginx returned 404 for /nimserver/user/create.action", []),
+        ("云信给 nginx 回了 500", ["commsease:500"]),
     ],
 )
 def test_rules_read_through_word_lists(text: str, expected: list[str], kb: KnowledgeBase) -> None:
@@ -569,3 +578,24 @@ def test_rule_5b_one_check_for_scanner_and_fit(
     from bot.binding import counts_here
 
     assert counts_here(product, code, named, channel) is counts
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # rule 5: a link's host and path name the product, though they hold no code
+        ('`POST https://api.netease.im/nimserver/team/create.action` -> `{"code":414}`',
+         ["commsease:414"]),
+        ("<https://doc.yunxin.163.com/messaging/docs/status-code|云信状态码文档> 里 416 是频控",
+         ["commsease:416"]),
+        ("<https://example.com/docs|状态码文档> 里 416 是频控", []),
+        # a system named after our own identifier claims it only by attribution (rule 11)
+        ("PARSE_ERROR 出现在网关日志里", ["bems:-32700", "bems:1004"]),
+        ("PARSE_ERROR，是网关返回的", []),
+        ("OAuth says invalid_request", []),
+    ],
+)
+def test_product_names_in_links_and_systems_after_text_codes(
+    text: str, expected: list[str], kb: KnowledgeBase
+) -> None:
+    check(text, expected, kb)
