@@ -32,7 +32,6 @@ __all__ = [
     "LIST_JOINERS",
     "MEANING_WORDS",
     "MESSAGE_KEYS",
-    "ZH_MESSAGE_KEYS",
     "NOT_CODE_QUALIFIERS",
     "NOT_PLURAL",
     "OTHER_SYSTEMS",
@@ -40,6 +39,7 @@ __all__ = [
     "QUESTION_WORDS",
     "QUOTED_DEFINING_WORDS",
     "QUOTES",
+    "RECIPIENT_MARKERS",
     "SAYS",
     "SOURCES",
     "SPEAKERS",
@@ -49,7 +49,6 @@ __all__ = [
     "VERBS",
     "VETO_BEFORE",
     "ZH_ATTRIBUTIONS",
-    "RECIPIENT_MARKERS",
     "ZH_CODE_AFTER",
     "ZH_CODE_BEFORE",
     "ZH_CODE_HEADERS",
@@ -57,6 +56,7 @@ __all__ = [
     "ZH_FILLERS",
     "ZH_GENERIC_PAIRS",
     "ZH_LIST_JOINERS",
+    "ZH_MESSAGE_KEYS",
     "ZH_NOT_CODE_WORDS",
     "ZH_OTHER_SYSTEMS",
     "ZH_QUANTITY_HEADERS",
@@ -208,7 +208,9 @@ MESSAGE_KEYS = of(
     "errordescription statusmessage statusmsg"
 )
 #: The same keys in Chinese, as the end of the key: "错误信息: 登录失败", "(提示：余额不足)".
-ZH_MESSAGE_KEYS = ("错误信息", "错误消息", "错误描述", "错误原因", "提示信息", "提示", "描述", "原因")
+ZH_MESSAGE_KEYS = (
+    "错误信息", "错误消息", "错误描述", "错误原因", "提示信息", "提示", "描述", "原因",
+)  # fmt: skip
 #: Words after a number that ask what it means: "what does 1019 mean", "1019 means?".
 MEANING_WORDS = of("mean means meaning stand stands")
 #: Arrows that read as "returned" in a log line: "AuthService.login -> 302".

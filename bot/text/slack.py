@@ -119,9 +119,7 @@ def parse(text: str) -> SlackText:
     if not masked.isascii():
         masked = masked.translate(_FULLWIDTH)
     inline, blocks = _code_spans(text) if "`" in text else ((), ())
-    return SlackText(
-        text=text, masked=masked, inline_code=inline, blocks=blocks, readable=readable
-    )
+    return SlackText(text=text, masked=masked, inline_code=inline, blocks=blocks, readable=readable)
 
 
 def unescape(text: str) -> str:

@@ -584,10 +584,14 @@ def test_rule_5b_one_check_for_scanner_and_fit(
     ("text", "expected"),
     [
         # rule 5: a link's host and path name the product, though they hold no code
-        ('`POST https://api.netease.im/nimserver/team/create.action` -> `{"code":414}`',
-         ["commsease:414"]),
-        ("<https://doc.yunxin.163.com/messaging/docs/status-code|云信状态码文档> 里 416 是频控",
-         ["commsease:416"]),
+        (
+            '`POST https://api.netease.im/nimserver/team/create.action` -> `{"code":414}`',
+            ["commsease:414"],
+        ),
+        (
+            "<https://doc.yunxin.163.com/messaging/docs/status-code|云信状态码文档> 里 416 是频控",
+            ["commsease:416"],
+        ),
         ("<https://example.com/docs|状态码文档> 里 416 是频控", []),
         # a system named after our own identifier claims it only by attribution (rule 11)
         ("PARSE_ERROR 出现在网关日志里", ["bems:-32700", "bems:1004"]),
