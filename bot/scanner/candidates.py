@@ -195,9 +195,7 @@ def _given_to_other_system(
     masked: str, start: int, end: int, kb: KnowledgeBase, products: tuple[ProductSpan, ...]
 ) -> bool:
     line_start = masked.rfind("\n", 0, start) + 1
-    window = Window(
-        masked, start, end, line_start, False, kb.product_words, products, text_code=True
-    )
+    window = Window(masked, start, end, line_start, False, kb.product_words, products)
     return "other_system" in detect(window, only=("other_system",))
 
 

@@ -151,9 +151,6 @@ class Window:
     meanings: tuple[str, ...] = ()
     #: The vendors' Chinese descriptions of the entries with this number.
     meanings_zh: tuple[str, ...] = ()
-    #: The candidate is one of our text codes, not a number: our own identifier, which a
-    #: system named after it ("PARSE_ERROR 出现在网关日志里") claims only by attribution.
-    text_code: bool = False
 
     @cached_property
     def line_end(self) -> int:
@@ -739,7 +736,7 @@ def _other_system(w: Window) -> bool:
     tail_m = _SENTENCE_END.search(w.masked, w.end, hi)
     if tail_m:
         hi = tail_m.start()
-    nearest_other = _nearest_other(w.masked, lo, hi, w.start, w.end, not w.text_code)
+    nearest_other = _nearest_other(w.masked, lo, hi, w.start, w.end)
     if nearest_other is None or nearest_other >= _FAR:
         return False  # another clause's system: "error 1027 while Slack is slow"
     ours = [
@@ -773,6 +770,7 @@ def _distance(w: Window, start: int, end: int) -> int:
 
 
 _FAR = 1000  # what a clause break adds to a distance
+_FROM_WORD = re.compile(rf"\b(?:{'|'.join(sorted(vocab.SOURCE_PREPOSITIONS))})\b", re.I | re.A)
 
 
 def _any_other_system(text: str, lo: int, hi: int) -> bool:
@@ -787,24 +785,23 @@ def _current_other_system_patterns() -> _Patterns:
     )
 
 
-def _nearest_other(
-    text: str, lo: int, hi: int, start: int, end: int, after_claims: bool = True
-) -> int | None:
+def _nearest_other(text: str, lo: int, hi: int, start: int, end: int) -> int | None:
     """How far the nearest other system is from the number (:data:`_FAR` beyond a clause
-    break); with ``after_claims`` false, a system named after it counts only where the
-    sentence gives it the number ("是网关返回的")."""
+    break). A system named after it counts only where the sentence gives it the number
+    ("404 from the ingress", "是网关返回的"), not where it says where ("error 999 on the
+    Windows client", "PARSE_ERROR 出现在网关日志里")."""
     starts, spans = _other_systems_in(text, _current_other_system_patterns())
     best: int | None = None
     for s, e in spans[bisect_left(starts, lo) : bisect_left(starts, hi)]:
         if e > hi or _recipient(text, s):
             continue  # "云信给 nginx 回了 500": what nginx was sent, not what it sent
         # A system named before the number claims it across a comma ("PlayFab ticket
-        # failed, errorCode 1028"); one named after it only in its own clause ("404 from
-        # the ingress", not "error 1027 while Slack is slow").
+        # failed, errorCode 1028"); one named after it only in its own clause, past a
+        # word of source ("404 from the ingress", not "error 1027 while Slack is slow").
         a, b = (e, start) if e <= start else (end, s)
         if e > start and _attributed(text, e):
             return 0  # "云信 500 错误，其实是 CDN 返回的": the sentence gives it to the CDN
-        if e > start and not after_claims:
+        if e > start and not _FROM_WORD.search(text, end, s):
             continue
         far = e > start and _CLAUSE_BREAK.search(text, a, b)
         d = max(b - a, 0) + (_FAR if far else 0)

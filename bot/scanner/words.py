@@ -42,6 +42,7 @@ __all__ = [
     "RECIPIENT_MARKERS",
     "SAYS",
     "SOURCES",
+    "SOURCE_PREPOSITIONS",
     "SPEAKERS",
     "STREET_SUFFIXES",
     "TIME_RANGE_AFTER",
@@ -134,6 +135,8 @@ ZH_ATTRIBUTIONS = ("返回的", "报的", "回的", "给的", "发的", "抛的"
 #: "nginx 给云信回了 500" is nginx's 500; so are "nginx returned 500 to NIM" and "nginx
 #: returned 404 for /nimserver/user/create.action".
 RECIPIENT_MARKERS = ("给", "向", "to", "for")
+#: Between a number and a system named after it, give it the number: "404 from the ingress".
+SOURCE_PREPOSITIONS = of("from by via")
 #: Verbs between a number and the source it came from: "the 404 comes from NIM".
 FROM_VERBS = of("comes came coming come is was are were returned sent thrown")
 #: Nouns a heading uses for a list of codes ("errors last hour: ...").

@@ -597,6 +597,9 @@ def test_rule_5b_one_check_for_scanner_and_fit(
         ("PARSE_ERROR 出现在网关日志里", ["bems:-32700", "bems:1004"]),
         ("PARSE_ERROR，是网关返回的", []),
         ("OAuth says invalid_request", []),
+        # a system named after a number claims it past a word of source (SOURCE_PREPOSITIONS)
+        ("error 999 again on the Windows PC client", ["commsease:999"]),
+        ("error 999 again from the Windows installer", []),
     ],
 )
 def test_product_names_in_links_and_systems_after_text_codes(
