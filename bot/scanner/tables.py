@@ -76,8 +76,9 @@ def column_of(masked: str, start: int, line_start: int) -> Column | None:
 
 
 def _has_cells(line: str) -> bool:
-    # A CSV export ("product,code,count") has cells too; prose has commas and spaces.
-    csv = line.count(",") >= 2 and " " not in line.strip()
+    # A CSV export ("product,code,count") has cells too, some with spaces in them
+    # ("2025-03-02 10:11"); prose puts a space after its commas.
+    csv = line.count(",") >= 2 and ", " not in line and "，" not in line
     return line.count("|") >= 2 or csv or _CELL_GAP.search(line) is not None
 
 

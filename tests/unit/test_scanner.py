@@ -600,6 +600,9 @@ def test_rule_5b_one_check_for_scanner_and_fit(
         # a system named after a number claims it past a word of source (SOURCE_PREPOSITIONS)
         ("error 999 again on the Windows PC client", ["commsease:999"]),
         ("error 999 again from the Windows installer", []),
+        # a CSV export: cells may hold spaces ("2025-03-02 10:11"), prose puts one after ","
+        ("```\naccid,code,count,first_seen\np_1,803,17,2025-03-02 10:11\n```", ["commsease:803"]),
+        ("accid,code,count\nretries 17, 803, 4", []),
     ],
 )
 def test_product_names_in_links_and_systems_after_text_codes(
