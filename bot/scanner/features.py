@@ -540,8 +540,15 @@ def _heading_names_codes(w: Window) -> bool:
         head = head[m.end() :]  # only the sentence the number is in
     # the last prose colon before the number: "Message: ... does not indicate success: 514"
     colon = max(head.rfind(": "), head.rfind(":\t"), head.rfind(":") if head.endswith(":") else -1)
-    if colon == -1:
+    zh_colon = head.rfind("：")
+    if max(colon, zh_colon) == -1:
         return False
+    if zh_colon > colon or (colon > 0 and is_cjk(head[colon - 1])):
+        # "失败分布: 408 x 1203", "错误码：803、804": the Chinese words right before it
+        heading = head[max(0, max(colon, zh_colon) - 8) : max(colon, zh_colon)]
+        return any(h in heading for h in vocab.ZH_HEADINGS) and not any(
+            q in heading for q in vocab.ZH_QUANTITY_HEADERS
+        )
     found = [t.lower() for t in _TOKEN.findall(head, 0, colon) if _is_word(t)]
     return any(x in vocab.HEADER_NOUNS for x in found[-5:])
 
@@ -586,7 +593,13 @@ def _plural_after(w: Window) -> bool:
 
 @_detector("after_quantity")
 def _after_quantity(w: Window) -> bool:
-    return w.next_word in vocab.AFTER_QUANTITY
+    word = w.next_word
+    if word == "x" and _TALLY.match(w.after_text):
+        return False  # "408 x 1203": the code, then how often it came
+    return word in vocab.AFTER_QUANTITY
+
+
+_TALLY = re.compile(r"[ \t]*x[ \t]*\d", re.ASCII)
 
 
 @_detector("defines_meaning")

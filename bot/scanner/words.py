@@ -56,6 +56,7 @@ __all__ = [
     "ZH_DEFINING_WORDS",
     "ZH_FILLERS",
     "ZH_GENERIC_PAIRS",
+    "ZH_HEADINGS",
     "ZH_LIST_JOINERS",
     "ZH_MESSAGE_KEYS",
     "ZH_NOT_CODE_WORDS",
@@ -77,6 +78,9 @@ CODE_WORDS = of(
 CODE_KEYS = of("reason cause ret res resp")
 #: Chinese column headers: of codes, and of counts or measurements.
 ZH_CODE_HEADERS = ("错误码", "状态码", "返回码", "错误代码", "错误")
+#: Chinese headings before a colon that say a list of codes follows ("错误码：803、804",
+#: "失败分布: 408 x 1203"); not one that counts ("失败次数：500", ZH_QUANTITY_HEADERS).
+ZH_HEADINGS = (*ZH_CODE_HEADERS, "失败分布", "报错分布", "错误分布")
 ZH_QUANTITY_HEADERS = ("次数", "数量", "人数", "耗时", "时间", "条数", "占比", "总数", "编号")
 #: Column headers of tables whose numbers are counts, ids or measurements.
 COLUMN_QUANTITIES = of(
