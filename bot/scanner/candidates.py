@@ -355,7 +355,9 @@ def _siblings(
             else:
                 lo, hi = number.end, anchor.start
             link = _joiners(words.LIST_JOINERS, words.ZH_LIST_JOINERS)[1]
-            if hi - lo > _SIBLING_REACH or not link.search(masked, lo, hi):
+            if hi - lo > _SIBLING_REACH or masked.find("\n", lo, hi) != -1:
+                continue  # lines of a paste are separate records
+            if not link.search(masked, lo, hi):
                 continue
             family = {(m.product.id, _family(m.entry.code)) for m in anchor.matches}
             entries = [

@@ -333,6 +333,8 @@ def _asks_about(w: Window) -> bool:
     after = w.masked[w.end : w.end + _ZH_QUESTION_MAX + 2].lstrip(" \t)）")
     if after.startswith(tuple(vocab.ZH_QUESTION_AFTER)):
         return True  # "13004 啥意思", "11001 是什么"
+    if not w.ascii_around and _zh_question_closing(w.masked, w.end):
+        return True  # "跟 13001 有啥区别？"
     b = w.before
     if not b.question:
         return False
@@ -349,6 +351,16 @@ def _asks_about(w: Window) -> bool:
         or toks[-2:] == ["meaning", "of"]
         or (toks[-1] == "is" and opener[:3] in ("wha", "wtf", "wth"))
     )
+
+
+_ZH_QUESTION_CLAUSE = re.compile(r"[ \t]*[^\s,，;；。.!！?？\n]{0,10}[?？]")
+
+
+def _zh_question_closing(text: str, end: int) -> bool:
+    """A short Chinese question closing on the number's clause, with a question word in
+    it: "跟 13001 有啥区别？". A particle alone asks about anything ("能到 998 吗？")."""
+    m = _ZH_QUESTION_CLAUSE.match(text, end)
+    return m is not None and any(q in m.group(0) for q in vocab.ZH_QUESTION_AFTER)
 
 
 @_detector("opens_question")
@@ -593,13 +605,7 @@ def _plural_after(w: Window) -> bool:
 
 @_detector("after_quantity")
 def _after_quantity(w: Window) -> bool:
-    word = w.next_word
-    if word == "x" and _TALLY.match(w.after_text):
-        return False  # "408 x 1203": the code, then how often it came
-    return word in vocab.AFTER_QUANTITY
-
-
-_TALLY = re.compile(r"[ \t]*x[ \t]*\d", re.ASCII)
+    return w.next_word in vocab.AFTER_QUANTITY
 
 
 @_detector("defines_meaning")

@@ -82,6 +82,19 @@ def _has_cells(line: str) -> bool:
     return line.count("|") >= 2 or csv or _CELL_GAP.search(line) is not None
 
 
+_CELL_SPLIT = re.compile(r"\||,|\t|\s{2,}")
+#: What a column name never holds, and a log line often does: 'data:{"key":0}', 'x=1'.
+_NOT_IN_HEADERS = frozenset('{}="[]')
+
+
+def _header_like(line: str) -> bool:
+    """Column names are short: "W  connect url host:443" is a log line, not a header."""
+    if any(c in _NOT_IN_HEADERS for c in line):
+        return False
+    cells = [c.split() for c in _CELL_SPLIT.split(line.strip(" \t|`"))]
+    return all(len(words) <= 3 for words in cells)
+
+
 def _kind(cell: str) -> Column | None:
     if any(h in cell for h in vocab.ZH_QUANTITY_HEADERS):
         return "quantity"
@@ -116,7 +129,7 @@ def _header_above(masked: str, line_start: int) -> str | None:
             if not _has_cells(content):
                 return None
             if not _NUMERIC_CELL.search(content):
-                return content
+                return content if _header_like(content) else None
             if fence != -1:
                 return None  # the first row of the block: there is no header
         end = top - 1

@@ -144,7 +144,7 @@ def test_formatting_and_questions(text: str, expected: list[str], kb: KnowledgeB
         ("error 1010, 1027", ["bems:1027"]),  # the list goes on past an unknown code
         ("got 2 errors: 1027 and 1028", ["bems:1027", "bems:1028"]),
         ("error counts: 1028 x 10, 1027 x 3", ["bems:1028", "bems:1027"]),  # x N are counts
-        ("1028 x 10, 1027 x 3", []),  # the same tally without a heading
+        ("the tablet renders at 1028 x 768", []),  # a size, not a tally of codes
         ("errors since the deploy:\n- 1027 x 12\n- 1028 x 3", ["bems:1027", "bems:1028"]),
         ("errors last hour\n```\n1027  12\n40105  3\n```", ["bems:1027", "bems:40105"]),
         ("users per region:\n500 emea\n404 apac", []),  # a heading that names no codes
@@ -603,6 +603,16 @@ def test_rule_5b_one_check_for_scanner_and_fit(
         # a CSV export: cells may hold spaces ("2025-03-02 10:11"), prose puts one after ","
         ("```\naccid,code,count,first_seen\np_1,803,17,2025-03-02 10:11\n```", ["commsease:803"]),
         ("accid,code,count\nretries 17, 803, 4", []),
+        # a log line with cells is no table header: 'data:{"code":200}' heads no column
+        ('```\nW  cfg data:{"key":0,"code":200}\nW  undefined notification type: 405\n```', []),
+        # a Chinese heading that lists codes (ZH_HEADINGS), one that counts does not
+        ("NIM 失败分布: 408 x 1203, 416 x 877", ["commsease:408", "commsease:416"]),
+        ("NIM 失败次数: 408", []),
+        # a Chinese question closing on the number's clause (ZH_QUESTION_AFTER)
+        ("跟 13001 有啥区别？", ["commsease:13001"]),
+        ("跟 13001 个用户比呢？", []),
+        # a verb of meeting a failure (ZH_VERBS_BEFORE)
+        ("有人见过 998 吗？", ["commsease:998"]),
     ],
 )
 def test_product_names_in_links_and_systems_after_text_codes(
