@@ -3,7 +3,7 @@
 English is lower-cased, folded by the thesaurus (:mod:`bot.resolver.thesaurus`), cleared of
 stop words and stemmed with Snowball. Chinese is cut into words with jieba (the maintained
 Rust port, through rjieba) and folded onto the same English terms by the glossary
-(:mod:`bot.resolver.thesaurus_zh`), so "用户被禁言" has the terms of "user is muted".
+(:mod:`bot.text.thesaurus_zh`), so "用户被禁言" has the terms of "user is muted".
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from functools import cache, lru_cache
 from typing import TYPE_CHECKING
 
 from bot.resolver.thesaurus import PHRASES, STOP_WORDS, SYNONYMS
-from bot.resolver.thesaurus_zh import ZH_PHRASES, ZH_STOP_WORDS, ZH_SYNONYMS, ZH_WORDS
+from bot.text.thesaurus_zh import ZH_PHRASES, ZH_STOP_WORDS, ZH_SYNONYMS, ZH_WORDS
 from bot.text.grammar import ZH_MEASURE_WORDS, ZH_NOT_MEASURES, any_of, is_cjk, stem
 
 if TYPE_CHECKING:

@@ -3,7 +3,7 @@
 People write "too many admins" for "exceeds the upper limit" and "can't join the chatroom"
 for "prohibited from joining the chat room". Each table here is read by
 :func:`bot.resolver.textsearch.terms` before stemming; grow them here, in one place. The
-Chinese words, folded onto these English terms, are in :mod:`bot.resolver.thesaurus_zh`.
+Chinese words, folded onto these English terms, are in :mod:`bot.text.thesaurus_zh`.
 """
 
 from __future__ import annotations

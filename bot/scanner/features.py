@@ -18,6 +18,7 @@ from functools import cache, cached_property, lru_cache
 from bot.scanner import words as vocab
 from bot.scanner.tables import column_of
 from bot.text.grammar import any_of, is_cjk, stem, words_of, zh_quantity
+from bot.text.thesaurus_zh import ZH_SYNONYMS
 
 __all__ = ["DETECTORS", "Window", "detect"]
 
@@ -494,12 +495,45 @@ def _shares_meaning(text: str, meanings: tuple[str, ...]) -> bool:
 
 
 def _zh_reason_beside(w: Window) -> bool:
-    """The vendor's Chinese reason beside the number: "群不存在 803", "13002 状态异常"."""
-    if not w.meanings_zh or w.ascii_around:
+    """A Chinese reason beside the number: the vendor's ("群不存在 803", "13002 状态异常"),
+    or the words of an English-only one ("10437 邮箱已存在": "Email already exists")."""
+    if w.ascii_around:
         return False
     before = w.masked[max(w.line_start, w.start - 12) : w.start]
     after = w.masked[w.end : min(w.line_end, w.end + 12)]
-    return _shares_meaning(before, w.meanings_zh) or _shares_meaning(after, w.meanings_zh)
+    if w.meanings_zh and (
+        _shares_meaning(before, w.meanings_zh) or _shares_meaning(after, w.meanings_zh)
+    ):
+        return True
+    return _glossed_reason(before, w.meanings) or _glossed_reason(after, w.meanings)
+
+
+@cache
+def _glossary() -> tuple[re.Pattern[str], dict[str, frozenset[str]]]:
+    """Where Chinese text holds a glossary word, and the English stems each one means."""
+    means = {
+        zh: frozenset(stem(en) for en in english.split())
+        for zh, english in ZH_SYNONYMS.items()
+        if is_cjk(zh[0])
+    }
+    return re.compile(any_of(means)), means
+
+
+def _glossed_reason(text: str, meanings: tuple[str, ...]) -> bool:
+    """Does the Chinese ``text`` say, in the glossary's words, what one of the English
+    ``meanings`` says: two of its telling words, or its only one ("公司不存在": "The
+    company does not exist"; not "订单不存在", which says only that something is missing)?"""
+    if not meanings:
+        return False
+    pattern, means = _glossary()
+    said = {term for m in pattern.finditer(text) for term in means[m.group(0)]}
+    if not said:
+        return False
+    for meaning in meanings:
+        telling = {stem(x) for x in _content(meaning)} - _GENERIC_STEMS
+        if telling and len(telling & said) >= min(2, len(telling)):
+            return True
+    return False
 
 
 def _content(text: str) -> list[str]:
@@ -507,6 +541,7 @@ def _content(text: str) -> list[str]:
 
 
 _STOP = words_of("a an the is are was be of to in on for and or not no it this that with by pc")
+_GENERIC_STEMS = frozenset(stem(x) for x in vocab.GENERIC_MEANING_WORDS)
 
 
 @_detector("sent_from_source")

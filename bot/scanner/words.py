@@ -28,6 +28,7 @@ __all__ = [
     "FEATURES",
     "FILLERS",
     "FROM_VERBS",
+    "GENERIC_MEANING_WORDS",
     "HEADER_NOUNS",
     "LIST_JOINERS",
     "MEANING_WORDS",
@@ -132,6 +133,13 @@ ZH_GENERIC_PAIRS = frozenset(
     ("不存", "存在", "失败", "错误", "不能", "不可", "无效", "非法", "已经", "没有",
      "不是", "不在", "不允", "允许", "操作", "出错", "问题")
 )  # fmt: skip
+#: English words of a description that say nothing of which error it is ("does not
+#: exist", "failed"): a Chinese reason must match a code's other words ("公司不存在" is
+#: 10434's "The company does not exist", "订单不存在" is no code's).
+GENERIC_MEANING_WORDS = of(
+    "fail failed fails failure error errors exist exists existed already invalid incorrect "
+    "wrong cannot unable found does do can"
+)
 #: Written right after a system named later in the sentence, gives it the number even
 #: across a comma: "发消息失败 500，其实是 CDN 返回的".
 ZH_ATTRIBUTIONS = ("返回的", "报的", "回的", "给的", "发的", "抛的", "返回了", "那边的")

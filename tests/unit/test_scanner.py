@@ -605,6 +605,7 @@ def test_rule_5b_one_check_for_scanner_and_fit(
         ("accid,code,count\nretries 17, 803, 4", []),
         # a log line with cells is no table header: 'data:{"code":200}' heads no column
         ('```\nW  cfg data:{"key":0,"code":200}\nW  undefined notification type: 405\n```', []),
+        ('```\nI  cfg:{"code":0}\nI  803\n```', []),
         # a Chinese heading that lists codes (ZH_HEADINGS), one that counts does not
         ("NIM 失败分布: 408 x 1203, 416 x 877", ["commsease:408", "commsease:416"]),
         ("NIM 失败次数: 408", []),
@@ -613,6 +614,10 @@ def test_rule_5b_one_check_for_scanner_and_fit(
         ("跟 13001 个用户比呢？", []),
         # a verb of meeting a failure (ZH_VERBS_BEFORE)
         ("有人见过 998 吗？", ["commsease:998"]),
+        # a Chinese reason beside a code whose vendor wrote only English (the glossary)
+        ("注册接口 10437 邮箱已存在，文案要改", ["commsease:10437"]),
+        ("企业版开户 10434 公司不存在", ["commsease:10434"]),
+        ("订单号 10434 不存在", []),
     ],
 )
 def test_product_names_in_links_and_systems_after_text_codes(

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 
 from bot.knowledge.base import KnowledgeBase
-from bot.resolver import thesaurus_zh
+from bot.text import thesaurus_zh
 from bot.resolver.terms import segment, terms
-from bot.resolver.thesaurus_zh import ZH_SYNONYMS
+from bot.text.thesaurus_zh import ZH_SYNONYMS
 from bot.text.grammar import words_of
 
 #: Description words a Chinese question writes as they are: names, identifiers, protocols.
@@ -39,7 +39,7 @@ def test_every_description_word_has_chinese(kb: KnowledgeBase) -> None:
         for term in terms(entry.code.description)
         if term not in chinese and term not in skipped
     }
-    assert not missing, f"add the Chinese to bot/resolver/thesaurus_zh.py: {missing}"
+    assert not missing, f"add the Chinese to bot/text/thesaurus_zh.py: {missing}"
 
 
 def test_the_glossary_lists_a_chinese_word_once() -> None:

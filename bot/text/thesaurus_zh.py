@@ -1,12 +1,14 @@
-"""The Chinese words free-text search folds onto the English terms, as plain data.
+"""The Chinese words for the English words of the descriptions, as plain data.
 
-Chinese text is cut into words by jieba (rjieba); the glossary below then folds each word
+Both modes read it. Free-text search cuts Chinese text into words with jieba (rjieba),
+and the glossary below then folds each word
 onto the English terms of :mod:`bot.resolver.thesaurus`, so "用户被禁言" asks what "user is
 muted" asks, and a Chinese question also finds the entries that have only an English
 description (every BEMS entry). The glossary is written the other way round, one English
 term and the Chinese words a developer writes for it, so it can be read against the
 descriptions: every content word of every description has its Chinese words here
-(tests/unit/test_zh.py checks it).
+(tests/unit/test_zh.py checks it). The scanner reads it to see a Chinese reason beside a
+code whose vendor wrote only English ("10437 邮箱已存在": "Email already exists").
 """
 
 from __future__ import annotations
@@ -87,7 +89,8 @@ _GLOSSARY: tuple[tuple[str, str], ...] = (
     ("caller", "主叫 主叫方 呼叫方"),
     ("admin", "管理员"),
     ("owner", "群主"),
-    ("member", "成员 群成员 人员 参与者 参与人"),
+    ("member", "成员 人员 参与者 参与人"),
+    ("team member", "群成员 群员"),
     ("company", "公司 企业"),
     ("organization", "组织 机构 本组织"),
     ("outside", "外部 以外 之外"),
@@ -98,6 +101,7 @@ _GLOSSARY: tuple[tuple[str, str], ...] = (
     # -- where: rooms, teams, chats, calls
     ("chatroom", "聊天室 直播间"),
     ("room", "房间 房间内"),
+    ("room name", "房间名 房名"),
     ("group discussion", "讨论组 讨论群 群讨论"),
     ("persistent", "持久"),
     ("chat", "聊天"),
