@@ -13,8 +13,8 @@ from functools import cache, lru_cache
 from typing import TYPE_CHECKING
 
 from bot.resolver.thesaurus import PHRASES, STOP_WORDS, SYNONYMS
-from bot.text.thesaurus_zh import ZH_PHRASES, ZH_STOP_WORDS, ZH_SYNONYMS, ZH_WORDS
 from bot.text.grammar import ZH_MEASURE_WORDS, ZH_NOT_MEASURES, any_of, is_cjk, stem
+from bot.text.thesaurus_zh import ZH_PHRASES, ZH_STOP_WORDS, ZH_SYNONYMS, ZH_WORDS
 
 if TYPE_CHECKING:
     import rjieba

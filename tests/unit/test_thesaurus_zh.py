@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 
 from bot.knowledge.base import KnowledgeBase
-from bot.text import thesaurus_zh
 from bot.resolver.terms import segment, terms
-from bot.text.thesaurus_zh import ZH_SYNONYMS
+from bot.text import thesaurus_zh
 from bot.text.grammar import words_of
+from bot.text.thesaurus_zh import ZH_SYNONYMS
 
 #: Description words a Chinese question writes as they are: names, identifiers, protocols.
 AS_WRITTEN = words_of(
