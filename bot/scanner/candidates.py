@@ -36,6 +36,7 @@ from bot.models import Match, MatchKind, Mention, Severity
 from bot.scanner import words
 from bot.scanner.evidence import Evidence, weigh
 from bot.scanner.features import Window, detect
+from bot.scanner.tables import column_of
 from bot.text.budget import Budget
 from bot.text.grammar import IDENTIFIER, NUMBER, number_shape
 from bot.text.slack import SlackText, parse
@@ -274,7 +275,13 @@ def _shaped(masked: str, m: re.Match[str], kb: KnowledgeBase) -> bool:
     """Is the number part of something else by its shape (a version, a time, a path)?
     Codes of one length joined by slashes are a list, not a path: "13001/13002/13003"."""
     shape = number_shape(masked, m)
+    if shape == "grouped" and _in_csv_column(masked, m.start()):
+        return False  # "408,800,18%" under "错误码,次数,占比": cells, not 408,800
     return shape is not None and not (shape == "path" and _slash_list(masked, m, kb))
+
+
+def _in_csv_column(masked: str, start: int) -> bool:
+    return column_of(masked, start, masked.rfind("\n", 0, start) + 1) is not None
 
 
 _SLASH_RUN = re.compile(r"[0-9/]+", re.ASCII)

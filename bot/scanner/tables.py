@@ -62,8 +62,8 @@ def column_of(masked: str, start: int, line_start: int) -> Column | None:
     if header is None:
         return None
     column = start - line_start - row_offset
-    for delimiter in ("|", ","):
-        if row.count(delimiter) >= 2 and header.count(delimiter) == row.count(delimiter):
+    for delimiter, least in (("|", 2), (",", 1)):
+        if row.count(delimiter) >= least and header.count(delimiter) == row.count(delimiter):
             cells = header.split(delimiter)
             index = row[:column].count(delimiter)
             return _kind(cells[index]) if index < len(cells) else None
@@ -78,7 +78,10 @@ def column_of(masked: str, start: int, line_start: int) -> Column | None:
 def _has_cells(line: str) -> bool:
     # A CSV export ("product,code,count") has cells too, some with spaces in them
     # ("2025-03-02 10:11"); prose puts a space after its commas.
-    csv = line.count(",") >= 2 and ", " not in line and "，" not in line
+    # Two columns have one comma: then nothing else may be in the line ("801,1005").
+    commas = line.count(",")
+    csv = commas >= 2 or (commas == 1 and not any(c.isspace() for c in line.strip(" \t`")))
+    csv = csv and ", " not in line and "，" not in line
     return line.count("|") >= 2 or csv or _CELL_GAP.search(line) is not None
 
 

@@ -603,6 +603,10 @@ def test_rule_5b_one_check_for_scanner_and_fit(
         # a CSV export: cells may hold spaces ("2025-03-02 10:11"), prose puts one after ","
         ("```\naccid,code,count,first_seen\np_1,803,17,2025-03-02 10:11\n```", ["commsease:803"]),
         ("accid,code,count\nretries 17, 803, 4", []),
+        # two columns have one comma; a row's "408,800" is two cells, not a thousands group
+        ("```\n错误码,次数\n801,1005\n13002,12\n```", ["commsease:801", "commsease:13002"]),
+        ("```\n错误码,次数,占比\n803,800,18%\n```", ["commsease:803"]),
+        ("we had 803,800 sign-ups", []),
         # a log line with cells is no table header: 'data:{"code":200}' heads no column
         ('```\nW  cfg data:{"key":0,"code":200}\nW  undefined notification type: 405\n```', []),
         ('```\nI  cfg:{"code":0}\nI  803\n```', []),
