@@ -174,7 +174,7 @@ ZH_FILLERS = of("是 为 就是 都是 也是 还是 则是 仍是 等于")
 #: "一直返回 408". Weaker than a word naming a code: "返回 3 条" is a count.
 ZH_VERBS_BEFORE = of(
     "报错 报 返回 失败 异常 提示 出现 报了 返回了 回调 抛出 抛 得到 收到 遇到 出错 一直报 "
-    "一直返回 又报 还是报 回 给 弹 遇到过 碰到 碰到过 见过 遇见"
+    "一直返回 又报 还是报 回 给 弹 遇到过 碰到 碰到过 见过 遇见 又 一直 还是 老是 总是"
 )
 #: Words that join the items of a list of codes, or two parallel clauses ("1027, 1028
 #: and 1030", "download fails with 40113, upload with 40114", "10437和10438", "先是 413，

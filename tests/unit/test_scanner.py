@@ -628,3 +628,22 @@ def test_product_names_in_links_and_systems_after_text_codes(
     text: str, expected: list[str], kb: KnowledgeBase
 ) -> None:
     check(text, expected, kb)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # an adverb of recurrence before a bare number: it keeps happening (ZH_VERBS_BEFORE)
+        ("又 500 了，服务端看一下？", ["commsease:500"]),
+        ("服务端 API 一直 500", ["commsease:500"]),
+        ("群里又 500 人了", []),
+        ("价格一直 500 元", []),
+    ],
+)
+def test_chinese_recurrence_in_a_product_channel(
+    text: str, expected: list[str], kb: KnowledgeBase
+) -> None:
+    found = [
+        m.key for mention in scan(text, kb, channel_product="commsease") for m in mention.matches
+    ]
+    assert sorted(found) == sorted(expected), text
