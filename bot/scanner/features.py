@@ -803,7 +803,7 @@ def _other_system(w: Window) -> bool:
 
 def _recipient(text: str, start: int) -> bool:
     """Is the name at ``start`` the one a reply goes to ("给云信回了 500"), not its source?"""
-    head = text[max(0, start - 6) : start].rstrip(" \t").lower()
+    head = text[max(0, start - 6) : start].rstrip(" \t/").lower()  # "for /nim-callback"
     for marker in vocab.RECIPIENT_MARKERS:
         if head.endswith(marker):
             before = head[: -len(marker)][-1:]

@@ -554,6 +554,7 @@ def test_chinese_context_words_and_measure_words(
         # the name a reply goes to is not its source (RECIPIENT_MARKERS)
         ("云信抄送回调，nginx 给云信回了 500", []),
         ("nginx returned 404 for /nimserver/user/create.action", []),
+        ("ingress-nginx returns 404 for /nim-callback after the upgrade", []),
         ("云信给 nginx 回了 500", ["commsease:500"]),
     ],
 )
