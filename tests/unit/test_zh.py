@@ -338,6 +338,8 @@ def test_lookup_in_chinese_shows_chinese_escalation(kb: KnowledgeBase) -> None:
         ("从讨论组下载文件失败", "bems:40113"),  # 从 "from" is no word of it
         ("@的人数超过上限", "commsease:811"),  # only 811 has the @
         ("uid 重复", "commsease:10417"),
+        ("群成员数量超过上限", "commsease:801"),  # 群成员 is a team's member, not a room's
+        ("persistent chat 房间名太长", "bems:40106"),  # 房间名: room name
     ],
 )
 def test_the_glossary_answers_chinese_questions_about_english_descriptions(
@@ -356,6 +358,7 @@ def test_the_glossary_answers_chinese_questions_about_english_descriptions(
         "楼上，同意",
         "今天几点开会",
         "联系人已经在列表里了",  # 12001 and 27001 both say it
+        "12000 金币为什么被扣了",  # 12000 金币 is an amount of coins
     ],
 )
 def test_chinese_questions_that_describe_no_one_entry_get_no_answer(
