@@ -39,7 +39,7 @@ from bot.scanner.features import Window, detect
 from bot.scanner.tables import column_of
 from bot.text.budget import Budget
 from bot.text.grammar import IDENTIFIER, NUMBER, number_shape
-from bot.text.slack import SlackText, parse
+from bot.text.slack import SlackText, halfwidth, parse
 
 __all__ = ["Considered", "explain", "scan"]
 
@@ -105,7 +105,7 @@ def scan(text: str, kb: KnowledgeBase, channel_product: str | None = None) -> li
     # Most channel messages hold no underscore and no number the tables know: two scans
     # in C turn them away before anything is parsed.
     has_snake = "_" in text
-    if not has_snake and kb.code_index.search(text) is None:
+    if not has_snake and kb.code_index.search(halfwidth(text)) is None:
         return []
     view = parse(text)
     products = tuple(named_products(view.readable, kb))
@@ -182,6 +182,10 @@ def _text_codes(
         if not seen[key]:
             continue
         start, end = m.start("id"), m.end("id")
+        if _enum_member(view.masked, start) and token.count("_") < 2:
+            # "EMError.SERVER_BUSY": another SDK's enum member (rule 11); a name as long as
+            # ErrorCodes.PC_ROOM_NOT_EXIST is only ever ours
+            continue
         if _given_to_other_system(view.masked, start, end, kb, products):
             continue  # "the OAuth step says invalid_request": rule 11
         owner = product_of(view.masked, start, end, products, named)
@@ -190,6 +194,18 @@ def _text_codes(
             continue  # "云信 SDK 抛出 INVALID_OPERATION": the product named has no text codes
         taken.add(key)
         yield _Found(start, end, "text code", matches)
+
+
+def _enum_member(masked: str, start: int) -> bool:
+    """Is the identifier at ``start`` qualified by a type, as ``EMError.SERVER_BUSY`` is?
+    BEMS sends its text codes bare, in JSON-RPC and logs; a qualified one is a client
+    SDK's enum member."""
+    return (
+        start >= 2
+        and masked[start - 1] == "."
+        and masked[start - 2].isascii()
+        and masked[start - 2].isalpha()
+    )
 
 
 def _given_to_other_system(
@@ -264,7 +280,9 @@ def _known_numbers(masked: str, kb: KnowledgeBase) -> Iterator[re.Match[str]]:
     for hit in kb.code_index.finditer(masked):
         at = hit.start()
         # With its sign if the sign belongs to it ("-32601"; not the "-" of "a-404").
-        m = NUMBER.match(masked, at - 1) if at and masked[at - 1] in "+-" else None
+        # A comment's "--" or an arrow's "->" is no sign: "--414 其它错误" in a Lua note.
+        signed = at and masked[at - 1] in "+-" and masked[at - 2 : at - 1] not in ("-", "+")
+        m = NUMBER.match(masked, at - 1) if signed else None
         if m is None:
             m = NUMBER.match(masked, at)
         if m is not None:

@@ -665,7 +665,7 @@ def _quoted_meaning(w: Window) -> bool:
 # A message key and its text, quoted, or unquoted up to the next space or separator in a
 # key=value log ("code=40004 msg=优惠券不可用").
 _MESSAGE_FIELD = re.compile(
-    r"""["']?([A-Za-z_]+|[\u4e00-\u9fff]{2,8})["']?\s*[:=：]\s*(?:["'“「]([^"'”」\n]{1,80})|([^\s"'“「,;}\]][^\s,;}\]]{0,79}))"""
+    r"""["']?([A-Za-z_]+|[\u4e00-\u9fff]{2,8})["']?\s*(?:=>|[:=：])\s*(?:["'“「]([^"'”」\n]{1,80})|([^\s"'“「,;}\]][^\s,;}\]]{0,79}))"""
 )
 
 
@@ -824,7 +824,12 @@ def _distance(w: Window, start: int, end: int) -> int:
 
 
 _FAR = 1000  # what a clause break adds to a distance
-_FROM_WORD = re.compile(rf"\b(?:{'|'.join(sorted(vocab.SOURCE_PREPOSITIONS))})\b", re.I | re.A)
+_FROM_WORD = re.compile(
+    "|".join(
+        rf"\b{w}\b" if w.isascii() else re.escape(w) for w in sorted(vocab.SOURCE_PREPOSITIONS)
+    ),
+    re.I | re.A,
+)
 
 
 def _any_other_system(text: str, lo: int, hi: int) -> bool:

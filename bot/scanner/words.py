@@ -147,8 +147,9 @@ ZH_ATTRIBUTIONS = ("返回的", "报的", "回的", "给的", "发的", "抛的"
 #: "nginx 给云信回了 500" is nginx's 500; so are "nginx returned 500 to NIM" and "nginx
 #: returned 404 for /nimserver/user/create.action".
 RECIPIENT_MARKERS = ("给", "向", "to", "for")
-#: Between a number and a system named after it, give it the number: "404 from the ingress".
-SOURCE_PREPOSITIONS = of("from by via")
+#: Between a number and a system named after it, give it the number: "404 from the ingress",
+#: "1020错误是被 cloudflare 防火墙拦截了".
+SOURCE_PREPOSITIONS = of("from by via 被 由")
 #: Verbs between a number and the source it came from: "the 404 comes from NIM".
 FROM_VERBS = of("comes came coming come is was are were returned sent thrown")
 #: Nouns a heading uses for a list of codes ("errors last hour: ...").
@@ -211,7 +212,10 @@ AFTER_QUANTITY = of(
 #: in the last hour", "1028 per minute"). Not "yesterday" or "today": "returned 13003 yesterday".
 TIME_RANGE_AFTER = of("per in daily weekly hourly this since last overnight /min /h /s /sec /day")
 #: Chinese words right after a code that give it a meaning ("804则为用户重复").
-ZH_DEFINING_WORDS = ("表示", "则为", "代表", "意思是", "意味着", "即为", "是指")
+ZH_DEFINING_WORDS = (
+    "表示", "则为", "代表", "意思是", "意味着", "即为", "是指", "则表示", "即表示", "就表示",
+    "表明",
+)  # fmt: skip
 #: Words that give a code a quoted meaning: "status 13004 means 'points frozen'",
 #: "code=9102 是“渠道维护中”". A quote must follow.
 QUOTED_DEFINING_WORDS = ("means", "stands for", "is defined as", "是", "为", "=", ":", "：")
@@ -240,7 +244,7 @@ OTHER_SYSTEMS = of(
     "elb alb nlb cloudfront cloudflare akamai fastly cdn s3 aws gcs azure lambda "
     "oss cos obs minio oauth oauth2 oidc okta auth0 keycloak saml playfab steam quic "
     "opengl gl vulkan directx "
-    "mcp lsp ethereum geth infura alchemy metamask web3 solana bitcoin "
+    "mcp lsp ethereum eth geth hardhat ganache truffle infura alchemy metamask web3 solana bitcoin "
     "struts grpc postgres postgresql mysql redis kafka rabbitmq mongodb elasticsearch "
     "kubernetes k8s kubectl docker helm github gitlab jenkins jira stripe paypal twilio "
     "sendgrid firebase fcm apns gcm agora zoom webex discord telegram whatsapp "

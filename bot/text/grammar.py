@@ -99,6 +99,8 @@ def number_shape(text: str, match: re.Match[str]) -> Shape | None:
     if before == "," or text[end : end + 1] == ",":
         return _grouping(text, match)
     shape = _BEFORE_SHAPES.get(before)
+    if shape == "joined" and text[start - 2 : start - 1] == before:
+        shape = None  # "--414 其它错误": a comment marker ("--", "++") joins nothing
     if shape is not None:
         return shape
     after = text[end : end + 1]

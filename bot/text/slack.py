@@ -21,7 +21,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-__all__ = ["SlackText", "parse", "plain_text", "unescape"]
+__all__ = ["SlackText", "halfwidth", "parse", "plain_text", "unescape"]
 
 # What never holds a code, each pattern opening on a literal character so the engine
 # skips ahead to candidates, and each run only when that character occurs at all:
@@ -100,6 +100,11 @@ def _code_spans(text: str) -> tuple[tuple[tuple[int, int], ...], tuple[tuple[int
             # An unmatched backtick on this line: the next one may open a span.
             i = close
     return tuple(inline), tuple(blocks)
+
+
+def halfwidth(text: str) -> str:
+    """``text`` with fullwidth digits, colon and equals sign read as ASCII ("报４０８")."""
+    return text if text.isascii() else text.translate(_FULLWIDTH)
 
 
 def parse(text: str) -> SlackText:

@@ -623,6 +623,18 @@ def test_rule_5b_one_check_for_scanner_and_fit(
         ("注册接口 10437 邮箱已存在，文案要改", ["commsease:10437"]),
         ("企业版开户 10434 公司不存在", ["commsease:10434"]),
         ("订单号 10434 不存在", []),
+        # fullwidth digits, as a Chinese keyboard types them
+        ("群消息发送失败，错误码８０４", ["commsease:804"]),
+        # a comment marker is no minus sign: "--414" in a Lua note
+        ("```\n--code\n--803 群不存在\n```", ["commsease:803"]),
+        # a text code qualified by a type is another SDK's enum member (rule 11)
+        ("环信 SDK 回调 EMError.SERVER_BUSY，过几秒重试就好", []),
+        ("BEMS 回了 SERVER_BUSY，过几秒重试就好", ["bems:1028"]),
+        # a PHP/Ruby "=>" message field, a Chinese definition, a Chinese passive source
+        ('```"msg" => "Business Failed", "code" => "40004"```', []),
+        ('```"msg" => "room id invalid", "code" => "40004"```', ["bems:40004"]),
+        ("我们 user-service 的约定：返回 803 则表示手机号已绑定", []),
+        ("1027 错误是被 cloudflare 拦截的", []),
     ],
 )
 def test_product_names_in_links_and_systems_after_text_codes(
