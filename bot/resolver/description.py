@@ -79,7 +79,9 @@ def _answer(hits: list[SearchHit]) -> SearchHit | None:
     exactly the question, or the only one that has every word of it ("contact declined my
     invitation": 10409's "Invitation is rejected" has no contact). Or the best, if it alone
     holds the question's words no other entry has ("depends on itself": only 1023 is
-    self-referential). Each needs :data:`ANSWER_SCORE`.
+    self-referential). Or the best, far ahead (twice the margin) of every other, with a
+    suggestion's coverage: a long Chinese report says more than any description. Each
+    needs :data:`ANSWER_SCORE`.
     """
     best = hits[0]
     top = best.score
@@ -88,6 +90,8 @@ def _answer(hits: list[SearchHit]) -> SearchHit | None:
     runner_up = hits[1].score if len(hits) > 1 else 0.0
     if top >= runner_up * ANSWER_MARGIN and (best.coverage >= ANSWER_COVERAGE or best.whole):
         return best
+    if top >= runner_up * ANSWER_MARGIN * 2 and best.coverage >= SUGGEST_COVERAGE:
+        return best  # far ahead of every other entry, though the question says more
     for clear in ([h for h in hits if h.exact], [h for h in hits if h.complete]):
         if len(clear) == 1 and clear[0].score >= max(ANSWER_SCORE, top / ANSWER_MARGIN):
             return clear[0]
