@@ -169,7 +169,7 @@ def _text_codes(
     named = frozenset(pid for _, _, pid in products)
     seen: dict[str, tuple[Match, ...]] = {}  # a log repeats its identifiers
     taken: set[str] = set()  # a text code is named by its first mention only
-    for m in IDENTIFIER.finditer(view.masked):
+    for m in _identifiers(view.masked):
         token = m.group("id")
         key = token.upper()
         if key in taken:
@@ -189,6 +189,20 @@ def _text_codes(
             continue  # "云信 SDK 抛出 INVALID_OPERATION": the product named has no text codes
         taken.add(key)
         yield _Found(start, end, "text code", matches)
+
+
+def _identifiers(masked: str) -> Iterator[re.Match[str]]:
+    """What ``IDENTIFIER.finditer(masked)`` gives, read only on the lines that hold an
+    underscore: a pasted log's other lines are never visited. Equal because an identifier
+    holds an underscore and no line break, so no match crosses a line and a line start
+    is where a whole-text scan tries afresh; a line break is no identifier character, so
+    the look-arounds answer the same at the slice ends."""
+    at = masked.find("_")
+    while at != -1:
+        end = masked.find("\n", at)
+        end = len(masked) if end == -1 else end
+        yield from IDENTIFIER.finditer(masked, masked.rfind("\n", 0, at) + 1, end)
+        at = masked.find("_", end)
 
 
 def _given_to_other_system(
