@@ -7,6 +7,7 @@ built from the characters that matter to it (line breaks, underscores, digits, n
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -91,3 +92,27 @@ def test_no_other_system_name_holds_a_line_break() -> None:
     # what reading them a line at a time rests on
     names = [*words.OTHER_SYSTEMS, *words.OTHER_SYSTEMS_CASED, *words.ZH_OTHER_SYSTEMS]
     assert not [name for name in names if "\n" in name]
+
+
+# -- a message whose every number is also another system's standard code ----------------
+
+
+@pytest.mark.parametrize(
+    ("text", "channel_product", "expected"),
+    [
+        ("what's 500?", None, []),  # the fast path: nothing ties 500 to CommsEase
+        ("error -32700", None, []),
+        ("nim error 500", None, ["commsease:500"]),  # a product named
+        ("error 500 on 云信", None, ["commsease:500"]),
+        ("onFailed(code=500)", None, ["commsease:500"]),  # a product named by its vocabulary
+        ("bems returned -32700", None, ["bems:-32700"]),
+        ("error 500", "commsease", ["commsease:500"]),  # the channel's product
+        ("METHOD_NOT_FOUND -32601", None, ["bems:-32601"]),  # a text code ties it
+        ("error 500, then error 1027", None, ["bems:1027"]),  # one number of its own
+    ],
+)
+def test_generic_numbers_answer_only_when_tied_to_their_product(
+    text: str, channel_product: str | None, expected: list[str], kb: KnowledgeBase
+) -> None:
+    found = [m.key for x in scan(text, kb, channel_product=channel_product) for m in x.matches]
+    assert found == expected
