@@ -103,6 +103,7 @@ def test_no_other_system_name_holds_a_line_break() -> None:
         ("what's 500?", None, []),  # the fast path: nothing ties 500 to CommsEase
         ("error -32700", None, []),
         ("nim error 500", None, ["commsease:500"]),  # a product named
+        ("netease error 500", None, ["commsease:500"]),  # by a name no vocabulary hint holds
         ("error 500 on 云信", None, ["commsease:500"]),
         ("onFailed(code=500)", None, ["commsease:500"]),  # a product named by its vocabulary
         ("bems returned -32700", None, ["bems:-32700"]),
@@ -116,3 +117,13 @@ def test_generic_numbers_answer_only_when_tied_to_their_product(
 ) -> None:
     found = [m.key for x in scan(text, kb, channel_product=channel_product) for m in x.matches]
     assert found == expected
+
+
+# -- one pass for every product hint ---------------------------------------------------
+
+
+def test_a_product_named_once_in_a_long_paste_still_ties_its_code(kb: KnowledgeBase) -> None:
+    for name in ("Netease", "CommsEase", "GPS", "onFailed", "AuthService", "Lync"):
+        text = f"```{_PASTE}\n{name} error 500, error -32700\n{_PASTE}```"
+        assert keys(text, kb), name
+    assert keys(f"```{_PASTE}\nerror 500, error -32700\n{_PASTE}```", kb) == []
