@@ -87,6 +87,11 @@ def _hints(hints: tuple[str, ...]) -> re.Pattern[str]:
     return re.compile(any_of(hints))
 
 
+def _any_hint(kb: KnowledgeBase) -> re.Pattern[str]:
+    """A product word or a vocabulary hint: a text holding none names no product."""
+    return re.compile(any_of((*kb.product_words, *VOCABULARY_HINTS)))
+
+
 def named_products(
     text: str, kb: KnowledgeBase, aliases: list[ProductSpan] | None = None
 ) -> list[ProductSpan]:
@@ -94,8 +99,11 @@ def named_products(
 
     :param aliases: ``kb.find_products(text)``, when the caller already has it.
     """
+    lowered = text.lower()
+    if aliases is None and kb.derived(_any_hint).search(lowered) is None:
+        return []  # most texts: one pass in C for both tests below
     spans = list(kb.find_products(text) if aliases is None else aliases)
-    if _hints(VOCABULARY_HINTS).search(text.lower()) is None:
+    if _hints(VOCABULARY_HINTS).search(lowered) is None:
         return sorted(spans)
     pattern, owners = _vocabulary()
     # Group i + 1 is alternative i (the alternatives hold no capturing group of their own).

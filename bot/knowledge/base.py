@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
+from typing import TypeVar, cast
 
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
@@ -19,12 +20,15 @@ from rapidfuzz.distance import OSA
 from bot.models import ErrorCode, Match, MatchKind, Product, ProductTable
 from bot.text.grammar import any_of
 
+_T = TypeVar("_T")
+
 __all__ = [
     "Entry",
     "FuzzyHit",
     "KnowledgeBase",
     "canonical_number",
     "normalize_text_code",
+    "standalone",
 ]
 
 _SEPARATORS = re.compile(r"[\s_\-]+")
@@ -99,6 +103,13 @@ class FuzzyHit:
         return 100.0 * (1 - self.distance / max(len(self.text_code), 1))
 
 
+def standalone(digits: Iterable[str]) -> re.Pattern[str]:
+    """Where one of ``digits`` stands alone in a text, not inside a longer run of digits."""
+    # The look-ahead opens on a character class, so the engine skips to the next digit
+    # in C instead of trying the look-behind at every position (a third off a paste).
+    return re.compile(rf"(?=[0-9])(?<![0-9])(?:{any_of(digits)})(?![0-9])", re.ASCII)
+
+
 class KnowledgeBase:
     """All products and entries, with the indexes lookups need."""
 
@@ -109,6 +120,7 @@ class KnowledgeBase:
             Entry(t.product, e) for t in tables for e in t.entries
         )
         self._near_memo: dict[str, list[str]] = {}
+        self._derived: dict[Callable[[KnowledgeBase], object], object] = {}
         self._alias_to_product = {
             alias.casefold(): p.id for p in self.products.values() for alias in (p.id, *p.aliases)
         }
@@ -137,6 +149,13 @@ class KnowledgeBase:
 
     def __len__(self) -> int:
         return len(self.entries)
+
+    def derived(self, build: Callable[[KnowledgeBase], _T]) -> _T:
+        """What ``build`` makes of these tables, made once: an index a higher layer reads
+        on every message (it knows what to build; the tables are what it is built from)."""
+        if build not in self._derived:
+            self._derived[build] = build(self)
+        return cast(_T, self._derived[build])
 
     # -- numbers -----------------------------------------------------------------
 
@@ -208,7 +227,7 @@ class KnowledgeBase:
         """Where the digits of a code stand alone in a text: an index for finding the few
         numbers worth reading in a paste of thousands, not a grammar (every hit is still
         read as a :data:`~bot.text.grammar.NUMBER`)."""
-        return re.compile(rf"(?<![0-9])(?:{any_of(self.code_digits)})(?![0-9])", re.ASCII)
+        return standalone(self.code_digits)
 
     # -- text codes ---------------------------------------------------------------
 

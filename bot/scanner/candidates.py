@@ -30,8 +30,15 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
 
-from bot.binding import ProductSpan, counts_here, named_products, narrow, product_of
-from bot.knowledge.base import Entry, KnowledgeBase
+from bot.binding import (
+    ProductSpan,
+    counts_here,
+    is_generic,
+    named_products,
+    narrow,
+    product_of,
+)
+from bot.knowledge.base import Entry, KnowledgeBase, standalone
 from bot.models import Match, MatchKind, Mention, Severity
 from bot.scanner import words
 from bot.scanner.evidence import Evidence, weigh
@@ -109,6 +116,8 @@ def scan(text: str, kb: KnowledgeBase, channel_product: str | None = None) -> li
         return []
     view = parse(text)
     products = tuple(named_products(view.readable, kb))
+    if not has_snake and _generic_only(view.masked, kb, products, channel_product):
+        return []
     found: list[_Found] = []
     budget = Budget()
     if has_snake:
@@ -123,6 +132,33 @@ def scan(text: str, kb: KnowledgeBase, channel_product: str | None = None) -> li
     if channel_product is None or not mentions or named:
         return mentions
     return [_prefer(m, channel_product) for m in mentions]
+
+
+def _generic_only(
+    masked: str, kb: KnowledgeBase, products: tuple[ProductSpan, ...], channel_product: str | None
+) -> bool:
+    """Is every number of the message another system's standard code too, with nothing to
+    tie it to its product (rule 5b): no product named, no channel product, no text code?
+    Then :func:`_untied_generics_dropped` drops whatever the evidence takes, so nothing is
+    weighed ("what's 500?", "200 members"): the answer is none either way."""
+    return (
+        channel_product is None
+        and not products
+        and kb.derived(_specific_codes).search(masked) is None
+    )
+
+
+def _specific_codes(kb: KnowledgeBase) -> re.Pattern[str]:
+    """Where a number stands that some product has as a code of its own, signed or not:
+    the numbers that may answer in a message naming no product."""
+    return standalone(
+        digits
+        for digits in kb.code_digits
+        if not all(
+            is_generic(e.product.id, e.code.code)
+            for e in (*kb.by_number(digits), *kb.by_number(f"-{digits}"))
+        )
+    )
 
 
 def explain(text: str, kb: KnowledgeBase) -> list[Considered]:
@@ -170,7 +206,7 @@ def _text_codes(
     named = frozenset(pid for _, _, pid in products)
     seen: dict[str, tuple[Match, ...]] = {}  # a log repeats its identifiers
     taken: set[str] = set()  # a text code is named by its first mention only
-    for m in IDENTIFIER.finditer(view.masked):
+    for m in _identifiers(view.masked):
         token = m.group("id")
         key = token.upper()
         if key in taken:
@@ -206,6 +242,20 @@ def _enum_member(masked: str, start: int) -> bool:
         and masked[start - 2].isascii()
         and masked[start - 2].isalpha()
     )
+
+
+def _identifiers(masked: str) -> Iterator[re.Match[str]]:
+    """What ``IDENTIFIER.finditer(masked)`` gives, read only on the lines that hold an
+    underscore: a pasted log's other lines are never visited. Equal because an identifier
+    holds an underscore and no line break, so no match crosses a line and a line start
+    is where a whole-text scan tries afresh; a line break is no identifier character, so
+    the look-arounds answer the same at the slice ends."""
+    at = masked.find("_")
+    while at != -1:
+        end = masked.find("\n", at)
+        end = len(masked) if end == -1 else end
+        yield from IDENTIFIER.finditer(masked, masked.rfind("\n", 0, at) + 1, end)
+        at = masked.find("_", end)
 
 
 def _given_to_other_system(

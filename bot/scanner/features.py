@@ -833,9 +833,8 @@ _FROM_WORD = re.compile(
 
 
 def _any_other_system(text: str, lo: int, hi: int) -> bool:
-    starts, _ = _other_systems_in(text, _current_other_system_patterns())
-    at = bisect_left(starts, lo)
-    return at < len(starts) and starts[at] < hi
+    # Only the lines of [lo, hi) are read: a paste's other lines may never be asked about.
+    return bool(_other_systems_of(text, _current_other_system_patterns()).between(lo, hi))
 
 
 def _current_other_system_patterns() -> _Patterns:
@@ -895,17 +894,56 @@ def _attributed(text: str, end: int) -> bool:
 def _other_systems_in(text: str, patterns: _Patterns) -> tuple[list[int], list[tuple[int, int]]]:
     """Where ``text`` names other systems, found once per message (a str caches its hash,
     so the numbers of one message share this): (starts, spans), in order."""
-    english, cased, chinese = patterns
-    lowered = text.lower()  # the same length but for a few letters ("İ"): then none
-    found = english.finditer(lowered) if len(lowered) == len(text) else iter(())
-    spans = [
-        m.span()
-        for m in (*found, *cased.finditer(text))
-        if not (m.start() and text[m.start() - 1].isascii() and text[m.start() - 1].isalnum())
-    ]
-    spans.extend(m.span() for m in chinese.finditer(text))
-    spans.sort()
+    spans = _other_systems_of(text, patterns).between(0, len(text))
     return [s for s, _ in spans], spans
+
+
+class _OtherSystems:
+    """Where one message names other systems, read a line at a time, each line once (the
+    numbers of one message share this). No name holds a line break, so no name crosses
+    a line and a line start is where a whole-text scan tries afresh: a line read alone
+    gives the names a whole-text reading finds on it."""
+
+    def __init__(self, text: str, patterns: _Patterns) -> None:
+        self.text = text
+        self.patterns = patterns
+        # English names are matched in the lowered text, which must keep every offset:
+        # it does but for a few letters ("İ"), and then no English name is read at all.
+        self.english = text.isascii() or len(text.lower()) == len(text)
+        self.lines: dict[int, tuple[list[int], list[tuple[int, int]]]] = {}
+
+    def between(self, lo: int, hi: int) -> list[tuple[int, int]]:
+        """The names starting in ``[lo, hi)``, in order: (start, end)."""
+        text, found = self.text, []
+        line = text.rfind("\n", 0, lo) + 1
+        while line < hi:
+            end = text.find("\n", line)
+            end = len(text) if end == -1 else end
+            if line not in self.lines:
+                self.lines[line] = self._read(line, end)
+            starts, spans = self.lines[line]
+            found.extend(spans[bisect_left(starts, lo) : bisect_left(starts, hi)])
+            line = end + 1
+        return found
+
+    def _read(self, line: int, end: int) -> tuple[list[int], list[tuple[int, int]]]:
+        """The names on the line ``[line, end)``: (starts, spans), in order."""
+        text = self.text
+        english, cased, chinese = self.patterns
+        found = english.finditer(text[line:end].lower()) if self.english else iter(())
+        spans = [(m.start() + line, m.end() + line) for m in found]
+        spans.extend(m.span() for m in cased.finditer(text, line, end))
+        spans = [
+            (s, e) for s, e in spans if not (s and text[s - 1].isascii() and text[s - 1].isalnum())
+        ]
+        spans.extend(m.span() for m in chinese.finditer(text, line, end))
+        spans.sort()
+        return [s for s, _ in spans], spans
+
+
+@lru_cache(maxsize=8)
+def _other_systems_of(text: str, patterns: _Patterns) -> _OtherSystems:
+    return _OtherSystems(text, patterns)
 
 
 # The vetoes in the order they are read, the cheapest first: the first one present
