@@ -49,6 +49,9 @@ _GLUE = re.compile(r"[\s_\-]+")
 _JOINERS = ("_", "-")
 # The most words a text code has (PC_DUPLICATE_ROOM_NAME_UPDATE_UNKNOWN_SERVER_ERROR).
 _MAX_WORDS = 9
+# One identifier, dots and underscores included: an SDK constant an alias names
+# (kNIMResUidPassError, NIMResultCode.teamLimit).
+_IDENTIFIER = re.compile(r"[A-Za-z][A-Za-z0-9]*(?:[._][A-Za-z0-9]+)*")
 
 # Between a placing word and its number: spaces, a key separator ("port: 4000", "端口：4000").
 _GAP = " \t:：=＝"
@@ -232,6 +235,8 @@ def _text_codes(
                 hit = (window, [(e, kind, 100.0) for e, kind in exact], no_correction, j)
                 break
         if hit is None:
+            hit = _whole_alias(text, words, i, kb)
+        if hit is None:
             for j, window in windows:
                 fuzzy = kb.fuzzy_text_code(window)
                 if fuzzy is not None:
@@ -249,6 +254,29 @@ def _text_codes(
         found.append((window, entries, correction))
         i = j
     return found
+
+
+def _whole_alias(
+    text: str, words: list[tuple[int, int]], i: int, kb: KnowledgeBase
+) -> tuple[str, list[tuple[Entry, MatchKind, float]], str | None, int] | None:
+    """The whole identifier starting at word i, if it is exactly an entry's alias (any case):
+    an SDK constant in one word or dotted (``kNIMResUidPassError``,
+    ``NIMResultCode.teamLimit``), which the windows of words joined by glue never read whole.
+    Aliases only, never typos: a single English word is no text code."""
+    start = words[i][0]
+    before = text[start - 1 : start]
+    if before and before.isascii() and (before.isalnum() or before in "._-"):
+        return None
+    ident = _IDENTIFIER.match(text, start)
+    if ident is None or text[ident.end() : ident.end() + 1] in _JOINERS:
+        return None
+    hits: list[tuple[Entry, MatchKind, float]] = [
+        (e, kind, 100.0) for e, kind in kb.by_text_code(ident.group(0)) if kind is MatchKind.ALIAS
+    ]
+    if not hits:
+        return None
+    j = next((k for k in range(i + 1, len(words)) if words[k][0] >= ident.end()), len(words))
+    return ident.group(0), hits, None, j
 
 
 def _joined(text: str, words: list[tuple[int, int]], run: list[int], i: int, j: int) -> bool:

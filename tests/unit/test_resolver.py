@@ -90,6 +90,29 @@ def test_typos_are_corrected_and_said(
     assert [(c.original, c.corrected) for c in resolution.corrections] == [(query, corrected)]
 
 
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        # SDK constant names are entry aliases: one CamelCase word, or dotted, read whole
+        ("kNIMResUidPassError", ["commsease:302"]),
+        ("What does NIMRemoteErrorCodeForbidden mean?", ["commsease:403"]),
+        ("knimresuidpasserror 对应哪个码", ["commsease:302"]),
+        ("错误kNIMResUidPassError", ["commsease:302"]),
+        ("NIMResultCode.teamLimit on Flutter", ["commsease:806"]),
+        # ... whole identifiers only, and never a bare word or a part of a longer name
+        ("teamLimit", []),
+        ("kNIMResUidPassErrorX", []),
+        ("my_kNIMResUidPassError", []),
+    ],
+)
+def test_sdk_constant_aliases_are_whole_identifiers(
+    query: str, expected: list[str], kb: KnowledgeBase
+) -> None:
+    resolution = resolve(query, kb)
+    assert sorted(m.key for m in resolution.matches) == sorted(expected)
+    assert all(m.kind is MatchKind.ALIAS for m in resolution.matches)
+
+
 def test_ordinary_words_are_not_read_as_typos(kb: KnowledgeBase) -> None:
     for query in ("the server", "not content", "contract offers", "wrong service"):
         assert resolve(query, kb).corrections == (), query
