@@ -530,7 +530,7 @@ def test_chinese_context_words_and_measure_words(
         ('`{"code": 803, "message": "team does not exist"}` from the team call', ["commsease:803"]),
         # codes of one length joined by slashes are a list; a path or a ratio is not
         ("NIM login error 302/408 on and off", ["commsease:302", "commsease:408"]),
-        ("40019/40021 交替出现的错误码", ["bems:40019", "bems:40021"]),
+        ("错误码 40019/40021 交替出现", ["bems:40019", "bems:40021"]),
         ("GET /api/404/500 failed", []),
         ("error rate 3/500 today", []),
         ("error in 1028/10000 requests", []),
