@@ -16,9 +16,9 @@ from bot.scanner.words import FEATURES
 from bot.text.slack import parse
 
 
-def keys(text: str, kb: KnowledgeBase) -> list[str]:
+def keys(text: str, kb: KnowledgeBase, channel_product: str | None = None) -> list[str]:
     """Entries in mention order, then in match order within a mention."""
-    return [m.key for mention in scan(text, kb) for m in mention.matches]
+    return [m.key for mention in scan(text, kb, channel_product) for m in mention.matches]
 
 
 def check(text: str, expected: list[str], kb: KnowledgeBase) -> None:
@@ -656,7 +656,4 @@ def test_product_names_in_links_and_systems_after_text_codes(
 def test_chinese_recurrence_in_a_product_channel(
     text: str, expected: list[str], kb: KnowledgeBase
 ) -> None:
-    found = [
-        m.key for mention in scan(text, kb, channel_product="commsease") for m in mention.matches
-    ]
-    assert sorted(found) == sorted(expected), text
+    assert sorted(keys(text, kb, "commsease")) == sorted(expected), text
