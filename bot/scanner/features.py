@@ -530,10 +530,16 @@ def _glossed_reason(text: str, meanings: tuple[str, ...]) -> bool:
     if not said:
         return False
     for meaning in meanings:
-        telling = {stem(x) for x in _content(meaning)} - _GENERIC_STEMS
+        telling = _telling_stems(meaning)
         if telling and len(telling & said) >= min(2, len(telling)):
             return True
     return False
+
+
+@lru_cache(maxsize=1024)
+def _telling_stems(meaning: str) -> frozenset[str]:
+    """The stems of a meaning's words that say which error it is (stemmed once per code)."""
+    return frozenset(stem(x) for x in _content(meaning)) - _GENERIC_STEMS
 
 
 def _content(text: str) -> list[str]:
