@@ -149,3 +149,35 @@ def test_the_code_index_is_the_plain_look_behind_pattern(text: str) -> None:
     assert [m.span() for m in standalone(digits).finditer(text)] == [
         m.span() for m in plain.finditer(text)
     ]
+
+
+# -- product names are looked for only where an alias can open -------------------------
+
+_ALIAS_PIECES = st.sampled_from(
+    [
+        "BEMS",
+        "bems-Connect",
+        "NetEase IM",
+        "Nim",
+        "GPS",
+        "云信",
+        "网易云信",
+        "x",
+        "_",
+        " ",
+        "\n",
+        "K",
+    ]
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_ALIAS_PIECES, max_size=20))
+def test_product_names_are_those_the_plain_alias_pattern_finds(
+    kb: KnowledgeBase, pieces: list[str]
+) -> None:
+    text = "".join(pieces)
+    opened = kb._product_pattern
+    plain = re.compile(opened.pattern[opened.pattern.index(")") + 1 :], opened.flags)
+    assert opened.pattern.startswith("(?=[")
+    assert [m.span() for m in opened.finditer(text)] == [m.span() for m in plain.finditer(text)]
