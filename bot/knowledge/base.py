@@ -323,8 +323,14 @@ class KnowledgeBase:
             r"[\s\-]+".join(re.escape(w) for w in re.split(r"[\s\-]+", alias))
             for alias, _ in self.product_aliases
         ]
+        # Every alias opens on one of a few characters: a look-ahead on them lets the
+        # engine skip the rest of a paste in C (unless a separator opens one, as none does).
+        firsts = sorted({alias[0] for alias, _ in self.product_aliases})
+        separated = any(c.isspace() or c == "-" for c in firsts)
+        opener = "" if separated else f"(?=[{re.escape(''.join(firsts))}])"
         return re.compile(
-            r"(?<![A-Za-z0-9_])(?:" + "|".join(parts) + r")(?![A-Za-z_])", re.IGNORECASE
+            rf"{opener}(?<![A-Za-z0-9_])(?:" + "|".join(parts) + r")(?![A-Za-z_])",
+            re.IGNORECASE,
         )
 
     @cached_property

@@ -7,14 +7,16 @@ built from the characters that matter to it (line breaks, underscores, digits, n
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.knowledge.base import KnowledgeBase
+from bot.knowledge.base import KnowledgeBase, standalone
 from bot.scanner import candidates, features, words
 from bot.scanner.candidates import scan
-from bot.text.grammar import IDENTIFIER
+from bot.text.grammar import IDENTIFIER, any_of
 
 
 def keys(text: str, kb: KnowledgeBase) -> list[str]:
@@ -127,3 +129,55 @@ def test_a_product_named_once_in_a_long_paste_still_ties_its_code(kb: KnowledgeB
         text = f"```{_PASTE}\n{name} error 500, error -32700\n{_PASTE}```"
         assert keys(text, kb), name
     assert keys(f"```{_PASTE}\nerror 500, error -32700\n{_PASTE}```", kb) == []
+
+
+# -- the code index skips to the next digit ----------------------------------------------
+
+
+def test_a_code_after_letters_or_signs_is_still_indexed(kb: KnowledgeBase) -> None:
+    for text in ("error:1027", "x-1027", "errorCode=1027", "(1027)", "1027", "a\n1027"):
+        assert kb.code_index.search(text) is not None, text
+    for text in ("11027", "10270", "91027"):
+        assert kb.code_index.search(text) is None, text
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="0124578 -x\n", max_size=40))
+def test_the_code_index_is_the_plain_look_behind_pattern(text: str) -> None:
+    digits = ["1027", "102", "40", "500", "8"]
+    plain = re.compile(rf"(?<![0-9])(?:{any_of(digits)})(?![0-9])", re.ASCII)
+    assert [m.span() for m in standalone(digits).finditer(text)] == [
+        m.span() for m in plain.finditer(text)
+    ]
+
+
+# -- product names are looked for only where an alias can open -------------------------
+
+_ALIAS_PIECES = st.sampled_from(
+    [
+        "BEMS",
+        "bems-Connect",
+        "NetEase IM",
+        "Nim",
+        "GPS",
+        "云信",
+        "网易云信",
+        "x",
+        "_",
+        " ",
+        "\n",
+        "K",
+    ]
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_ALIAS_PIECES, max_size=20))
+def test_product_names_are_those_the_plain_alias_pattern_finds(
+    kb: KnowledgeBase, pieces: list[str]
+) -> None:
+    text = "".join(pieces)
+    opened = kb._product_pattern
+    plain = re.compile(opened.pattern[opened.pattern.index(")") + 1 :], opened.flags)
+    assert opened.pattern.startswith("(?=[")
+    assert [m.span() for m in opened.finditer(text)] == [m.span() for m in plain.finditer(text)]
