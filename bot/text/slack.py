@@ -109,9 +109,7 @@ def halfwidth(text: str) -> str:
 
 def parse(text: str) -> SlackText:
     """Mask what cannot hold a code and locate the code spans of ``text``."""
-    readable = _ESCAPE.sub(_decode, text) if "&" in text else text
-    if not readable.isascii():
-        readable = readable.translate(_FULLWIDTH)
+    readable = halfwidth(_ESCAPE.sub(_decode, text) if "&" in text else text)
     masked = text
     if "<" in masked:
         masked = _REFERENCE.sub(_blank, masked)
@@ -121,8 +119,7 @@ def parse(text: str) -> SlackText:
         masked = _EMOJI.sub(_blank, masked)
     if "&" in masked:  # last: a URL's "&amp;" goes with the URL
         masked = _ESCAPE.sub(_decode, masked)
-    if not masked.isascii():
-        masked = masked.translate(_FULLWIDTH)
+    masked = halfwidth(masked)
     inline, blocks = _code_spans(text) if "`" in text else ((), ())
     return SlackText(text=text, masked=masked, inline_code=inline, blocks=blocks, readable=readable)
 
@@ -146,4 +143,4 @@ def plain_text(text: str) -> str:
     text = _REFERENCE.sub(_label, text)
     text = _EMOJI.sub(" ", text)
     text = _FORMATTING.sub(" ", text)
-    return unescape(text).translate(_FULLWIDTH)
+    return halfwidth(unescape(text))
