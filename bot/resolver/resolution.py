@@ -28,6 +28,7 @@ from bot.text.budget import Budget
 from bot.text.grammar import (
     IDENTIFIER,
     NUMBER,
+    QUALIFIED_NAME,
     VETO_BEFORE,
     ZH_NOT_CODE_WORDS,
     Shape,
@@ -49,9 +50,6 @@ _GLUE = re.compile(r"[\s_\-]+")
 _JOINERS = ("_", "-")
 # The most words a text code has (PC_DUPLICATE_ROOM_NAME_UPDATE_UNKNOWN_SERVER_ERROR).
 _MAX_WORDS = 9
-# One identifier, dots and underscores included: an SDK constant an alias names
-# (kNIMResUidPassError, NIMResultCode.teamLimit).
-_IDENTIFIER = re.compile(r"[A-Za-z][A-Za-z0-9]*(?:[._][A-Za-z0-9]+)*")
 
 # Between a placing word and its number: spaces, a key separator ("port: 4000", "端口：4000").
 _GAP = " \t:：=＝"
@@ -267,7 +265,7 @@ def _whole_alias(
     before = text[start - 1 : start]
     if before and before.isascii() and (before.isalnum() or before in "._-"):
         return None
-    ident = _IDENTIFIER.match(text, start)
+    ident = QUALIFIED_NAME.match(text, start)
     if ident is None or text[ident.end() : ident.end() + 1] in _JOINERS:
         return None
     hits: list[tuple[Entry, MatchKind, float]] = [

@@ -21,6 +21,7 @@ import snowballstemmer  # type: ignore[import-untyped]  # the package ships no s
 __all__ = [
     "IDENTIFIER",
     "NUMBER",
+    "QUALIFIED_NAME",
     "UNITS",
     "VETO_BEFORE",
     "ZH_MEASURE_WORDS",
@@ -55,6 +56,10 @@ IDENTIFIER = re.compile(
     r"(?<![A-Za-z0-9_])_*+(?P<id>[A-Za-z][A-Za-z0-9]*+(?:_++[A-Za-z0-9]++)++)_*+(?![A-Za-z0-9_])",
     re.ASCII,
 )
+#: A name as code writes it, dotted or joined by underscores, matched where a word starts:
+#: an SDK constant (``kNIMResUidPassError``, ``NIMResultCode.teamLimit``) that a question
+#: names whole. Unlike :data:`IDENTIFIER`, it needs no underscore.
+QUALIFIED_NAME = re.compile(r"[A-Za-z][A-Za-z0-9]*(?:[._][A-Za-z0-9]+)*")
 
 #: What a number's neighbours make of it, when they make it more than a number.
 Shape = Literal[
