@@ -40,7 +40,8 @@ PRODUCT_VOCABULARY: dict[str, tuple[str, ...]] = {
         r"云信|网易IM|(?i:\bnim\b)|(?i:\byunxin\b)|(?i:nim-)",
     ),
     "bems": (
-        r"(?i:\bconnect service\b)|\bLync\b|(?i:\bskype for business\b)|\bUCMA\b",
+        r"(?i:\bconnect service\b)|(?i:\bconnect ?服务)|\bLync\b",
+        r"(?i:\bskype for business\b)|\bUCMA\b",
         r"(?i:\bpersistent chat\b)|\bGood Dynamics\b|(?i:\bbems)|\bBlackBerry\b|持久聊天",
     ),
 }
@@ -49,7 +50,8 @@ PRODUCT_VOCABULARY: dict[str, tuple[str, ...]] = {
 VOCABULARY_HINTS = (
     "nim", "requestcallback", "onfailed", "onexception", "authservice", "msgservice",
     "teamservice", "chatroomservice", "abortablefuture", "accid", "appkey", ".action",
-    "云信", "网易im", "yunxin", "connect service", "lync", "skype for business", "ucma",
+    "云信", "网易im", "yunxin", "connect service", "connect 服务", "connect服务", "lync",
+    "skype for business", "ucma",
     "persistent chat", "good dynamics", "bems", "blackberry", "持久聊天",
 )  # fmt: skip
 #: Every character a vocabulary match can start with (a test checks it against the patterns).

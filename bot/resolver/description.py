@@ -17,7 +17,7 @@ import re
 from functools import lru_cache
 
 from bot.knowledge.base import KnowledgeBase
-from bot.models import MatchKind, Resolution, Suggestion
+from bot.models import MatchKind, Resolution, Severity, Suggestion
 from bot.resolver.textsearch import SearchHit, TextIndex
 from bot.resolver.thesaurus import FIX_WORDS, HOW_TO
 from bot.text.grammar import any_of
@@ -44,6 +44,8 @@ def describe(query: str, text: str, kb: KnowledgeBase, named: frozenset[str]) ->
     if not hits:
         return Resolution(query=query)
     best = None if _how_to(text) else _answer(hits)
+    if best is not None and best.entry.code.severity is Severity.SUCCESS:
+        best = None  # "没有报错，一切正常" reports that nothing failed: it asks about no error
     if best is not None:
         score = min(99.0, 100 * best.coverage)
         return Resolution(

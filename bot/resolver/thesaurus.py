@@ -44,6 +44,8 @@ PHRASES: tuple[tuple[str, str], ...] = (
     ("\\bpersistent chat ?rooms?\\b", "group discussion"),
     ("\\bchat ?rooms?\\b", "chatroom"),
     ("\\blogged in\\b|\\blog in\\b|\\blogin\\b|\\bsign(?:ed)? in\\b", "login"),
+    # Offline is not signed in: 31033 CONTACT_OFFLINE "is not logged in".
+    ("\\boffline\\b", "offline not login"),
     # Not found is not there: "cannot be found", "couldn't find" say "does not exist".
     (
         "\\b(?:can ?not|can't|cannot|could ?n[o']?t|unable to|failed to) (?:be )?(?:found|find)\\b",

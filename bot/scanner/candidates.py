@@ -263,7 +263,7 @@ def _given_to_other_system(
 ) -> bool:
     line_start = masked.rfind("\n", 0, start) + 1
     window = Window(masked, start, end, line_start, False, kb.product_words, products)
-    return "other_system" in detect(window, only=("other_system",))
+    return bool(detect(window, only=("other_system", "rival_im")))
 
 
 def _text_code_matches(token: str, kb: KnowledgeBase) -> tuple[Match, ...]:

@@ -220,6 +220,8 @@ def _walk_back(masked: str, start: int, line_start: int, product_words: frozense
     i = len(toks) - 1
     while i >= 0 and toks[i] in _FORMAT:
         i -= 1
+    if toks[-1:] == ["case"] and (key := _switch_on_code(masked, start)):
+        return _Before(key=key, key_kind="code")  # "switch (error.code) { case 302:"
     if masked[lo:start].rstrip(" \t`*_\"'").endswith(vocab.ARROWS):
         return _Before(head="->", head_raw="->")  # "AuthService.login -> 302": returned
     if i >= 0 and toks[i] in _SEPARATORS:
@@ -279,6 +281,23 @@ def _walk_back(masked: str, start: int, line_start: int, product_words: frozense
             question=question,
         )  # fmt: skip
     return _Before(first=first, question=question, at_start=articles_only and lo == line_start)
+
+
+# "switch (error.code) {": the expression a switch compares its cases with.
+_SWITCH = re.compile(r"\bswitch\s*\(\s*[\w.]*?(\w+)\s*\)")
+_CASE_LABEL = re.compile(r"-?\d+[ \t]*:")
+# How far back a case's switch is looked for: a handler of a dozen cases.
+_SWITCH_REACH = 600
+
+
+def _switch_on_code(masked: str, start: int) -> str:
+    """The code key a ``case 302:`` label is compared with, if its switch is on one
+    ("switch (error.code)", "switch (errno)"); else ""."""
+    if _CASE_LABEL.match(masked, start) is None:
+        return ""
+    switches = list(_SWITCH.finditer(masked, max(0, start - _SWITCH_REACH), start))
+    key = switches[-1].group(1) if switches else ""
+    return key if key and _code_key(key) else ""
 
 
 # -- detectors ---------------------------------------------------------------------------
@@ -552,6 +571,8 @@ _GENERIC_STEMS = frozenset(stem(x) for x in vocab.GENERIC_MEANING_WORDS)
 
 @_detector("sent_from_source")
 def _sent_from_source(w: Window) -> bool:
+    if not w.ascii_around and _attributed_to_ours(w):
+        return True
     words = w.after_words
     if words[:1] and words[0] in vocab.FROM_VERBS and words[1:2] == ["from"]:
         words = words[1:]  # "the 404 comes from NIM"
@@ -561,6 +582,15 @@ def _sent_from_source(w: Window) -> bool:
     if any(x in w.product_words for x in rest[:2]):
         return True  # "1028 on bems", "403 from NIM"
     return words[0] == "from" and bool(rest) and rest[0] in vocab.SOURCES
+
+
+def _attributed_to_ours(w: Window) -> bool:
+    """Does the sentence give the number to our product, named after it ("还是那个 404，
+    这次是云信 MsgService 返回的")?"""
+    hi = min(w.line_end, w.end + _ZH_REACH)
+    stop = _SENTENCE_END.search(w.masked, w.end, hi)
+    hi = stop.start() if stop else hi
+    return any(e <= hi and _attributed(w.masked, e) for _, e, _ in _products_from(w, w.end, hi))
 
 
 @_detector("product_in_clause")
@@ -671,8 +701,11 @@ def _quoted_meaning(w: Window) -> bool:
 # A message key and its text, quoted, or unquoted up to the next space or separator in a
 # key=value log ("code=40004 msg=优惠券不可用").
 _MESSAGE_FIELD = re.compile(
-    r"""["']?([A-Za-z_]+|[\u4e00-\u9fff]{2,8})["']?\s*(?:=>|[:=：])\s*(?:["'“「]([^"'”」\n]{1,80})|([^\s"'“「,;}\]][^\s,;}\]]{0,79}))"""
+    r"""["']?([A-Za-z_]+|[\u4e00-\u9fff]{2,8})["']?\s*(?:=>|[:=：])\s*(?:["'“「]([^"'”」\n]{1,80})|([^\s"'“「,;}\]，；。][^\s,;}\]，；。]{0,79}))"""
 )
+
+
+_ZH_VALUE_END = re.compile(r"[，,；;。\n]|\Z")
 
 
 @_detector("message_field")
@@ -682,13 +715,17 @@ def _message_field(w: Window) -> bool:
         return False  # no key: value near the number
     for m in _MESSAGE_FIELD.finditer(w.masked, lo, hi):
         text, key = m.group(2) or m.group(3), m.group(1)
-        if key.lower().replace("_", "") not in vocab.MESSAGE_KEYS and not (
-            is_cjk(key[0]) and key.endswith(vocab.ZH_MESSAGE_KEYS)
-        ):
+        zh_key = is_cjk(key[0]) and key.endswith(vocab.ZH_MESSAGE_KEYS)
+        if key.lower().replace("_", "") not in vocab.MESSAGE_KEYS and not zh_key:
             continue
+        if zh_key and m.group(3):
+            # "说明：invalid credential，access_token is invalid": a Chinese key's unquoted
+            # value runs to the end of its clause, spaces and all
+            stop = _ZH_VALUE_END.search(w.masked, m.start(3), hi + 1)
+            text = w.masked[m.start(3) : stop.start() if stop else hi]
         if any(is_cjk(c) for c in text):
             return not _shares_meaning(text, w.meanings_zh)  # {"code":803,"msg":"群不存在"}
-        if not w.products and w.meanings and m.group(2):  # quoted English only
+        if not w.products and w.meanings and (m.group(2) or zh_key):  # no bare English word
             # "ResponseBase(code=803, message=\"order not found\")" with no product of ours
             # named: a message that shares no word with what the code means is its own.
             ours = {stem(word) for meaning in w.meanings for word in _content(meaning)}
@@ -859,6 +896,8 @@ def _nearest_other(text: str, lo: int, hi: int, start: int, end: int) -> int | N
     for s, e in spans[bisect_left(starts, lo) : bisect_left(starts, hi)]:
         if e > hi or _recipient(text, s):
             continue  # "云信给 nginx 回了 500": what nginx was sent, not what it sent
+        if _ITEM_KEY.match(text, e):
+            continue  # "JIRA OPS-1027 raised for WRONG_SERVER": it names its ticket, no source
         # A system named before the number claims it across a comma ("PlayFab ticket
         # failed, errorCode 1028"); one named after it only in its own clause, past a
         # word of source ("404 from the ingress", not "error 1027 while Slack is slow").
@@ -872,6 +911,9 @@ def _nearest_other(text: str, lo: int, hi: int, start: int, end: int) -> int | N
         best = d if best is None else min(best, d)
     return best
 
+
+# A ticket key or item number right after a system's name: the name says whose item it is.
+_ITEM_KEY = re.compile(r"[ \t]*(?:[A-Z][A-Z0-9]*-\d+|#\d+)\b")
 
 _Patterns = tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]
 
@@ -952,12 +994,32 @@ def _other_systems_of(text: str, patterns: _Patterns) -> _OtherSystems:
     return _OtherSystems(text, patterns)
 
 
+@_detector("rival_im")
+def _rival_im(w: Window) -> bool:
+    return not w.products and _about_rival(w.masked)
+
+
+@lru_cache(maxsize=8)
+def _about_rival(text: str) -> bool:
+    """Does the message name another IM vendor, not as one it left? Read once per message."""
+    lowered = text.lower()
+    if _RIVALS.search(lowered) is None and _RIVALS_CASED.search(text) is None:
+        return False
+    return not any(word in lowered for word in vocab.MIGRATION_WORDS)
+
+
+_RIVALS = re.compile(
+    "|".join(rf"\b{re.escape(w)}\b" if w.isascii() else re.escape(w) for w in vocab.RIVAL_IMS)
+)
+_RIVALS_CASED = re.compile("|".join(rf"\b{re.escape(w)}\b" for w in vocab.RIVAL_IMS_CASED))
+
+
 # The vetoes in the order they are read, the cheapest first: the first one present
 # settles the number, so the order changes no verdict, only what is spent on chatter
 # ("500 users" stops at the word after it, before any look-back).
 _VETO_NAMES = (
     "bracket_index", "zh_measure_word", "unit_after", "street_address", "url_part", "id_key",
-    "veto_word_before", "quantity_column", "other_system",
+    "veto_word_before", "quantity_column", "other_system", "rival_im",
 )  # fmt: skip
 
 

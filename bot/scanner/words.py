@@ -33,6 +33,7 @@ __all__ = [
     "LIST_JOINERS",
     "MEANING_WORDS",
     "MESSAGE_KEYS",
+    "MIGRATION_WORDS",
     "NOT_CODE_QUALIFIERS",
     "NOT_PLURAL",
     "OTHER_SYSTEMS",
@@ -41,6 +42,8 @@ __all__ = [
     "QUOTED_DEFINING_WORDS",
     "QUOTES",
     "RECIPIENT_MARKERS",
+    "RIVAL_IMS",
+    "RIVAL_IMS_CASED",
     "SAYS",
     "SOURCES",
     "SOURCE_PREPOSITIONS",
@@ -228,7 +231,7 @@ MESSAGE_KEYS = of(
 )
 #: The same keys in Chinese, as the end of the key: "错误信息: 登录失败", "(提示：余额不足)".
 ZH_MESSAGE_KEYS = (
-    "错误信息", "错误消息", "错误描述", "错误原因", "提示信息", "提示", "描述", "原因",
+    "错误信息", "错误消息", "错误描述", "错误原因", "提示信息", "提示", "描述", "原因", "说明",
 )  # fmt: skip
 #: Words after a number that ask what it means: "what does 1019 mean", "1019 means?".
 MEANING_WORDS = of("mean means meaning stand stands")
@@ -236,7 +239,7 @@ MEANING_WORDS = of("mean means meaning stand stands")
 ARROWS = ("->", "=>", "→", "⇒")
 #: Names of other systems that are also ordinary words in lower case ("windows" of five
 #: minutes): matched only as written.
-OTHER_SYSTEMS_CASED = of("Windows Excel Word Outlook Office")
+OTHER_SYSTEMS_CASED = of("Windows Excel Word Outlook Office TIM")
 #: Systems other than ours whose codes share our ranges (RULES rule 11). A number the
 #: message gives to one of them is theirs: "nginx returned 404", "PlayFab error 13002".
 OTHER_SYSTEMS = of(
@@ -249,7 +252,7 @@ OTHER_SYSTEMS = of(
     "kubernetes k8s kubectl docker helm github gitlab jenkins jira stripe paypal twilio "
     "sendgrid firebase fcm apns gcm agora zoom webex discord telegram whatsapp "
     "wechat weixin alipay camera vscode chrome safari firefox excel vba macos "
-    "websocket ws smb nfs own photon mirror netcode pun tim easemob openim rongcloud "
+    "websocket ws smb nfs own photon mirror netcode pun easemob openim rongcloud "
     "huanxin sendbird pubnub ably pusher"
 )
 #: The same in Chinese, matched as substrings of the text before or after the number.
@@ -259,6 +262,22 @@ ZH_OTHER_SYSTEMS = (
     "华为推送", "小米推送", "高德", "百度地图", "摄像头", "相机", "浏览器", "网关", "负载均衡",
     "钉钉", "飞书", "环信", "融云", "腾讯云IM", "即构", "七牛云", "又拍云", "数据库", "以太坊",
     "游戏服", "支付渠道", "第三方",
+)  # fmt: skip
+
+#: Other IM vendors (RULES rule 11): their codes share our ranges, and a message about one
+#: of them that names none of our products is about that vendor, line after line ("OpenIM
+#: createGroup onError", then its log below). Matched case-insensitively, except those in
+#: :data:`RIVAL_IMS_CASED` ("TIM", not the colleague Tim).
+RIVAL_IMS = (
+    "openim", "easemob", "huanxin", "rongcloud", "sendbird", "pubnub", "cometchat",
+    "getstream", "stream chat", "agora chat", "zegocloud", "tencent im", "环信", "融云",
+    "腾讯云im", "腾讯云 im", "腾讯im", "腾讯 im", "声网", "即构", "野火im",
+)  # fmt: skip
+RIVAL_IMS_CASED = ("TIM",)
+#: Words that put a rival in the past ("从环信迁到…", "migrated from Sendbird"): the codes
+#: after them may be ours, and only the clause-level other_system feature decides.
+MIGRATION_WORDS = (
+    "迁移", "迁到", "迁过来", "切换", "切到", "换成", "换到", "migrat", "switched", "moved from",
 )  # fmt: skip
 
 # -- the features ----------------------------------------------------------------------
@@ -346,4 +365,6 @@ FEATURES: tuple[Feature, ...] = (
     _f("bracket_index", _V, "word before", "", "bems-connect[8812]: a pid or an index"),
     _f("url_part", _V, "token", "", "/send.action?reqCode=13002&x=1: part of a URL"),
     _f("other_system", _V, "sentence", "", "nginx returned 404, PlayFab error 13002 (rule 11)"),
+    _f("rival_im", _V, "message", "",
+       "OpenIM demo log: errCode 809, with none of our products named (rule 11)"),
 )  # fmt: skip

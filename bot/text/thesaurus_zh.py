@@ -64,7 +64,7 @@ ZH_STOP_WORDS = of(
     "报错 错误 错误码 错误代码 返回 返回码 状态码 提示 出现 显示 处理 解决 问题 码 亦 太 需要 "
     "要 能 会 可以 操作 哪个 哪 哪种 对应 因为 由于 导致 所以 然后 但是 可是 不过 有 遇到 碰到 "
     "说 一个 请 帮 帮忙 看看 看 查 结果 开 没问题 暂时 客户端 有误 别人 他人 有人 后 之后 以后 "
-    "重试 再试 稍后 错 从 向 由 对于 关于 等"
+    "重试 再试 稍后 错 从 向 由 对于 关于 等 新"
 )
 
 #: One English term (or several, each added) and the Chinese words for it, space separated.

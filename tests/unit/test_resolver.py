@@ -39,6 +39,7 @@ def keys(query: str, kb: KnowledgeBase) -> list[str]:
         ("版本 1028 报 801", ["commsease:801"]),
         ("群号 10404 报 803", ["commsease:803"]),
         ("工单 1027", []),
+        ("订单 13001 的聊天室进不去，报 13002", ["commsease:13002"]),
         # ... but a word naming an error, or pointing at the code, does not
         ("错误号 1027", ["bems:1027"]),
         ("look at 1027", ["bems:1027"]),
@@ -178,6 +179,8 @@ def test_questions_around_codes(query: str, expected: list[str], kb: KnowledgeBa
         ("the user has several SIP addresses", "bems:26002"),
         ("a discussion name of more than 256 chars", "bems:40106"),  # 256 is in its text
         ("the room doesnt exist", "commsease:10404"),
+        # offline is not signed in
+        ("the contact is offline when I start a chat", "bems:31033"),
     ],
 )
 def test_descriptions_answer_when_one_entry_clearly_wins(
@@ -235,6 +238,14 @@ def test_one_entry_saying_all_the_question_says_is_a_clear_answer(
 )
 def test_two_entries_saying_it_or_a_how_to_get_no_answer(query: str, kb: KnowledgeBase) -> None:
     assert resolve(query, kb).matches == ()
+
+
+@pytest.mark.parametrize("query", ["今天系统一切正常，没有告警", "没有报错，一切正常"])
+def test_a_report_that_nothing_failed_names_no_success_code(query: str, kb: KnowledgeBase) -> None:
+    # 200's Chinese description is 没有错误，一切正常; saying so asks about no error
+    resolution = resolve(query, kb)
+    assert resolution.matches == ()
+    assert "commsease:200" in {s.key for s in resolution.suggestions}
 
 
 def test_a_how_to_about_getting_past_an_error_is_answered(kb: KnowledgeBase) -> None:

@@ -657,3 +657,42 @@ def test_chinese_recurrence_in_a_product_channel(
     text: str, expected: list[str], kb: KnowledgeBase
 ) -> None:
     assert sorted(keys(text, kb, "commsease")) == sorted(expected), text
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # Chinese for "Connect service" names BEMS and ties its JSON-RPC codes (rule 5b)
+        ("Connect 服务返回-32700，请求体不是合法 JSON", ["bems:-32700"]),
+        ("网关返回-32700，请求体不是合法 JSON", []),
+        # a Chinese message key's English value is the code's own meaning (rule 11)
+        ("接口偶发：错误代码40001，说明：invalid credential，token expired", []),
+        ("接口偶发：错误代码40001，说明：argument is null", ["bems:40001"]),
+        # a system named before its ticket key names the ticket, not the code's source
+        ("JIRA OPS-1027 raised for the WRONG_SERVER issue", ["bems:1027"]),
+        ("GitHub #88 tracks the 1028 errors from BEMS", ["bems:1028"]),
+        ("JIRA said WRONG_SERVER", []),
+        # a message about another IM vendor that names none of ours is about that vendor
+        ("OpenIM demo 拉人进群失败\n```errCode: 809\nerrMsg: db failed```", []),
+        ("```errCode: 809\nerrMsg: db failed```\n和 Sendbird 的行为不一样", []),
+        ("以前用环信，迁到云信以后建群一直报 809", ["commsease:809"]),
+        ("Tim says error 1027 again", ["bems:1027"]),
+        ("TIM 登录返回 error code 1027", []),
+        ("BEMS 没事，TIM 登录返回 error code 1027", []),
+        # a case label of a switch on a code key is that code's value
+        (
+            "```js\nswitch (error.code) {\n  case 302: relogin(); break;\n  case 417: kick(); "
+            "break;\n}``` NIM 的 ondisconnect 里这样写对吗",
+            ["commsease:302", "commsease:417"],
+        ),
+        ("```switch (pageSize) {\n  case 500: break;\n}```", []),
+        ("support case 1027 is closed", []),
+        # our product named after the number, as the one that returned it
+        ("还是那个 404，这次是云信 MsgService 返回的", ["commsease:404"]),
+        ("还是那个 404，这次是网关返回的", []),
+    ],
+)
+def test_sources_tickets_rivals_and_switch_cases(
+    text: str, expected: list[str], kb: KnowledgeBase
+) -> None:
+    check(text, expected, kb)
