@@ -19,8 +19,8 @@ from functools import lru_cache
 from bot.knowledge.base import KnowledgeBase
 from bot.models import MatchKind, Resolution, Severity, Suggestion
 from bot.resolver.textsearch import SearchHit, TextIndex
-from bot.resolver.thesaurus import FIX_WORDS, HOW_TO
 from bot.text.grammar import any_of
+from bot.text.thesaurus_en import FIX_WORDS, HOW_TO
 from bot.text.thesaurus_zh import ZH_FIX_WORDS, ZH_HOW_TO, ZH_TROUBLE_WORDS
 
 __all__ = ["ANSWER_COVERAGE", "ANSWER_MARGIN", "ANSWER_SCORE", "describe"]

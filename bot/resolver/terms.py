@@ -1,6 +1,6 @@
 """The words of a question or a description, as the free-text search compares them.
 
-English is lower-cased, folded by the thesaurus (:mod:`bot.resolver.thesaurus`), cleared of
+English is lower-cased, folded by the thesaurus (:mod:`bot.text.thesaurus_en`), cleared of
 stop words and stemmed with Snowball. Chinese is cut into words with jieba (the maintained
 Rust port, through rjieba) and folded onto the same English terms by the glossary
 (:mod:`bot.text.thesaurus_zh`), so "用户被禁言" has the terms of "user is muted".
@@ -12,8 +12,8 @@ import re
 from functools import cache, lru_cache
 from typing import TYPE_CHECKING
 
-from bot.resolver.thesaurus import PHRASES, STOP_WORDS, SYNONYMS
 from bot.text.grammar import ZH_MEASURE_WORDS, ZH_NOT_MEASURES, any_of, is_cjk, stem
+from bot.text.thesaurus_en import PHRASES, STOP_WORDS, SYNONYMS
 from bot.text.thesaurus_zh import ZH_PHRASES, ZH_STOP_WORDS, ZH_SYNONYMS, ZH_WORDS
 
 if TYPE_CHECKING:

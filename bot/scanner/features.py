@@ -18,6 +18,7 @@ from functools import cache, cached_property, lru_cache
 from bot.scanner import words as vocab
 from bot.scanner.tables import column_of
 from bot.text.grammar import any_of, is_cjk, stem, words_of, zh_quantity
+from bot.text.thesaurus_en import SYNONYMS
 from bot.text.thesaurus_zh import ZH_SYNONYMS
 
 __all__ = ["DETECTORS", "Window", "detect"]
@@ -558,7 +559,8 @@ def _glossed_reason(text: str, meanings: tuple[str, ...]) -> bool:
 @lru_cache(maxsize=1024)
 def _telling_stems(meaning: str) -> frozenset[str]:
     """The stems of a meaning's words that say which error it is (stemmed once per code)."""
-    return frozenset(stem(x) for x in _content(meaning)) - _GENERIC_STEMS
+    # folded as the glossary's English terms are: "account" is "user", as 账号 is
+    return frozenset(stem(SYNONYMS.get(x, x)) for x in _content(meaning)) - _GENERIC_STEMS
 
 
 def _content(text: str) -> list[str]:
@@ -812,6 +814,16 @@ def _bracket_index(w: Window) -> bool:
     return s >= 2 and m[s - 1] == "[" and m[s - 2].isalnum()
 
 
+# A SQLSTATE in brackets after the number: letters and digits, five ("HY000", "42S02").
+_SQLSTATE = re.compile(r"[ \t]*\((?=[0-9A-Z]*[A-Z])(?=[0-9A-Z]*[0-9])[0-9A-Z]{5}\)")
+
+
+@_detector("sqlstate_after")
+def _sqlstate_after(w: Window) -> bool:
+    """ "ERROR 1005 (HY000): Can't create table": a database's error, in MySQL's format."""
+    return _SQLSTATE.match(w.masked, w.end) is not None
+
+
 @_detector("url_part")
 def _url_part(w: Window) -> bool:
     lo = max(w.line_start, w.start - 200)
@@ -1018,7 +1030,8 @@ _RIVALS_CASED = re.compile("|".join(rf"\b{re.escape(w)}\b" for w in vocab.RIVAL_
 # settles the number, so the order changes no verdict, only what is spent on chatter
 # ("500 users" stops at the word after it, before any look-back).
 _VETO_NAMES = (
-    "bracket_index", "zh_measure_word", "unit_after", "street_address", "url_part", "id_key",
+    "bracket_index", "sqlstate_after", "zh_measure_word", "unit_after", "street_address",
+    "url_part", "id_key",
     "veto_word_before", "quantity_column", "other_system", "rival_im",
 )  # fmt: skip
 

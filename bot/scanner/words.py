@@ -363,6 +363,7 @@ FEATURES: tuple[Feature, ...] = (
     _f("id_key", _V, "key before", "", "uid=8841, \"id\": 1027, maxMembers: 500"),
     _f("quantity_column", _V, "table", "", "under a column headed count, ms, id"),
     _f("bracket_index", _V, "word before", "", "bems-connect[8812]: a pid or an index"),
+    _f("sqlstate_after", _V, "word after", "", "ERROR 1005 (HY000): MySQL's format (rule 11)"),
     _f("url_part", _V, "token", "", "/send.action?reqCode=13002&x=1: part of a URL"),
     _f("other_system", _V, "sentence", "", "nginx returned 404, PlayFab error 13002 (rule 11)"),
     _f("rival_im", _V, "message", "",

@@ -2,7 +2,7 @@
 
 Both modes read it. Free-text search cuts Chinese text into words with jieba (rjieba),
 and the glossary below then folds each word
-onto the English terms of :mod:`bot.resolver.thesaurus`, so "用户被禁言" asks what "user is
+onto the English terms of :mod:`bot.text.thesaurus_en`, so "用户被禁言" asks what "user is
 muted" asks, and a Chinese question also finds the entries that have only an English
 description (every BEMS entry). The glossary is written the other way round, one English
 term and the Chinese words a developer writes for it, so it can be read against the

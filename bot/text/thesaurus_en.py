@@ -2,8 +2,10 @@
 
 People write "too many admins" for "exceeds the upper limit" and "can't join the chatroom"
 for "prohibited from joining the chat room". Each table here is read by
-:func:`bot.resolver.textsearch.terms` before stemming; grow them here, in one place. The
-Chinese words, folded onto these English terms, are in :mod:`bot.text.thesaurus_zh`.
+:func:`bot.resolver.terms.terms` before stemming; grow them here, in one place. The
+Chinese words, folded onto these English terms, are in :mod:`bot.text.thesaurus_zh`. Both
+modes read it: the scanner folds a description's words with :data:`SYNONYMS` before it
+compares them with a Chinese reason glossed onto the same terms ("10435 账号或密码错误").
 """
 
 from __future__ import annotations
