@@ -43,7 +43,7 @@ PHRASES: tuple[tuple[str, str], ...] = (
     ("\\bupper limit\\b", "limit"),
     ("\\btimed? ?out\\b|\\btimes out\\b", "timeout"),
     # BEMS's persistent chat rooms are its "group discussions"; other chat rooms are NIM's.
-    ("\\bpersistent chat ?rooms?\\b", "group discussion"),
+    ("\\bpersistent chat(?: ?rooms?)?\\b", "group discussion"),
     ("\\bchat ?rooms?\\b", "chatroom"),
     ("\\blogged in\\b|\\blog in\\b|\\blogin\\b|\\bsign(?:ed)? in\\b", "login"),
     # Offline is not signed in: 31033 CONTACT_OFFLINE "is not logged in".

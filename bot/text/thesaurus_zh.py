@@ -133,7 +133,7 @@ _GLOSSARY: tuple[tuple[str, str], ...] = (
     ("address", "地址"),
     ("name", "名称 名字"),
     ("file", "文件 附件"),
-    ("upload", "上传"),
+    ("upload", "上传 传"),
     ("download", "下载"),
     ("transfer", "传输"),
     ("post", "发帖 发布"),

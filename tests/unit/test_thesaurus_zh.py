@@ -76,6 +76,10 @@ def test_glossary_words_are_kept_whole(text: str, word: str) -> None:
         ("群类型对不上", "team type does not match"),  # a mismatch is a difference
         ("找不到应用", "cannot find the app"),  # not found is does not exist
         ("对象被别人改过了，刷新后再试", "object was changed by someone else, refresh"),
+        ("文件传了两次", "file uploaded twice"),
+        # BEMS's persistent chat is its group discussions, with or without "room"
+        ("persistent chat 里", "group discussion"),
+        ("持久聊天室", "persistent chat"),
     ],
 )
 def test_chinese_folds_onto_the_words_of_the_descriptions(chinese: str, english: str) -> None:
