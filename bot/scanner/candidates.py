@@ -329,10 +329,9 @@ def _known_numbers(masked: str, kb: KnowledgeBase) -> Iterator[re.Match[str]]:
     """
     for hit in kb.code_index.finditer(masked):
         at = hit.start()
-        # With its sign if the sign belongs to it ("-32601"; not the "-" of "a-404").
-        # A comment's "--" or an arrow's "->" is no sign: "--414 其它错误" in a Lua note.
-        signed = at and masked[at - 1] in "+-" and masked[at - 2 : at - 1] not in ("-", "+")
-        m = NUMBER.match(masked, at - 1) if signed else None
+        # With its sign if the sign belongs to it ("-32601"; not the "-" of "a-404", nor
+        # a comment's "--": NUMBER decides)
+        m = NUMBER.match(masked, at - 1) if at and masked[at - 1] in "+-" else None
         if m is None:
             m = NUMBER.match(masked, at)
         if m is not None:

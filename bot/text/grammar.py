@@ -44,7 +44,7 @@ __all__ = [
 #: Possessive, so a refused number never backtracks into a shorter one.
 NUMBER = re.compile(
     r"(?<![A-Za-z0-9])(?<![A-Za-z0-9]_)"
-    r"(?P<sign>[+-])?+"
+    r"(?:(?<![+-])(?P<sign>[+-]))?+"
     r"(?:0[xX](?P<hex>[0-9A-Fa-f]{1,8}+)|(?P<dec>\d++))"
     r"(?![A-Za-rt-z0-9]|s[A-Za-z0-9_]|_[A-Za-z0-9])",
     re.ASCII,

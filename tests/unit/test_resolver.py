@@ -26,6 +26,9 @@ def keys(query: str, kb: KnowledgeBase) -> list[str]:
         ("1005 1006", ["bems:1005", "bems:1006"]),
         ("13001;13002", ["commsease:13001", "commsease:13002"]),
         ("-32602,-32600", ["bems:-32600", "bems:-32602"]),
+        # a comment's "--" is no sign: the grammar's NUMBER says so for both modes
+        ("--414 其它错误", ["commsease:414"]),
+        ("-- -32601", ["bems:-32601"]),
         # numbers inside identifiers and versions are not codes
         ("ORA-1027", []),
         ("build v1027", []),
