@@ -69,7 +69,7 @@ def test_entries_shared_by_two_sections_list_both(kb: KnowledgeBase) -> None:
 def test_text_codes_are_clean_and_broken_forms_still_resolve(kb: KnowledgeBase) -> None:
     broken = {
         "UNREGISTER_TEMP_REMOTE _PRESENCE_EXCEPTION": "28000",
-        "UNREGISTER_TEMP_REMOTE__PRESENCE_USER_NOT_IN_CONTACTLIST_CONTACTLIST_EXCEPTION": "28001",
+        "UNREGISTER_TEMP_REMOTE_ _PRESENCE_USER_NOT_IN_CONTACTLIST_EXCEPTION": "28001",
         "NOTIFYBACKGROUND_ ALREADY_IN_MODE": "29001",
         "PC_DUPLICATE_ROOM_NAME_UPDATE_ UNKNOWN_SERVER_ERROR": "40129",
         "MSG_NOT_FEDERATED_OR_INVALID_user": "4005",
