@@ -17,7 +17,7 @@ from functools import cache, cached_property, lru_cache
 
 from bot.scanner import words as vocab
 from bot.scanner.tables import column_of
-from bot.text.grammar import any_of, is_cjk, stem, words_of, zh_quantity
+from bot.text.grammar import NUMBER, any_of, is_cjk, stem, words_of, zh_quantity
 from bot.text.thesaurus_en import SYNONYMS
 from bot.text.thesaurus_zh import ZH_SYNONYMS
 
@@ -286,7 +286,6 @@ def _walk_back(masked: str, start: int, line_start: int, product_words: frozense
 
 # "switch (error.code) {": the expression a switch compares its cases with.
 _SWITCH = re.compile(r"\bswitch\s*\(\s*[\w.]*?(\w+)\s*\)")
-_CASE_LABEL = re.compile(r"-?\d+[ \t]*:")
 # How far back a case's switch is looked for: a handler of a dozen cases.
 _SWITCH_REACH = 600
 
@@ -294,7 +293,8 @@ _SWITCH_REACH = 600
 def _switch_on_code(masked: str, start: int) -> str:
     """The code key a ``case 302:`` label is compared with, if its switch is on one
     ("switch (error.code)", "switch (errno)"); else ""."""
-    if _CASE_LABEL.match(masked, start) is None:
+    number = NUMBER.match(masked, start)
+    if number is None or masked[number.end() :].lstrip(" \t")[:1] != ":":
         return ""
     switches = list(_SWITCH.finditer(masked, max(0, start - _SWITCH_REACH), start))
     key = switches[-1].group(1) if switches else ""
