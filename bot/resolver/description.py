@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from bot.binding.systems import names_other_system
 from bot.knowledge.base import KnowledgeBase
 from bot.models import MatchKind, Resolution, Severity, Suggestion
 from bot.resolver.textsearch import SearchHit, TextIndex
@@ -50,7 +51,9 @@ def describe(query: str, text: str, kb: KnowledgeBase, named: frozenset[str]) ->
     hits = [h for h in _index(kb).search(text, limit=8) if not named or h.entry.product.id in named]
     if not hits:
         return Resolution(query=query)
-    best = None if _how_to(text) else _answer(hits)
+    # "AWS S3 upload gives access denied", "git push 被拒了": another system's error (rule 11)
+    asks_elsewhere = not named and names_other_system(text)
+    best = None if _how_to(text) or asks_elsewhere else _answer(hits)
     if best is not None and best.entry.code.severity is Severity.SUCCESS:
         best = None  # "没有报错，一切正常" reports that nothing failed: it asks about no error
     if best is not None:

@@ -58,6 +58,8 @@ _LAST_WORD = re.compile(r"(?<![A-Za-z0-9_])[A-Za-z]+\Z")
 # ("look at 1027", "first 1027, then 1028") or end its reason phrase ("rate limit 416").
 _VETO_BEFORE = VETO_BEFORE - {"at", "first", "next", "last", "limit"}
 _ZH_PLACING = tuple(sorted((w for w in ZH_NOT_CODE_WORDS if is_cjk(w[0])), key=len, reverse=True))
+# Product vocabulary that names what the descriptions are about, not only the product.
+_DESCRIPTIVE = re.compile(r"(?i:persistent chat)|持久聊天")
 # Before a lone 号, words that make it an error's number, not an id ("错误号 1027").
 _ERROR_WORDS = ("错误", "错误编")
 
@@ -126,6 +128,10 @@ def resolve(query: str, kb: KnowledgeBase) -> Resolution:
     # the 256 is part of 40106's description). Identifiers nobody knows are no description
     # ("X_WRONG_SERVER" is not 1027).
     spans = [m.span("id") for m in IDENTIFIER.finditer(masked)]
+    # A product's name says which product, not what went wrong: "Skype for Business server"
+    # is no busy server, "云信" no word of a description. "persistent chat" is BEMS's group
+    # discussions, which its descriptions name, so it stays.
+    spans += [(s, e) for s, e, _ in products if not _DESCRIPTIVE.match(text, s, e)]
     # A query that names a code, even one no table has, gets no free-text answer: "9519
     # 错误码，超时" asks about 9519, not about time-outs (direct rule 4).
     described = (

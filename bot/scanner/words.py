@@ -15,6 +15,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
+from bot.binding.systems import (
+    MIGRATION_WORDS,
+    OTHER_SYSTEMS,
+    OTHER_SYSTEMS_CASED,
+    RIVAL_IMS,
+    RIVAL_IMS_CASED,
+    ZH_OTHER_SYSTEMS,
+)
 from bot.text import grammar
 from bot.text.grammar import words_of as of
 
@@ -237,49 +245,6 @@ ZH_MESSAGE_KEYS = (
 MEANING_WORDS = of("mean means meaning stand stands")
 #: Arrows that read as "returned" in a log line: "AuthService.login -> 302".
 ARROWS = ("->", "=>", "→", "⇒")
-#: Names of other systems that are also ordinary words in lower case ("windows" of five
-#: minutes): matched only as written.
-OTHER_SYSTEMS_CASED = of("Windows Excel Word Outlook Office TIM")
-#: Systems other than ours whose codes share our ranges (RULES rule 11). A number the
-#: message gives to one of them is theirs: "nginx returned 404", "PlayFab error 13002".
-OTHER_SYSTEMS = of(
-    "nginx apache httpd iis tomcat jetty envoy istio haproxy traefik caddy ingress upstream "
-    "elb alb nlb cloudfront cloudflare akamai fastly cdn s3 aws gcs azure lambda "
-    "oss cos obs minio oauth oauth2 oidc okta auth0 keycloak saml playfab steam quic "
-    "opengl gl vulkan directx "
-    "mcp lsp ethereum eth geth hardhat ganache truffle infura alchemy metamask web3 solana bitcoin "
-    "struts grpc postgres postgresql mysql redis kafka rabbitmq mongodb elasticsearch "
-    "kubernetes k8s kubectl docker helm github gitlab jenkins jira stripe paypal twilio "
-    "sendgrid firebase fcm apns gcm agora zoom webex discord telegram whatsapp "
-    "wechat weixin alipay camera vscode chrome safari firefox excel vba macos "
-    "websocket ws smb nfs own photon mirror netcode pun easemob openim rongcloud "
-    "huanxin sendbird pubnub ably pusher"
-)
-#: The same in Chinese, matched as substrings of the text before or after the number.
-ZH_OTHER_SYSTEMS = (
-    "我们自己", "自己的", "自家", "网易云音乐", "云音乐", "微信", "公众号", "小程序", "支付宝",
-    "会员系统", "营销系统", "短信服务", "阿里云", "腾讯云", "七牛", "声网", "极光", "个推",
-    "华为推送", "小米推送", "高德", "百度地图", "摄像头", "相机", "浏览器", "网关", "负载均衡",
-    "钉钉", "飞书", "环信", "融云", "腾讯云IM", "即构", "七牛云", "又拍云", "数据库", "以太坊",
-    "游戏服", "支付渠道", "第三方",
-)  # fmt: skip
-
-#: Other IM vendors (RULES rule 11): their codes share our ranges, and a message about one
-#: of them that names none of our products is about that vendor, line after line ("OpenIM
-#: createGroup onError", then its log below). Matched case-insensitively, except those in
-#: :data:`RIVAL_IMS_CASED` ("TIM", not the colleague Tim).
-RIVAL_IMS = (
-    "openim", "easemob", "huanxin", "rongcloud", "sendbird", "pubnub", "cometchat",
-    "getstream", "stream chat", "agora chat", "zegocloud", "tencent im", "环信", "融云",
-    "腾讯云im", "腾讯云 im", "腾讯im", "腾讯 im", "声网", "即构", "野火im",
-)  # fmt: skip
-RIVAL_IMS_CASED = ("TIM",)
-#: Words that put a rival in the past ("从环信迁到…", "migrated from Sendbird"): the codes
-#: after them may be ours, and only the clause-level other_system feature decides.
-MIGRATION_WORDS = (
-    "迁移", "迁到", "迁过来", "切换", "切到", "换成", "换到", "migrat", "switched", "moved from",
-)  # fmt: skip
-
 # -- the features ----------------------------------------------------------------------
 
 #: What a feature does: evidence adds its fitted weight, and "against" too, though its

@@ -243,6 +243,40 @@ def test_two_entries_saying_it_or_a_how_to_get_no_answer(query: str, kb: Knowled
     assert resolve(query, kb).matches == ()
 
 
+@pytest.mark.parametrize(
+    ("query", "unwanted"),
+    [
+        # another system named, none of ours: its error, not ours (rule 11)
+        ("AWS S3 upload gives access denied", "bems:40102"),
+        ("git push 被拒了，说没有写权限", "commsease:802"),
+        # a product's name is no word of a description: Skype for Business is no busy server
+        ("the Skype for Business server itself reported an error", "bems:1028"),
+    ],
+)
+def test_names_are_not_descriptions(query: str, unwanted: str, kb: KnowledgeBase) -> None:
+    assert unwanted not in [m.key for m in resolve(query, kb).matches]
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("没有权限，git 说的", True),
+        ("AWS S3 gives access denied", True),
+        ("支付宝沙箱登录不了", True),
+        ("Tim can't log in", False),
+        ("TIM can't log in", True),
+        # a kind of system is no name: our own products have databases and gateways too
+        ("persistent chat can't reach its database", False),
+        ("持久聊天连不上数据库", False),
+        ("网关超时", False),
+    ],
+)
+def test_another_system_is_named_by_its_name(query: str, expected: bool) -> None:
+    from bot.binding.systems import names_other_system
+
+    assert names_other_system(query) is expected
+
+
 @pytest.mark.parametrize("query", ["今天系统一切正常，没有告警", "没有报错，一切正常"])
 def test_a_report_that_nothing_failed_names_no_success_code(query: str, kb: KnowledgeBase) -> None:
     # 200's Chinese description is 没有错误，一切正常; saying so asks about no error
