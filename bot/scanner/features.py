@@ -13,7 +13,8 @@ import re
 from bisect import bisect_left
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from functools import cache, cached_property, lru_cache
+from functools import cache, lru_cache
+from typing import Any, Generic, TypeVar
 
 from bot.scanner import words as vocab
 from bot.scanner.tables import column_of
@@ -132,6 +133,25 @@ class _Before:
     names_code: bool = False
 
 
+_T = TypeVar("_T")
+
+
+class _lazy(Generic[_T]):  # lower case: it is used as a decorator
+    """A property computed on first read and then stored on the instance, as
+    :func:`functools.cached_property` is, without the lock Python 3.11 takes on every
+    first read: a window is read by one thread, and dozens are made per message."""
+
+    def __init__(self, compute: Callable[[Any], _T]) -> None:
+        self.compute = compute
+        self.name = compute.__name__
+        self.__doc__ = compute.__doc__
+
+    def __get__(self, window: Any, owner: type | None = None) -> _T:
+        # No __set__: once stored, the instance's own attribute is found first.
+        value = window.__dict__[self.name] = self.compute(window)
+        return value
+
+
 @dataclass
 class Window:
     """One number in a message, and the text around it the detectors may read."""
@@ -153,44 +173,44 @@ class Window:
     #: The vendors' Chinese descriptions of the entries with this number.
     meanings_zh: tuple[str, ...] = ()
 
-    @cached_property
+    @_lazy
     def line_end(self) -> int:
         end = self.masked.find("\n", self.end, self.end + 400)
         return end if end != -1 else min(len(self.masked), self.end + 400)
 
-    @cached_property
+    @_lazy
     def ascii_around(self) -> bool:
         """Only ASCII within reach of the Chinese features: none of them can be present."""
         return self.masked[max(0, self.start - _ZH_REACH) : self.end + _ZH_REACH].isascii()
 
-    @cached_property
+    @_lazy
     def before(self) -> _Before:
         return _walk_back(self.masked, self.start, self.line_start, self.product_words)
 
-    @cached_property
+    @_lazy
     def after_text(self) -> str:
         text = self.masked[self.end : min(self.line_end, self.end + AFTER_WINDOW)]
         return text[1:] if text[:1] == "s" else text  # "getting 500s", "the 1028s"
 
-    @cached_property
+    @_lazy
     def after_words(self) -> list[str]:
         return [w.lower() for w in _WORDS.findall(self.after_text)[:4]]
 
-    @cached_property
+    @_lazy
     def next_word(self) -> str:
         m = _WORD_AFTER.match(self.after_text)
         return m.group(1).lower() if m else ""
 
-    @cached_property
+    @_lazy
     def question_ahead(self) -> bool:
         return _QUESTION_AHEAD.match(self.masked, self.end) is not None
 
-    @cached_property
+    @_lazy
     def column(self) -> str | None:
         """What the header of the number's table column says of it, if it is in a table."""
         return column_of(self.masked, self.start, self.line_start)
 
-    @cached_property
+    @_lazy
     def clause(self) -> tuple[int, int]:
         """The clause the number is in: between the nearest breaks on its line."""
         lo = max(self.line_start, self.start - 160)
