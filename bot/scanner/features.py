@@ -700,6 +700,8 @@ def _message_field(w: Window) -> bool:
     lo, hi = max(w.line_start, w.start - 120), min(w.line_end, w.end + 120)
     if not any(mark in w.masked[lo:hi] for mark in ":=："):
         return False  # no key: value near the number
+    if not _may_name_message(w.masked[lo:hi]):
+        return False  # "12:44:09,414", "uid=8841": keys, but none of a message
     for m in _MESSAGE_FIELD.finditer(w.masked, lo, hi):
         text, key = m.group(2) or m.group(3), m.group(1)
         if key.lower().replace("_", "") not in vocab.MESSAGE_KEYS and not (
@@ -714,6 +716,18 @@ def _message_field(w: Window) -> bool:
             ours = {stem(word) for meaning in w.meanings for word in _content(meaning)}
             return ours.isdisjoint(stem(word) for word in _content(text))
     return False
+
+
+def _may_name_message(text: str) -> bool:
+    """Could a key that :data:`_MESSAGE_FIELD` finds in ``text`` be a message key? Only a
+    necessary test, made with a few finds, so that the pattern (most of the detector's
+    cost in a log) runs only where one may be: an English key is compared in lower case
+    without underscores, so that form of it is in the text's; a Chinese one ends in a
+    Chinese key, which is in the text as written."""
+    folded = text.lower().replace("_", "")
+    if any(key in folded for key in vocab.MESSAGE_KEYS):
+        return True
+    return not text.isascii() and any(key in text for key in vocab.ZH_MESSAGE_KEYS)
 
 
 @_detector("time_range_after")
