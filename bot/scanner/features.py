@@ -485,13 +485,19 @@ def _reason_phrase(w: Window) -> bool:
     )
     before = _content(head)[-4:] if attached else []
     for reason in w.reasons:
-        words = set(_content(reason))
+        words = _reason_words(reason)
         need = min(2, len(words))
         if need and (
             len(words.intersection(after)) >= need or len(words.intersection(before)) >= need
         ):
             return True
     return False
+
+
+@lru_cache(maxsize=1024)
+def _reason_words(reason: str) -> frozenset[str]:
+    """The content words of a reason phrase (read once per phrase, not once per number)."""
+    return frozenset(_content(reason))
 
 
 def _bigrams(text: str) -> set[str]:
