@@ -14,7 +14,7 @@ from bisect import bisect_left
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import cache, lru_cache
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, NamedTuple, TypeVar
 
 from bot.scanner import words as vocab
 from bot.scanner.tables import column_of
@@ -913,7 +913,18 @@ def _nearest_other(text: str, lo: int, hi: int, start: int, end: int) -> int | N
     return best
 
 
-_Patterns = tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]
+class _Patterns(NamedTuple):
+    """Where other systems are named, by :func:`_other_system_patterns`."""
+
+    english: re.Pattern[str]
+    cased: re.Pattern[str]
+    chinese: re.Pattern[str]
+
+    def __hash__(self) -> int:
+        # The per-message caches are keyed by these, and read for every number: a compiled
+        # pattern hashes its whole program (1.7 us for these three), its source at once.
+        # Equal patterns have equal sources, so equal keys still hash alike.
+        return hash((self.english.pattern, self.cased.pattern, self.chinese.pattern))
 
 
 @cache
@@ -924,7 +935,7 @@ def _other_system_patterns(
     text), a cased one ("Word", not "word"), a Chinese one. Built from the word lists.
     Each pattern starts with the name itself, so the engine skips ahead fast; the
     boundary before an English name is checked per hit."""
-    return (
+    return _Patterns(
         re.compile(rf"(?:{any_of(english)})(?![a-z0-9'])", re.ASCII),
         re.compile(rf"(?:{any_of(cased)})(?![A-Za-z0-9'])", re.ASCII),
         re.compile(any_of(chinese)),
