@@ -484,8 +484,11 @@ def _reason_phrase(w: Window) -> bool:
         return True
     if not w.reasons:
         return False
-    after = _content(w.masked[w.end : min(w.line_end, w.end + 48)])[:4]
-    head = w.masked[max(w.line_start, w.start - 60) : w.start]
+    lo, hi = max(w.line_start, w.start - _REASON_BEFORE), min(w.line_end, w.end + _REASON_AFTER)
+    if not _any_reason_word_in(w.masked[lo:hi].lower(), w.reasons):
+        return False  # most numbers: a few finds spare reading the words on either side
+    after = _content(w.masked[w.end : hi])[:4]
+    head = w.masked[lo : w.start]
     # "Method not found (-32601)", "...: -32601", and "Method not found -32601"
     attached = head.rstrip(" \t`\"'").endswith(("(", "[", ":", "-", "–", "=")) or (
         head[-1:].isspace() and head[-2:-1].isalpha()
@@ -499,6 +502,17 @@ def _reason_phrase(w: Window) -> bool:
         ):
             return True
     return False
+
+
+#: How far after and before a number its reason phrase is read (characters).
+_REASON_AFTER = 48
+_REASON_BEFORE = 60
+
+
+def _any_reason_word_in(lowered: str, reasons: tuple[str, ...]) -> bool:
+    """Is a content word of one of ``reasons`` in ``lowered``, as a substring? Necessary
+    for a reason beside the number: the words compared are the lowered text's words."""
+    return any(word in lowered for reason in reasons for word in _reason_words(reason))
 
 
 @lru_cache(maxsize=1024)
