@@ -184,7 +184,9 @@ def _untied_generics_dropped(
             if m.kind is not MatchKind.EXACT
             or counts_here(m.product.id, m.entry.code, named, channel_product)
         )
-        if kept:
+        if len(kept) == len(mention.matches):
+            out.append(mention)  # most mentions: frozen, so the same one serves
+        elif kept:
             out.append(Mention(span=mention.span, matches=kept, reason=mention.reason))
     return out
 
@@ -316,7 +318,7 @@ def _numbers(
         if len(entries) == len(candidates):
             done.add(number.code)
         if entries:
-            anchors.append(_Found(number.start, number.end, evidence.reason, _exact(entries)))
+            anchors.append(_Found(number.start, number.end, evidence.reason, _exact(entries, kb)))
     yield from anchors
     if anchors and unsure:
         yield from _siblings(masked, kb, anchors, unsure, products, named, trace)
@@ -375,8 +377,15 @@ def _slash_list(masked: str, m: re.Match[str], kb: KnowledgeBase) -> bool:
     )
 
 
-def _exact(entries: list[Entry]) -> tuple[Match, ...]:
-    return tuple(e.match() for e in entries)
+def _exact(entries: list[Entry], kb: KnowledgeBase) -> tuple[Match, ...]:
+    exact = kb.derived(_exact_matches)
+    return tuple(exact[e.key] for e in entries)
+
+
+def _exact_matches(kb: KnowledgeBase) -> dict[str, Match]:
+    """Every entry as an exact match, by key, made once: a match is frozen, and making
+    one (a validated model) costs more than reading it."""
+    return {e.key: e.match() for e in kb.entries}
 
 
 def _window(
@@ -451,7 +460,7 @@ def _siblings(
                 trace.append(Considered(number.code, span, again, entries))
             if again.taken:
                 taken.add(number.code)
-                yield _Found(number.start, number.end, anchor.reason, _exact(entries))
+                yield _Found(number.start, number.end, anchor.reason, _exact(entries, kb))
             break
 
 
