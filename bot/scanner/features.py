@@ -941,18 +941,7 @@ def _nearest_other(text: str, lo: int, hi: int, start: int, end: int) -> int | N
     return best
 
 
-class _Patterns(NamedTuple):
-    """Where other systems are named, by :func:`_other_system_patterns`."""
-
-    english: re.Pattern[str]
-    cased: re.Pattern[str]
-    chinese: re.Pattern[str]
-
-    def __hash__(self) -> int:
-        # The per-message caches are keyed by these, and read for every number: a compiled
-        # pattern hashes its whole program (1.7 us for these three), its source at once.
-        # Equal patterns have equal sources, so equal keys still hash alike.
-        return hash((self.english.pattern, self.cased.pattern, self.chinese.pattern))
+_Patterns = tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]
 
 
 @cache
@@ -963,11 +952,25 @@ def _other_system_patterns(
     text), a cased one ("Word", not "word"), a Chinese one. Built from the word lists.
     Each pattern starts with the name itself, so the engine skips ahead fast; the
     boundary before an English name is checked per hit."""
-    return _Patterns(
+    return _PatternSet(
         re.compile(rf"(?:{any_of(english)})(?![a-z0-9'])", re.ASCII),
         re.compile(rf"(?:{any_of(cased)})(?![A-Za-z0-9'])", re.ASCII),
         re.compile(any_of(chinese)),
     )
+
+
+class _PatternSet(NamedTuple):
+    """The :data:`_Patterns` that :func:`_other_system_patterns` makes."""
+
+    english: re.Pattern[str]
+    cased: re.Pattern[str]
+    chinese: re.Pattern[str]
+
+    def __hash__(self) -> int:
+        # The per-message caches are keyed by these, and read for every number: a compiled
+        # pattern hashes its whole program (1.7 us for these three), its source at once.
+        # Equal patterns have equal sources, so equal keys still hash alike.
+        return hash((self.english.pattern, self.cased.pattern, self.chinese.pattern))
 
 
 def _attributed(text: str, end: int) -> bool:
