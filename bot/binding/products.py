@@ -102,10 +102,13 @@ def named_products(
     :param aliases: ``kb.find_products(text)``, when the caller already has it.
     """
     lowered = text.lower()
-    if aliases is None and kb.derived(_any_hint).search(lowered) is None:
+    first = kb.derived(_any_hint).search(lowered) if aliases is None else None
+    if aliases is None and first is None:
         return []  # most texts: one pass in C for both tests below
     spans = list(kb.find_products(text) if aliases is None else aliases)
-    if _hints(VOCABULARY_HINTS).search(lowered) is None:
+    # No hint of either kind starts before the first one found: a 40 KB paste is read
+    # for the vocabulary's from there on, not again from its start.
+    if _hints(VOCABULARY_HINTS).search(lowered, first.start() if first else 0) is None:
         return sorted(spans)
     pattern, owners = _vocabulary()
     # Group i + 1 is alternative i (the alternatives hold no capturing group of their own).

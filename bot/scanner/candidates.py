@@ -69,6 +69,7 @@ def _joiners(english: frozenset[str], chinese: tuple[str, ...]) -> tuple[re.Patt
 
 _LIST_REACH = 32  # characters looked back for the previous item
 _LIST_DEPTH = 8  # items followed back to the one that says "error"
+_DIGIT = re.compile(r"[0-9]")  # what every NUMBER holds
 # A sibling code sits close to the code it parallels, in a clause joined to it.
 _SIBLING_REACH = 160
 # Lines of a paste are separate records, so a line break does not join clauses.
@@ -184,7 +185,9 @@ def _untied_generics_dropped(
             if m.kind is not MatchKind.EXACT
             or counts_here(m.product.id, m.entry.code, named, channel_product)
         )
-        if kept:
+        if len(kept) == len(mention.matches):
+            out.append(mention)  # most mentions: frozen, so the same one serves
+        elif kept:
             out.append(Mention(span=mention.span, matches=kept, reason=mention.reason))
     return out
 
@@ -269,7 +272,7 @@ def _given_to_other_system(
 def _text_code_matches(token: str, kb: KnowledgeBase) -> tuple[Match, ...]:
     exact = kb.by_text_code(token)
     if exact:
-        return tuple(e.match(k) for e, k in exact)
+        return _full_matches(exact, kb)
     hit = kb.fuzzy_text_code(token)
     if hit is None:
         return ()
@@ -316,7 +319,7 @@ def _numbers(
         if len(entries) == len(candidates):
             done.add(number.code)
         if entries:
-            anchors.append(_Found(number.start, number.end, evidence.reason, _exact(entries)))
+            anchors.append(_Found(number.start, number.end, evidence.reason, _exact(entries, kb)))
     yield from anchors
     if anchors and unsure:
         yield from _siblings(masked, kb, anchors, unsure, products, named, trace)
@@ -374,8 +377,26 @@ def _slash_list(masked: str, m: re.Match[str], kb: KnowledgeBase) -> bool:
     )
 
 
-def _exact(entries: list[Entry]) -> tuple[Match, ...]:
-    return tuple(e.match() for e in entries)
+def _exact(entries: list[Entry], kb: KnowledgeBase) -> tuple[Match, ...]:
+    return _full_matches([(e, MatchKind.EXACT) for e in entries], kb)
+
+
+def _full_matches(found: list[tuple[Entry, MatchKind]], kb: KnowledgeBase) -> tuple[Match, ...]:
+    """The entries of ``found`` as matches of their kind at full score. Each is made once
+    per knowledge base and kept: a match is frozen, and making one (a validated model)
+    costs more than reading it."""
+    made = kb.derived(_made_matches)
+    out = []
+    for entry, kind in found:
+        match = made.get((entry.key, kind))
+        if match is None:
+            match = made[entry.key, kind] = entry.match(kind)
+        out.append(match)
+    return tuple(out)
+
+
+def _made_matches(kb: KnowledgeBase) -> dict[tuple[str, MatchKind], Match]:
+    return {}  # filled by _full_matches: at most one match per entry and kind
 
 
 def _window(
@@ -450,7 +471,7 @@ def _siblings(
                 trace.append(Considered(number.code, span, again, entries))
             if again.taken:
                 taken.add(number.code)
-                yield _Found(number.start, number.end, anchor.reason, _exact(entries))
+                yield _Found(number.start, number.end, anchor.reason, _exact(entries, kb))
             break
 
 
@@ -488,6 +509,8 @@ def _evidence(
 def _previous_item(masked: str, window: Window, kb: KnowledgeBase) -> _Number | None:
     """The number before this one in a list ("error 1010, 1027"), if there is one."""
     lo = max(window.line_start, window.start - _LIST_REACH)
+    if _DIGIT.search(masked, lo, window.start) is None:
+        return None  # most numbers: one search in C, and no list of matches to make
     items = [m for m in NUMBER.finditer(masked, lo, window.start) if m.end() < window.start]
     if not items:
         return None

@@ -13,7 +13,8 @@ import re
 from bisect import bisect_left
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from functools import cache, cached_property, lru_cache
+from functools import cache, lru_cache
+from typing import Any, Generic, NamedTuple, TypeVar
 
 from bot.scanner import words as vocab
 from bot.scanner.tables import column_of
@@ -47,7 +48,8 @@ _HTTP_REASON = re.compile(
 # An access-log or response line: `"GET /x HTTP/1.1" 404 512`, `HTTP/1.1 200 OK`.
 _HTTP_STATUS_BEFORE = re.compile(r"HTTP/\d(?:\.\d)?\"?[ \t]+$", re.ASCII)
 # A "?" later in the same sentence ("." inside "3.4" does not end it).
-_QUESTION_AHEAD = re.compile(r"(?:[^\n.!?？。]|\.(?=\S)){0,160}[?？]")
+_QUESTION_REACH = 160
+_QUESTION_AHEAD = re.compile(rf"(?:[^\n.!?？。]|\.(?=\S)){{0,{_QUESTION_REACH}}}[?？]")
 _SENTENCE_END = re.compile(r"[.!?。！？](?:\s|$)|[。！？]")
 _CLAUSE_BREAK = re.compile(
     r"[,;.!?\n|，；。！？]|\b(?:and|but|or|while|whereas|vs|versus|then)\b",
@@ -109,9 +111,11 @@ def _plural(word: str) -> bool:
     )
 
 
-@dataclass(frozen=True, slots=True)
-class _Before:
-    """What the words before a number say, read right to left, as a person would."""
+class _Before(NamedTuple):
+    """What the words before a number say, read right to left, as a person would.
+
+    A named tuple: one is made per number, and a frozen dataclass costs three times as
+    much to make (a call per field)."""
 
     #: The separator right before the number (``=``, ``:``), if any, and its key.
     key: str = ""
@@ -131,6 +135,25 @@ class _Before:
     #: The words before a prose key name a code, apart from it: "status code does not
     #: indicate success: 514" (not "error budget: 500", where the key is what is counted).
     names_code: bool = False
+
+
+_T = TypeVar("_T")
+
+
+class _lazy(Generic[_T]):  # lower case: it is used as a decorator
+    """A property computed on first read and then stored on the instance, as
+    :func:`functools.cached_property` is, without the lock Python 3.11 takes on every
+    first read: a window is read by one thread, and dozens are made per message."""
+
+    def __init__(self, compute: Callable[[Any], _T]) -> None:
+        self.compute = compute
+        self.name = compute.__name__
+        self.__doc__ = compute.__doc__
+
+    def __get__(self, window: Any, owner: type | None = None) -> _T:
+        # No __set__: once stored, the instance's own attribute is found first.
+        value = window.__dict__[self.name] = self.compute(window)
+        return value
 
 
 @dataclass
@@ -154,44 +177,47 @@ class Window:
     #: The vendors' Chinese descriptions of the entries with this number.
     meanings_zh: tuple[str, ...] = ()
 
-    @cached_property
+    @_lazy
     def line_end(self) -> int:
         end = self.masked.find("\n", self.end, self.end + 400)
         return end if end != -1 else min(len(self.masked), self.end + 400)
 
-    @cached_property
+    @_lazy
     def ascii_around(self) -> bool:
         """Only ASCII within reach of the Chinese features: none of them can be present."""
         return self.masked[max(0, self.start - _ZH_REACH) : self.end + _ZH_REACH].isascii()
 
-    @cached_property
+    @_lazy
     def before(self) -> _Before:
         return _walk_back(self.masked, self.start, self.line_start, self.product_words)
 
-    @cached_property
+    @_lazy
     def after_text(self) -> str:
         text = self.masked[self.end : min(self.line_end, self.end + AFTER_WINDOW)]
         return text[1:] if text[:1] == "s" else text  # "getting 500s", "the 1028s"
 
-    @cached_property
+    @_lazy
     def after_words(self) -> list[str]:
         return [w.lower() for w in _WORDS.findall(self.after_text)[:4]]
 
-    @cached_property
+    @_lazy
     def next_word(self) -> str:
         m = _WORD_AFTER.match(self.after_text)
         return m.group(1).lower() if m else ""
 
-    @cached_property
+    @_lazy
     def question_ahead(self) -> bool:
+        ahead = self.masked[self.end : self.end + _QUESTION_REACH + 1]
+        if "?" not in ahead and "？" not in ahead:
+            return False  # most numbers: two finds in C instead of the pattern
         return _QUESTION_AHEAD.match(self.masked, self.end) is not None
 
-    @cached_property
+    @_lazy
     def column(self) -> str | None:
         """What the header of the number's table column says of it, if it is in a table."""
         return column_of(self.masked, self.start, self.line_start)
 
-    @cached_property
+    @_lazy
     def clause(self) -> tuple[int, int]:
         """The clause the number is in: between the nearest breaks on its line."""
         lo = max(self.line_start, self.start - 160)
@@ -215,9 +241,10 @@ def _names_code(toks: list[str]) -> bool:
 def _walk_back(masked: str, start: int, line_start: int, product_words: frozenset[str]) -> _Before:
     lo = max(line_start, start - BEFORE_WINDOW)
     toks = _TOKEN.findall(masked, lo, start)
-    for k in range(len(toks) - 1, 0, -1):  # "w/ 422" is "with 422"
-        if toks[k] == "/" and toks[k - 1] in ("w", "W"):
-            toks[k - 1 : k + 1] = ["with"]
+    if "/" in toks:  # a find in C spares most walks the loop
+        for k in range(len(toks) - 1, 0, -1):  # "w/ 422" is "with 422"
+            if toks[k] == "/" and toks[k - 1] in ("w", "W"):
+                toks[k - 1 : k + 1] = ["with"]
     i = len(toks) - 1
     while i >= 0 and toks[i] in _FORMAT:
         i -= 1
@@ -477,21 +504,41 @@ def _reason_phrase(w: Window) -> bool:
         return True
     if not w.reasons:
         return False
-    after = _content(w.masked[w.end : min(w.line_end, w.end + 48)])[:4]
-    head = w.masked[max(w.line_start, w.start - 60) : w.start]
+    lo, hi = max(w.line_start, w.start - _REASON_BEFORE), min(w.line_end, w.end + _REASON_AFTER)
+    if not _any_reason_word_in(w.masked[lo:hi].lower(), w.reasons):
+        return False  # most numbers: a few finds spare reading the words on either side
+    after = _content(w.masked[w.end : hi])[:4]
+    head = w.masked[lo : w.start]
     # "Method not found (-32601)", "...: -32601", and "Method not found -32601"
     attached = head.rstrip(" \t`\"'").endswith(("(", "[", ":", "-", "–", "=")) or (
         head[-1:].isspace() and head[-2:-1].isalpha()
     )
     before = _content(head)[-4:] if attached else []
     for reason in w.reasons:
-        words = set(_content(reason))
+        words = _reason_words(reason)
         need = min(2, len(words))
         if need and (
             len(words.intersection(after)) >= need or len(words.intersection(before)) >= need
         ):
             return True
     return False
+
+
+#: How far after and before a number its reason phrase is read (characters).
+_REASON_AFTER = 48
+_REASON_BEFORE = 60
+
+
+def _any_reason_word_in(lowered: str, reasons: tuple[str, ...]) -> bool:
+    """Is a content word of one of ``reasons`` in ``lowered``, as a substring? Necessary
+    for a reason beside the number: the words compared are the lowered text's words."""
+    return any(word in lowered for reason in reasons for word in _reason_words(reason))
+
+
+@lru_cache(maxsize=1024)
+def _reason_words(reason: str) -> frozenset[str]:
+    """The content words of a reason phrase (read once per phrase, not once per number)."""
+    return frozenset(_content(reason))
 
 
 def _bigrams(text: str) -> set[str]:
@@ -537,6 +584,11 @@ def _glossary() -> tuple[re.Pattern[str], dict[str, frozenset[str]]]:
         if is_cjk(zh[0])
     }
     return re.compile(any_of(means)), means
+
+
+# Built when the scanner is imported (8 ms, beside the 400 ms its imports take), not in
+# the middle of the first Chinese message that reaches it, whose scan it would double.
+_glossary()
 
 
 def _glossed_reason(text: str, meanings: tuple[str, ...]) -> bool:
@@ -621,6 +673,8 @@ def _heading_names_codes(w: Window) -> bool:
     """A list under a heading that names codes: "errors last hour: 1027, 1028"."""
     lo = max(w.line_start, w.start - 2 * BEFORE_WINDOW)
     head = w.masked[lo : w.start]
+    if ":" not in head and "：" not in head:
+        return False  # no heading: most numbers, told before the sentence is cut
     for m in _SENTENCE_END.finditer(head):
         head = head[m.end() :]  # only the sentence the number is in
     # the last prose colon before the number: "Message: ... does not indicate success: 514"
@@ -715,6 +769,8 @@ def _message_field(w: Window) -> bool:
     lo, hi = max(w.line_start, w.start - 120), min(w.line_end, w.end + 120)
     if not any(mark in w.masked[lo:hi] for mark in ":=："):
         return False  # no key: value near the number
+    if not _may_name_message(w.masked[lo:hi]):
+        return False  # "12:44:09,414", "uid=8841": keys, but none of a message
     for m in _MESSAGE_FIELD.finditer(w.masked, lo, hi):
         text, key = m.group(2) or m.group(3), m.group(1)
         zh_key = is_cjk(key[0]) and key.endswith(vocab.ZH_MESSAGE_KEYS)
@@ -733,6 +789,18 @@ def _message_field(w: Window) -> bool:
             ours = {stem(word) for meaning in w.meanings for word in _content(meaning)}
             return ours.isdisjoint(stem(word) for word in _content(text))
     return False
+
+
+def _may_name_message(text: str) -> bool:
+    """Could a key that :data:`_MESSAGE_FIELD` finds in ``text`` be a message key? Only a
+    necessary test, made with a few finds, so that the pattern (most of the detector's
+    cost in a log) runs only where one may be: an English key is compared in lower case
+    without underscores, so that form of it is in the text's; a Chinese one ends in a
+    Chinese key, which is in the text as written."""
+    folded = text.lower().replace("_", "")
+    if any(key in folded for key in vocab.MESSAGE_KEYS):
+        return True
+    return not text.isascii() and any(key in text for key in vocab.ZH_MESSAGE_KEYS)
 
 
 @_detector("time_range_after")
@@ -938,11 +1006,25 @@ def _other_system_patterns(
     text), a cased one ("Word", not "word"), a Chinese one. Built from the word lists.
     Each pattern starts with the name itself, so the engine skips ahead fast; the
     boundary before an English name is checked per hit."""
-    return (
+    return _PatternSet(
         re.compile(rf"(?:{any_of(english)})(?![a-z0-9'])", re.ASCII),
         re.compile(rf"(?:{any_of(cased)})(?![A-Za-z0-9'])", re.ASCII),
         re.compile(any_of(chinese)),
     )
+
+
+class _PatternSet(NamedTuple):
+    """The :data:`_Patterns` that :func:`_other_system_patterns` makes."""
+
+    english: re.Pattern[str]
+    cased: re.Pattern[str]
+    chinese: re.Pattern[str]
+
+    def __hash__(self) -> int:
+        # The per-message caches are keyed by these, and read for every number: a compiled
+        # pattern hashes its whole program (1.7 us for these three), its source at once.
+        # Equal patterns have equal sources, so equal keys still hash alike.
+        return hash((self.english.pattern, self.cased.pattern, self.chinese.pattern))
 
 
 def _attributed(text: str, end: int) -> bool:

@@ -35,6 +35,8 @@ _SEPARATOR = re.compile(r"[\s|:+=\-]*")
 _CELL_GAP = re.compile(r"\S(?:\t|\s{2,})\S")
 _NUMERIC_CELL = re.compile(r"(?<![^\s,|])-?\d+(?:\.\d+)?(?![^\s,|])")
 _TOKEN = re.compile(r"\S+")
+# What str.isspace() calls a space, found in C: a log line's "12:44:09,414" has one comma.
+_SPACE = re.compile(r"\s")
 _FENCE = "```"
 # A column headed "errors" counts them; one headed "error" or "codes" names them.
 _TALLIES = frozenset(("errors", "failures", "exceptions", "errs"))
@@ -80,7 +82,7 @@ def _has_cells(line: str) -> bool:
     # ("2025-03-02 10:11"); prose puts a space after its commas.
     # Two columns have one comma: then nothing else may be in the line ("801,1005").
     commas = line.count(",")
-    csv = commas >= 2 or (commas == 1 and not any(c.isspace() for c in line.strip(" \t`")))
+    csv = commas >= 2 or (commas == 1 and not _SPACE.search(line.strip(" \t`")))
     csv = csv and ", " not in line and "，" not in line
     return line.count("|") >= 2 or csv or _CELL_GAP.search(line) is not None
 
