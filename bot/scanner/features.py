@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 from typing import Any, Generic, NamedTuple, TypeVar
 
+from bot.binding.systems import about_rival_im
 from bot.scanner import words as vocab
 from bot.scanner.tables import column_of
 from bot.text.grammar import NUMBER, any_of, is_cjk, stem, words_of, zh_quantity
@@ -1090,27 +1091,7 @@ def _other_systems_of(text: str, patterns: _Patterns) -> _OtherSystems:
 
 @_detector("rival_im")
 def _rival_im(w: Window) -> bool:
-    return not w.products and _about_rival(w.masked)
-
-
-@lru_cache(maxsize=8)
-def _about_rival(text: str) -> bool:
-    """Does the message name another IM vendor, not as one it left? Read once per message."""
-    lowered = text.lower()
-    # A substring find per name runs at memory speed; the word-bounded pattern confirms
-    if not any(name in lowered for name in vocab.RIVAL_IMS) and not any(
-        name in text for name in vocab.RIVAL_IMS_CASED
-    ):
-        return False
-    if _RIVALS.search(lowered) is None and _RIVALS_CASED.search(text) is None:
-        return False
-    return not any(word in lowered for word in vocab.MIGRATION_WORDS)
-
-
-_RIVALS = re.compile(
-    "|".join(rf"\b{re.escape(w)}\b" if w.isascii() else re.escape(w) for w in vocab.RIVAL_IMS)
-)
-_RIVALS_CASED = re.compile("|".join(rf"\b{re.escape(w)}\b" for w in vocab.RIVAL_IMS_CASED))
+    return not w.products and about_rival_im(w.masked)
 
 
 # The vetoes in the order they are read, the cheapest first: the first one present

@@ -15,14 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-from bot.binding.systems import (
-    MIGRATION_WORDS,
-    OTHER_SYSTEMS,
-    OTHER_SYSTEMS_CASED,
-    RIVAL_IMS,
-    RIVAL_IMS_CASED,
-    ZH_OTHER_SYSTEMS,
-)
+from bot.binding.systems import OTHER_SYSTEMS, OTHER_SYSTEMS_CASED, ZH_OTHER_SYSTEMS
 from bot.text import grammar
 from bot.text.grammar import words_of as of
 
@@ -41,7 +34,6 @@ __all__ = [
     "LIST_JOINERS",
     "MEANING_WORDS",
     "MESSAGE_KEYS",
-    "MIGRATION_WORDS",
     "NOT_CODE_QUALIFIERS",
     "NOT_PLURAL",
     "OTHER_SYSTEMS",
@@ -50,8 +42,6 @@ __all__ = [
     "QUOTED_DEFINING_WORDS",
     "QUOTES",
     "RECIPIENT_MARKERS",
-    "RIVAL_IMS",
-    "RIVAL_IMS_CASED",
     "SAYS",
     "SOURCES",
     "SOURCE_PREPOSITIONS",
