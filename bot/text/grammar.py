@@ -101,6 +101,12 @@ def number_shape(text: str, match: re.Match[str]) -> Shape | None:
     before = text[start - 1] if start else ""
     if before == ":" and text[start - 2 : start - 1].isdigit():
         return "time"
+    if (
+        before == ","
+        and text[start - 4 : start - 3] == ":"
+        and text[start - 3 : start - 1].isdigit()
+    ):
+        return "time"  # a log time's milliseconds: "10:30:01,403" (Python's asctime)
     if before == "," or text[end : end + 1] == ",":
         return _grouping(text, match)
     shape = _BEFORE_SHAPES.get(before)

@@ -419,6 +419,14 @@ def test_spans_and_reasons(kb: KnowledgeBase) -> None:
     assert found["1023"] == "question" and found["1024"] == "context word"
 
 
+def test_a_log_times_milliseconds_belong_to_the_time(kb: KnowledgeBase) -> None:
+    # Python's logging writes "%(asctime)s" as "10:30:01,403": the 403 is never weighed.
+    line = "2024-06-14 10:30:01,403 ERROR [pool-1] errorCode=1027"
+    assert [c.code for c in explain(line, kb)] == ["1027"]
+    # A comma after a time that is not its seconds still parts a list.
+    assert [c.code for c in explain("at 10:05, 403 and 1027", kb)] == ["403", "1027"]
+
+
 def test_chatter_is_quiet(kb: KnowledgeBase) -> None:
     assert scan("", kb) == []
     assert scan("lunch?", kb) == []
