@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 from typing import Any, Generic, NamedTuple, TypeVar
 
-from bot.binding.systems import about_rival_im
+from bot.binding.systems import SystemPatterns, about_rival_im, system_patterns, systems_named
 from bot.scanner import words as vocab
 from bot.scanner.tables import column_of
 from bot.text.grammar import NUMBER, any_of, is_cjk, stem, words_of, zh_quantity
@@ -958,13 +958,12 @@ _FROM_WORD = re.compile(
 
 def _any_other_system(text: str, lo: int, hi: int) -> bool:
     # Only the lines of [lo, hi) are read: a paste's other lines may never be asked about.
-    return bool(_other_systems_of(text, _current_other_system_patterns()).between(lo, hi))
+    return bool(systems_named(text, _current_other_system_patterns()).between(lo, hi))
 
 
-def _current_other_system_patterns() -> _Patterns:
-    return _other_system_patterns(
-        vocab.OTHER_SYSTEMS, vocab.OTHER_SYSTEMS_CASED, vocab.ZH_OTHER_SYSTEMS
-    )
+def _current_other_system_patterns() -> SystemPatterns:
+    # Read at call time: a word added to the lists (a test's monkeypatch) takes effect.
+    return system_patterns(vocab.OTHER_SYSTEMS, vocab.OTHER_SYSTEMS_CASED, vocab.ZH_OTHER_SYSTEMS)
 
 
 def _nearest_other(text: str, lo: int, hi: int, start: int, end: int) -> int | None:
@@ -996,37 +995,6 @@ def _nearest_other(text: str, lo: int, hi: int, start: int, end: int) -> int | N
 # A ticket key or item number right after a system's name: the name says whose item it is.
 _ITEM_KEY = re.compile(r"[ \t]*(?:[A-Z][A-Z0-9]*-\d+|#\d+)\b")
 
-_Patterns = tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]
-
-
-@cache
-def _other_system_patterns(
-    english: frozenset[str], cased: frozenset[str], chinese: tuple[str, ...]
-) -> _Patterns:
-    """Where another system is named: an English name in any case (matched in the lowered
-    text), a cased one ("Word", not "word"), a Chinese one. Built from the word lists.
-    Each pattern starts with the name itself, so the engine skips ahead fast; the
-    boundary before an English name is checked per hit."""
-    return _PatternSet(
-        re.compile(rf"(?:{any_of(english)})(?![a-z0-9'])", re.ASCII),
-        re.compile(rf"(?:{any_of(cased)})(?![A-Za-z0-9'])", re.ASCII),
-        re.compile(any_of(chinese)),
-    )
-
-
-class _PatternSet(NamedTuple):
-    """The :data:`_Patterns` that :func:`_other_system_patterns` makes."""
-
-    english: re.Pattern[str]
-    cased: re.Pattern[str]
-    chinese: re.Pattern[str]
-
-    def __hash__(self) -> int:
-        # The per-message caches are keyed by these, and read for every number: a compiled
-        # pattern hashes its whole program (1.7 us for these three), its source at once.
-        # Equal patterns have equal sources, so equal keys still hash alike.
-        return hash((self.english.pattern, self.cased.pattern, self.chinese.pattern))
-
 
 def _attributed(text: str, end: int) -> bool:
     """Does the system named just before ``end`` claim what came earlier ("是 S3 返回的")?"""
@@ -1034,59 +1002,13 @@ def _attributed(text: str, end: int) -> bool:
 
 
 @lru_cache(maxsize=8)
-def _other_systems_in(text: str, patterns: _Patterns) -> tuple[list[int], list[tuple[int, int]]]:
+def _other_systems_in(
+    text: str, patterns: SystemPatterns
+) -> tuple[list[int], list[tuple[int, int]]]:
     """Where ``text`` names other systems, found once per message (a str caches its hash,
     so the numbers of one message share this): (starts, spans), in order."""
-    spans = _other_systems_of(text, patterns).between(0, len(text))
+    spans = systems_named(text, patterns).between(0, len(text))
     return [s for s, _ in spans], spans
-
-
-class _OtherSystems:
-    """Where one message names other systems, read a line at a time, each line once (the
-    numbers of one message share this). No name holds a line break, so no name crosses
-    a line and a line start is where a whole-text scan tries afresh: a line read alone
-    gives the names a whole-text reading finds on it."""
-
-    def __init__(self, text: str, patterns: _Patterns) -> None:
-        self.text = text
-        self.patterns = patterns
-        # English names are matched in the lowered text, which must keep every offset:
-        # it does but for a few letters ("İ"), and then no English name is read at all.
-        self.english = text.isascii() or len(text.lower()) == len(text)
-        self.lines: dict[int, tuple[list[int], list[tuple[int, int]]]] = {}
-
-    def between(self, lo: int, hi: int) -> list[tuple[int, int]]:
-        """The names starting in ``[lo, hi)``, in order: (start, end)."""
-        text, found = self.text, []
-        line = text.rfind("\n", 0, lo) + 1
-        while line < hi:
-            end = text.find("\n", line)
-            end = len(text) if end == -1 else end
-            if line not in self.lines:
-                self.lines[line] = self._read(line, end)
-            starts, spans = self.lines[line]
-            found.extend(spans[bisect_left(starts, lo) : bisect_left(starts, hi)])
-            line = end + 1
-        return found
-
-    def _read(self, line: int, end: int) -> tuple[list[int], list[tuple[int, int]]]:
-        """The names on the line ``[line, end)``: (starts, spans), in order."""
-        text = self.text
-        english, cased, chinese = self.patterns
-        found = english.finditer(text[line:end].lower()) if self.english else iter(())
-        spans = [(m.start() + line, m.end() + line) for m in found]
-        spans.extend(m.span() for m in cased.finditer(text, line, end))
-        spans = [
-            (s, e) for s, e in spans if not (s and text[s - 1].isascii() and text[s - 1].isalnum())
-        ]
-        spans.extend(m.span() for m in chinese.finditer(text, line, end))
-        spans.sort()
-        return [s for s, _ in spans], spans
-
-
-@lru_cache(maxsize=8)
-def _other_systems_of(text: str, patterns: _Patterns) -> _OtherSystems:
-    return _OtherSystems(text, patterns)
 
 
 @_detector("rival_im")

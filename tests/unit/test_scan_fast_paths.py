@@ -13,6 +13,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from bot.binding.systems import SystemNames
 from bot.knowledge.base import KnowledgeBase, standalone
 from bot.scanner import candidates, features, words
 from bot.scanner.candidates import scan
@@ -85,7 +86,7 @@ def test_other_systems_by_line_are_the_whole_text_scan(pieces: list[str], a: int
     lo, hi = sorted((min(a, len(text)), min(b, len(text))))
     whole = _whole_text_other_systems(text)
     patterns = features._current_other_system_patterns()
-    index = features._OtherSystems(text, patterns)
+    index = SystemNames(text, patterns)
     assert index.between(lo, hi) == [span for span in whole if lo <= span[0] < hi]
     assert features._other_systems_in(text, patterns)[1] == whole
 

@@ -427,6 +427,11 @@ def test_a_log_times_milliseconds_belong_to_the_time(kb: KnowledgeBase) -> None:
     assert [c.code for c in explain("at 10:05, 403 and 1027", kb)] == ["403", "1027"]
 
 
+def test_a_possessive_names_the_system_it_belongs_to(kb: KnowledgeBase) -> None:
+    assert scan("PlayFab's error 13002 again", kb, channel_product="commsease") == []
+    assert [m.matches[0].key for m in scan("error 13002 again", kb)] == ["commsease:13002"]
+
+
 def test_chatter_is_quiet(kb: KnowledgeBase) -> None:
     assert scan("", kb) == []
     assert scan("lunch?", kb) == []
