@@ -157,7 +157,7 @@ class ErrorCode(BaseModel):
     #: 1-5 concrete steps, written for this code.
     remediation: tuple[Step, ...] = Field(min_length=1, max_length=5)
     see_also: tuple[CodeStr, ...] = ()
-    #: Where the vendor table is wrong or inconsistent.
+    #: Where the vendor table is wrong, inconsistent or silent (an overlap, a caveat).
     note: NonEmpty | None = None
     #: The vendor's own Chinese description, verbatim (CommsEase publishes its tables in Chinese).
     description_zh: ChineseText | None = None
