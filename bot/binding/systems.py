@@ -172,12 +172,18 @@ def systems_named(text: str, patterns: SystemPatterns) -> SystemNames:
 
 def names_other_system(text: str) -> bool:
     """Does ``text`` name another system by its name ("S3", "git", "支付宝"), not by its kind?"""
-    named = system_patterns(
+    return bool(systems_named(text, _names_only()).between(0, len(text)))
+
+
+@cache
+def _names_only() -> SystemPatterns:
+    """The other systems' names, less the words that name a kind of system: built once, not
+    per question."""
+    return system_patterns(
         OTHER_SYSTEMS - GENERIC_SYSTEM_WORDS,
         OTHER_SYSTEMS_CASED,
         tuple(w for w in ZH_OTHER_SYSTEMS if w not in ZH_GENERIC_SYSTEM_WORDS),
     )
-    return bool(systems_named(text, named).between(0, len(text)))
 
 
 @lru_cache(maxsize=8)

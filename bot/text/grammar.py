@@ -103,6 +103,7 @@ def number_shape(text: str, match: re.Match[str]) -> Shape | None:
         return "time"
     if (
         before == ","
+        and start >= 4
         and text[start - 4 : start - 3] == ":"
         and text[start - 3 : start - 1].isdigit()
     ):
