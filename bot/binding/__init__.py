@@ -8,6 +8,7 @@ May import: :mod:`bot.models`, :mod:`bot.text` (the grammar), :mod:`bot.knowledg
 """
 
 from bot.binding.products import (
+    DESCRIPTIVE_VOCABULARY,
     GENERIC_CODES,
     PRODUCT_VOCABULARY,
     ProductSpan,
@@ -19,6 +20,7 @@ from bot.binding.products import (
 )
 
 __all__ = [
+    "DESCRIPTIVE_VOCABULARY",
     "GENERIC_CODES",
     "PRODUCT_VOCABULARY",
     "ProductSpan",

@@ -11,6 +11,7 @@ from bot.knowledge.base import Entry, KnowledgeBase
 from bot.text.grammar import any_of
 
 __all__ = [
+    "DESCRIPTIVE_VOCABULARY",
     "GENERIC_CODES",
     "PRODUCT_VOCABULARY",
     "VOCABULARY_HINTS",
@@ -25,6 +26,10 @@ __all__ = [
 #: Where a product is named: (start, end, product id).
 ProductSpan = tuple[int, int, str]
 
+#: Vocabulary that names what a product's entries are about, not only the product:
+#: "persistent chat" is BEMS's group discussions, which its descriptions name, so a
+#: free-text question keeps these words while it drops the other product names.
+DESCRIPTIVE_VOCABULARY = r"(?i:\bpersistent chat\b)|持久聊天"
 #: Product vocabulary (RULES rule 5): words that name a product without its name. Each
 #: is a regular expression, matched case-sensitively as written.
 PRODUCT_VOCABULARY: dict[str, tuple[str, ...]] = {
@@ -42,7 +47,8 @@ PRODUCT_VOCABULARY: dict[str, tuple[str, ...]] = {
     "bems": (
         r"(?i:\bconnect service\b)|(?i:\bconnect ?服务)|\bLync\b",
         r"(?i:\bskype for business\b)|\bUCMA\b",
-        r"(?i:\bpersistent chat\b)|\bGood Dynamics\b|(?i:\bbems)|\bBlackBerry\b|持久聊天",
+        r"\bGood Dynamics\b|(?i:\bbems)|\bBlackBerry\b",
+        DESCRIPTIVE_VOCABULARY,
     ),
 }
 #: Lower-case strings one of which every vocabulary match contains: a text holding none

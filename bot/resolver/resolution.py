@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import re
 
-from bot.binding import named_products, product_of
+from bot.binding import DESCRIPTIVE_VOCABULARY, named_products, product_of
 from bot.knowledge.base import Entry, KnowledgeBase, canonical_number, normalize_text_code
 from bot.models import Correction, Match, MatchKind, ProductMiss, Resolution, Suggestion
 from bot.resolver.description import describe
@@ -59,7 +59,7 @@ _LAST_WORD = re.compile(r"(?<![A-Za-z0-9_])[A-Za-z]+\Z")
 _VETO_BEFORE = VETO_BEFORE - {"at", "first", "next", "last", "limit"}
 _ZH_PLACING = tuple(sorted((w for w in ZH_NOT_CODE_WORDS if is_cjk(w[0])), key=len, reverse=True))
 # Product vocabulary that names what the descriptions are about, not only the product.
-_DESCRIPTIVE = re.compile(r"(?i:persistent chat)|持久聊天")
+_DESCRIPTIVE = re.compile(DESCRIPTIVE_VOCABULARY)
 # Before a lone 号, words that make it an error's number, not an id ("错误号 1027").
 _ERROR_WORDS = ("错误", "错误编")
 
@@ -129,8 +129,7 @@ def resolve(query: str, kb: KnowledgeBase) -> Resolution:
     # ("X_WRONG_SERVER" is not 1027).
     spans = [m.span("id") for m in IDENTIFIER.finditer(masked)]
     # A product's name says which product, not what went wrong: "Skype for Business server"
-    # is no busy server, "云信" no word of a description. "persistent chat" is BEMS's group
-    # discussions, which its descriptions name, so it stays.
+    # is no busy server, "云信" no word of a description; descriptive vocabulary stays.
     spans += [(s, e) for s, e, _ in products if not _DESCRIPTIVE.match(text, s, e)]
     # A query that names a code, even one no table has, gets no free-text answer: "9519
     # 错误码，超时" asks about 9519, not about time-outs (direct rule 4).
