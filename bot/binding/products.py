@@ -13,8 +13,12 @@ from bot.text.grammar import any_of
 __all__ = [
     "DESCRIPTIVE_VOCABULARY",
     "GENERIC_CODES",
+    "NEGATIONS_BEFORE",
+    "NEGATION_FILLERS",
     "PRODUCT_VOCABULARY",
     "VOCABULARY_HINTS",
+    "ZH_UNRELATED_AFTER",
+    "ZH_UNRELATED_BEFORE",
     "ProductSpan",
     "counts_here",
     "is_generic",
@@ -62,6 +66,18 @@ VOCABULARY_HINTS = (
 )  # fmt: skip
 #: Every character a vocabulary match can start with (a test checks it against the patterns).
 VOCABULARY_FIRST = "NnRrOoAaMmTtCcUuLlSsPpGgBbYyFfHhEeQq/云网持"
+#: Written right before a product's name, say the message is not about it: "not a BEMS
+#: problem", "不是我们 BEMS 的问题", "nothing to do with BlackBerry Connect".
+NEGATIONS_BEFORE = (
+    "not", "isn't", "wasn't", "aren't", "nothing to do with", "unrelated to", "not from",
+    "不是", "并非", "并不是", "而非", "不关",
+)  # fmt: skip
+#: A Chinese frame around a product's name that says the same: "跟 BEMS 无关", "和我们
+#: BEMS 那个没关系": a joining word before it, one of these after it in its clause.
+ZH_UNRELATED_AFTER = ("无关", "没关系", "没有关系", "没啥关系", "不相关", "没什么关系")
+ZH_UNRELATED_BEFORE = ("跟", "和", "与")
+#: Words that may stand between a negation and the name it negates: "not our BEMS".
+NEGATION_FILLERS = ("the", "our", "a", "from", "我们", "咱们", "我们的", "的")
 #: Codes that are also other systems' standard codes (RULES rule 5b): in channel mode
 #: they count only when the message or the channel ties them to their product.
 GENERIC_CODES: dict[str, tuple[int, int]] = {
@@ -115,14 +131,61 @@ def named_products(
     # No hint of either kind starts before the first one found: a 40 KB paste is read
     # for the vocabulary's from there on, not again from its start.
     if _hints(VOCABULARY_HINTS).search(lowered, first.start() if first else 0) is None:
-        return sorted(spans)
+        return _affirmed(text, sorted(spans))
     pattern, owners = _vocabulary()
     # Group i + 1 is alternative i (the alternatives hold no capturing group of their own).
     known = tuple(pid if pid in kb.products else None for pid in owners)
     for m in pattern.finditer(text):
         if (pid := known[m.lastindex - 1 if m.lastindex else 0]) is not None:
             spans.append((m.start(), m.end(), pid))
-    return sorted(set(spans))
+    return _affirmed(text, sorted(set(spans)))
+
+
+def _affirmed(text: str, spans: list[ProductSpan]) -> list[ProductSpan]:
+    """``spans`` less the names the message negates: a product it says the matter is not
+    about names no product ("-32601 是我们自己的服务报的，跟 BEMS 无关")."""
+    if not spans:
+        return spans
+    # Read at call time: a word added to the lists (a test's monkeypatch) takes effect.
+    cue, before, zh_frame = _negation_patterns(
+        NEGATIONS_BEFORE, NEGATION_FILLERS, ZH_UNRELATED_BEFORE, ZH_UNRELATED_AFTER
+    )
+    if cue.search(text) is None:
+        return spans  # most messages: one pass in C, and no name is read twice
+    out = []
+    for span in spans:
+        start, end, _ = span
+        if before.search(text, max(0, start - 40), start):
+            continue
+        if zh_frame[0].search(text, max(0, start - 12), start) and zh_frame[1].match(
+            text, end, end + 16
+        ):
+            continue
+        out.append(span)
+    return out
+
+
+@cache
+def _negation_patterns(
+    negations: tuple[str, ...],
+    fillers: tuple[str, ...],
+    zh_before: tuple[str, ...],
+    zh_after: tuple[str, ...],
+) -> tuple[re.Pattern[str], re.Pattern[str], tuple[re.Pattern[str], re.Pattern[str]]]:
+    """Where any negation word is (a first test), where one ends right before a name, and
+    the Chinese frame around one."""
+    between = rf"(?:(?:{any_of(fillers)})[ \t]*)*"
+    english = [re.escape(w).replace(r"\ ", r"[ \t]+") for w in negations if w.isascii()]
+    chinese = [re.escape(w) for w in negations if not w.isascii()]
+    before = re.compile(
+        rf"(?:(?<![A-Za-z])(?i:{'|'.join(english)})[ \t]+|(?:{'|'.join(chinese)})[ \t]*)"
+        rf"{between}\Z"
+    )
+    frame_before = re.compile(rf"(?:{any_of(zh_before)})[ \t]*{between}\Z")
+    # the rest of the clause, short: "BEMS 那个没关系吧", not past a comma or a full stop
+    frame_after = re.compile(rf"[^,，;；。.!！?？\n]{{0,8}}?(?:{any_of(zh_after)})")
+    cue = re.compile(rf"(?i:{any_of((*negations, *zh_after))})")
+    return cue, before, (frame_before, frame_after)
 
 
 def is_generic(product: str, code: str) -> bool:

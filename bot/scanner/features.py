@@ -59,7 +59,10 @@ _CLAUSE_BREAK = re.compile(
 _ROW_START = re.compile(r"[ \t\-*•`>]*-?\d", re.ASCII)
 _TRANSPARENT = words_of("( ) [ ] { } ` * _ ~ \" ' -> => > - | ==")
 _FORMAT = words_of("` * _ ~ \" ' ( [ {")
-_SEPARATORS = frozenset(("=", "==", "===", ":"))
+# "=>" separates only a quoted key or a symbol from its value (PHP, Ruby: `"code" =>
+# 40004`, `:code => 404`); after anything else it is an arrow, "returned".
+_SEPARATORS = frozenset(("=", "==", "===", ":", "=>"))
+_KEY_ARROW = re.compile(r"""(?:["'][A-Za-z_][\w.-]*["']|:[A-Za-z_]\w*)[ \t]*=>\Z""")
 #: Words that ask about the number right after them even without a "?" ("whats 416").
 _ASKING = words_of("what's whats what’s explain")
 _ZH_GAP = " \t:：=＝\"'“”`（("
@@ -251,7 +254,8 @@ def _walk_back(masked: str, start: int, line_start: int, product_words: frozense
         i -= 1
     if toks[-1:] == ["case"] and (key := _switch_on_code(masked, start)):
         return _Before(key=key, key_kind="code")  # "switch (error.code) { case 302:"
-    if masked[lo:start].rstrip(" \t`*_\"'").endswith(vocab.ARROWS):
+    tail = masked[lo:start].rstrip(" \t`*_\"'")
+    if tail.endswith(vocab.ARROWS) and not _KEY_ARROW.search(tail):
         return _Before(head="->", head_raw="->")  # "AuthService.login -> 302": returned
     if i >= 0 and toks[i] in _SEPARATORS:
         sep = toks[i]
@@ -264,7 +268,9 @@ def _walk_back(masked: str, start: int, line_start: int, product_words: frozense
         if i < 0 or not _is_word(toks[i]):
             return _Before()
         key = toks[i]
-        if _code_key(key):
+        if i >= 2 and toks[i - 1] == "-" and toks[i - 2].lower() in vocab.NOT_CODE_QUALIFIERS:
+            kind = "id"  # "zip-code: 10001", "promo-code=1027": the qualifier says which
+        elif _code_key(key):
             kind = "code"
         elif _callback(key):
             kind = "callback"
@@ -501,7 +507,7 @@ def _reason_phrase(w: Window) -> bool:
         and is_cjk(m[st - 2])
     ):
         return True  # 请求超时(408): a Chinese reason, the code in brackets
-    if _zh_reason_beside(w):
+    if _zh_reason_beside(w) or _bracketed_gloss(w):
         return True
     if not w.reasons:
         return False
@@ -560,6 +566,23 @@ def _shares_meaning(text: str, meanings: tuple[str, ...]) -> bool:
         if theirs and len(pairs & theirs) >= min(2, len(theirs)):
             return True
     return False
+
+
+# A short Chinese gloss in brackets right after the number: "10409（已拒绝）".
+_GLOSS = re.compile(r"[ \t]*[(（]([^()（）\n]{1,16})[)）]")
+
+
+def _bracketed_gloss(w: Window) -> bool:
+    """The number glossed in brackets right after it by a pair of characters of the
+    vendor's Chinese meaning: so close a frame needs one pair in common, where a reason in
+    running text needs two ("10409（已拒绝）": 邀请已经拒绝)."""
+    if w.ascii_around or not w.meanings_zh:
+        return False
+    m = _GLOSS.match(w.masked, w.end)
+    if m is None:
+        return False
+    pairs = _bigrams(m.group(1))
+    return any(pairs & _bigrams(meaning) for meaning in w.meanings_zh)
 
 
 def _zh_reason_beside(w: Window) -> bool:
@@ -765,9 +788,43 @@ _MESSAGE_FIELD = re.compile(
 _ZH_VALUE_END = re.compile(r"[，,；;。\n]|\Z")
 
 
+# A line that is one entry of a record: `"msg" => "Business Failed",`, `  "code": 414,`.
+_ENTRY_LINE = re.compile(
+    r"""[ \t]*["']?[A-Za-z_\u4e00-\u9fff][\w\u4e00-\u9fff]*["']?[ \t]*(?:=>|[:=：])"""
+)
+#: How many lines of a record above and below a number's line are read for its message.
+_RECORD_LINES = 6
+
+
+def _record(w: Window) -> tuple[int, int]:
+    """The lines of the record the number's line is an entry of (a pretty-printed JSON
+    object, a PHP or Ruby array: one key per line), or just its own line."""
+    masked = w.masked
+    if not _ENTRY_LINE.match(masked, w.line_start):
+        return w.line_start, w.line_end
+    lo, hi = w.line_start, w.line_end
+    for _ in range(_RECORD_LINES):
+        if lo == 0:
+            break
+        top = masked.rfind("\n", 0, lo - 1) + 1
+        if not _ENTRY_LINE.match(masked, top, lo - 1):
+            break
+        lo = top
+    for _ in range(_RECORD_LINES):
+        if hi >= len(masked):
+            break
+        end = masked.find("\n", hi + 1)
+        end = len(masked) if end == -1 else end
+        if not _ENTRY_LINE.match(masked, hi + 1, end):
+            break
+        hi = end
+    return lo, hi
+
+
 @_detector("message_field")
 def _message_field(w: Window) -> bool:
-    lo, hi = max(w.line_start, w.start - 120), min(w.line_end, w.end + 120)
+    top, bottom = _record(w)
+    lo, hi = max(top, w.start - 120), min(bottom, w.end + 120)
     if not any(mark in w.masked[lo:hi] for mark in ":=："):
         return False  # no key: value near the number
     if not _may_name_message(w.masked[lo:hi]):
@@ -851,9 +908,12 @@ def _veto_word_before(w: Window) -> bool:
     if b.key_kind == "" and b.head in vocab.CODE_WORDS:
         if b.subject in vocab.NOT_CODE_QUALIFIERS:
             return True  # "zip code 10001", "the zip code is 10001"
-        toks = _WORDS.findall(w.masked, max(w.line_start, w.start - 40), w.start)
-        if b.fillers == 0 and len(toks) >= 2 and toks[-2].lower() in vocab.NOT_CODE_QUALIFIERS:
-            return True  # "area-code 212"
+        if b.fillers == 0 and _QUALIFIED_CODE_WORD.search(
+            w.masked, max(w.line_start, w.start - 40), w.start
+        ):
+            # "area-code 212": the qualifier joined to the code word by a hyphen; not a
+            # word ending an identifier further back ("nim_team_invite 回调 code 809")
+            return True
     head = w.masked[max(w.line_start, w.start - 8) : w.start].rstrip(_ZH_GAP)
     if not head or (head[-1].isascii() and head[-2:] not in ("ID", "id")):
         return False  # the Chinese words below end in CJK, or in "ID"
@@ -865,6 +925,14 @@ def _veto_word_before(w: Window) -> bool:
                 return not head.endswith(tuple(vocab.ZH_CODE_BEFORE | vocab.ZH_VERBS_BEFORE))
             return True
     return False
+
+
+# A qualifier, a hyphen, and the code word right before the number: "area-code 212".
+_QUALIFIED_CODE_WORD = re.compile(
+    rf"(?<![A-Za-z0-9_])(?i:{any_of(vocab.NOT_CODE_QUALIFIERS)})[ \t]*-[ \t]*"
+    rf"(?i:{any_of(vocab.CODE_WORDS)})[\s`*_\"']*\Z",
+    re.ASCII,
+)
 
 
 @cache

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import pytest
 
+from bot.binding import products
 from bot.knowledge.base import KnowledgeBase
 from bot.models import MatchKind
 from bot.scanner.candidates import explain, scan
@@ -376,6 +377,88 @@ def test_a_typo_is_a_fuzzy_match(kb: KnowledgeBase) -> None:
     ],
 )
 def test_products(text: str, expected: list[str], kb: KnowledgeBase) -> None:
+    check(text, expected, kb)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a product the message says it is not about names no product, in either language
+        ("-32601 Method not found from our own rpc service, not BEMS", []),
+        ("-32601 Method not found，跟 BEMS 无关，是我们自己的服务", []),
+        ("-32601 又来了，和我们 BEMS 那个没关系吧", []),
+        ("nothing to do with BlackBerry Connect: the gateway says 500", []),
+        # the product it is about still narrows the shared code and ties the generic one
+        ("云信报 408 了，不是我们 BEMS 的问题", ["commsease:408"]),
+        ("error 11001, not from BEMS: NIM sends it", ["commsease:11001"]),
+        # "not" that negates something else leaves the name standing
+        ("not sure why BEMS returns -32601", ["bems:-32601"]),
+        ("BEMS 和云信都报 11001", ["bems:11001", "commsease:11001"]),
+    ],
+)
+def test_a_negated_product_names_no_product(
+    text: str, expected: list[str], kb: KnowledgeBase
+) -> None:
+    check(text, expected, kb)
+
+
+def test_a_negation_is_a_word_of_the_list(
+    kb: KnowledgeBase, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    text = "ruled out BEMS; -32601 persists"
+    assert keys(text, kb) == ["bems:-32601"]
+    monkeypatch.setattr(products, "NEGATIONS_BEFORE", (*products.NEGATIONS_BEFORE, "ruled out"))
+    assert keys(text, kb) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # one key per line: the message two lines up gives the code a meaning of its own
+        ('```\n{\n  "code": 803,\n  "msg": "订单不存在"\n}\n```', []),
+        ('支付回调：\n```\n"msg" =&gt; "Business Failed"\n"code" =&gt; "40004"\n```', []),
+        # ...or says what ours says
+        ('```\n{\n  "code": 803,\n  "msg": "群不存在"\n}\n```', ["commsease:803"]),
+        # a line that is no entry of a record reads only itself
+        ("error 1027\nmsg: see the thread", ["bems:1027"]),
+        # "=>" after a quoted key or a symbol is a key's separator, after a call an arrow
+        ('params: "uid" =&gt; 1027', []),
+        (":code =&gt; 1027 in the response hash", ["bems:1027"]),
+        ("AuthService.login =&gt; 302", ["commsease:302"]),
+    ],
+)
+def test_records_over_several_lines_and_hash_arrows(
+    text: str, expected: list[str], kb: KnowledgeBase
+) -> None:
+    check(text, expected, kb)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a qualifier joined to the code word by a hyphen says which code it is
+        ("zip-code: 10001", []),
+        ("promo-code=1027 expired", []),
+        ("dial the country-code 1027 first", []),
+        # a qualifier ending an identifier further back, across Chinese, qualifies nothing
+        ("nim_team_invite 回调 code 809，用户已经在群里了", ["commsease:809"]),
+        ("error-code: 1027", ["bems:1027"]),
+    ],
+)
+def test_qualified_code_words(text: str, expected: list[str], kb: KnowledgeBase) -> None:
+    check(text, expected, kb)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a Chinese gloss in brackets right after the number shares a pair of its meaning
+        ("邀请结果 10409（已拒绝）记在日志里", ["commsease:10409"]),
+        ("群 803（群不存在）", ["commsease:803"]),
+        ("房间 803（人满了）", []),
+    ],
+)
+def test_a_bracketed_gloss_is_a_reason(text: str, expected: list[str], kb: KnowledgeBase) -> None:
     check(text, expected, kb)
 
 
