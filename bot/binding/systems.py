@@ -45,7 +45,7 @@ OTHER_SYSTEMS = of(
     "oss cos obs minio oauth oauth2 oidc okta auth0 keycloak saml playfab steam quic "
     "opengl gl vulkan directx "
     "mcp lsp ethereum eth geth hardhat ganache truffle infura alchemy metamask web3 solana bitcoin "
-    "struts grpc postgres postgresql mysql redis kafka rabbitmq mongodb elasticsearch "
+    "struts grpc postgres postgresql mysql sqlstate redis kafka rabbitmq mongodb elasticsearch "
     "kubernetes k8s kubectl docker helm github gitlab jenkins jira stripe paypal twilio "
     "sendgrid firebase fcm apns gcm agora zoom webex discord telegram whatsapp "
     "wechat weixin alipay camera vscode chrome safari firefox excel vba macos "

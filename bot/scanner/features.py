@@ -83,8 +83,11 @@ def _is_word(token: str) -> bool:
 
 
 def _code_key(key: str) -> bool:
-    """``code``, ``errorCode``, ``ErrorCode``, ``error_code``, ``statusCode``, ``rc``...
-    but not ``versionCode`` or ``smsCode``."""
+    """``code``, ``errorCode``, ``ErrorCode``, ``error_code``, ``statusCode``, ``rc``, a
+    result constant (``kNIMResNotExist``, ``RES_ETIMEOUT``)... but not ``versionCode`` or
+    ``smsCode``."""
+    if _result_constant(key):
+        return True  # its words name a condition, not a kind of code: "kNIMResRoomError"
     parts = _KEY_PARTS.findall(key)
     if len(parts) >= 2 and parts[-2].lower() in vocab.NOT_CODE_QUALIFIERS:
         return False
@@ -93,6 +96,25 @@ def _code_key(key: str) -> bool:
         or key.lower() in vocab.CODE_WORDS
         or key.lower() in vocab.CODE_KEYS
     )
+
+
+# A constant's name: "kNIMResNotExist" (k and a capital), "RES_ETIMEOUT" (capitals only).
+_K_CONSTANT = re.compile(r"k[A-Z][A-Za-z0-9]*\Z", re.ASCII)
+_CAPS_CONSTANT = re.compile(r"[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+\Z", re.ASCII)
+# The words of a k-constant's name: capitals run together ("NIM") are one word.
+_CAMEL_WORDS = re.compile(r"[A-Z]+(?![a-z])|[A-Z][a-z0-9]*|[a-z0-9]+", re.ASCII)
+
+
+def _result_constant(key: str) -> bool:
+    """Is ``key`` an SDK's constant for a result code: a word of
+    :data:`~bot.scanner.words.RESULT_CONSTANT_WORDS` before the condition it names?"""
+    if _K_CONSTANT.match(key):
+        words = _CAMEL_WORDS.findall(key[1:])
+    elif _CAPS_CONSTANT.match(key):
+        words = key.split("_")
+    else:
+        return False
+    return any(w.lower() in vocab.RESULT_CONSTANT_WORDS for w in words[:-1])
 
 
 def _callback(word: str) -> bool:
@@ -719,22 +741,30 @@ def _heading_names_codes(w: Window) -> bool:
 @_detector("table_row_under_heading")
 def _table_row_under_heading(w: Window) -> bool:
     """A number opening a line of a list under a heading line that names codes."""
+    heading = _row_heading(w)
+    if heading is None:
+        return False
+    found = [t.lower() for t in _TOKEN.findall(heading) if _is_word(t)]
+    return len(found) <= 6 and any(x in vocab.HEADER_NOUNS for x in found)
+
+
+def _row_heading(w: Window) -> str | None:
+    """The line heading the list whose row the number opens, if it opens one."""
     masked, start, line_start = w.masked, w.start, w.line_start
     if masked[line_start:start].strip(" \t-*•`>") or line_start == 0:
-        return False
+        return None
     lo = line_start - 1
     for _ in range(MAX_TABLE_ROWS):
         top = masked.rfind("\n", max(0, lo - 2 * BEFORE_WINDOW), lo) + 1
         line = masked[top:lo]
         if not line.strip():
-            return False  # a blank line ends the list
-        found = [t.lower() for t in _TOKEN.findall(line) if _is_word(t)]
+            return None  # a blank line ends the list
         if line.strip(" \t`") and not _ROW_START.match(line):  # not a row, not a fence
-            return len(found) <= 6 and any(x in vocab.HEADER_NOUNS for x in found)
+            return line
         if top == 0:
-            return False
+            return None
         lo = top - 1
-    return False
+    return None
 
 
 @_detector("plural_after")
@@ -823,6 +853,12 @@ def _record(w: Window) -> tuple[int, int]:
 
 @_detector("message_field")
 def _message_field(w: Window) -> bool:
+    heading = _row_heading(w)
+    if heading is not None and _names_description(heading):
+        # "code 描述\n1004 验证签名错误": each row of the table describes its own code
+        row = w.masked[w.end : w.line_end].strip(" \t|`")
+        if row and _own_message(row, w, keyed=True):
+            return True
     top, bottom = _record(w)
     lo, hi = max(top, w.start - 120), min(bottom, w.end + 120)
     if not any(mark in w.masked[lo:hi] for mark in ":=："):
@@ -839,14 +875,31 @@ def _message_field(w: Window) -> bool:
             # value runs to the end of its clause, spaces and all
             stop = _ZH_VALUE_END.search(w.masked, m.start(3), hi + 1)
             text = w.masked[m.start(3) : stop.start() if stop else hi]
-        if any(is_cjk(c) for c in text):
-            return not _shares_meaning(text, w.meanings_zh)  # {"code":803,"msg":"群不存在"}
-        if not w.products and w.meanings and (m.group(2) or zh_key):  # no bare English word
-            # "ResponseBase(code=803, message=\"order not found\")" with no product of ours
-            # named: a message that shares no word with what the code means is its own.
-            ours = {stem(word) for meaning in w.meanings for word in _content(meaning)}
-            return ours.isdisjoint(stem(word) for word in _content(text))
+        if any(is_cjk(c) for c in text) or (
+            (m.group(2) or zh_key) and not w.products and w.meanings  # no bare English word
+        ):
+            return _own_message(text, w, keyed=True)
     return False
+
+
+def _own_message(text: str, w: Window, keyed: bool) -> bool:
+    """Does the message ``text`` given with the number say something other than what our
+    code means (RULES rule 11)? {"code":803,"msg":"群不存在"} says ours."""
+    if any(is_cjk(c) for c in text):
+        return not _shares_meaning(text, w.meanings_zh)
+    if not w.products and w.meanings and keyed:
+        # "ResponseBase(code=803, message=\"order not found\")" with no product of ours
+        # named: a message that shares no word with what the code means is its own.
+        ours = {stem(word) for meaning in w.meanings for word in _content(meaning)}
+        return ours.isdisjoint(stem(word) for word in _content(text))
+    return False
+
+
+def _names_description(heading: str) -> bool:
+    """Does a table's heading name a column of descriptions ("code 描述", "code  message")?"""
+    if not heading.isascii() and any(key in heading for key in vocab.ZH_MESSAGE_KEYS):
+        return True
+    return any(w.lower() in vocab.MESSAGE_KEYS for w in _WORDS.findall(heading))
 
 
 def _may_name_message(text: str) -> bool:

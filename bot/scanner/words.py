@@ -42,6 +42,7 @@ __all__ = [
     "QUOTED_DEFINING_WORDS",
     "QUOTES",
     "RECIPIENT_MARKERS",
+    "RESULT_CONSTANT_WORDS",
     "SAYS",
     "SOURCES",
     "SOURCE_PREPOSITIONS",
@@ -78,6 +79,10 @@ CODE_WORDS = of(
 #: Keys whose number is a code in a log's key=value pairs ("hangup reason=9103"), though
 #: the word alone in prose is not a context word ("for reason 2").
 CODE_KEYS = of("reason cause ret res resp")
+#: Words that open the name of a constant in an SDK's enumeration of result codes, before
+#: the condition it names: ``kNIMResTeamENotExist = 803``, ``RES_ETIMEOUT = 408``,
+#: ``kErrForbidden = 403`` (not ``kMaxMembers = 500``, a setting).
+RESULT_CONSTANT_WORDS = of("res result err error ret")
 #: Chinese column headers: of codes, and of counts or measurements.
 ZH_CODE_HEADERS = ("错误码", "状态码", "返回码", "错误代码", "错误")
 #: Chinese headings before a colon that say a list of codes follows ("错误码：803、804",

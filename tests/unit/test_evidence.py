@@ -61,3 +61,12 @@ def test_a_new_other_system_is_a_data_change(
     assert scan(text, kb)
     monkeypatch.setattr(words, "OTHER_SYSTEMS", words.OTHER_SYSTEMS | {"frobnicator"})
     assert scan(text, kb) == []
+
+
+def test_a_new_result_constant_word_is_a_data_change(
+    kb: KnowledgeBase, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    text = "```\nkFaultTeamGone = 803,\n```"
+    assert scan(text, kb) == []  # a constant like any setting: kMaxMembers = 500
+    monkeypatch.setattr(words, "RESULT_CONSTANT_WORDS", words.RESULT_CONSTANT_WORDS | {"fault"})
+    assert [m.key for mention in scan(text, kb) for m in mention.matches] == ["commsease:803"]

@@ -436,6 +436,35 @@ def test_records_over_several_lines_and_hash_arrows(
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
+        # an SDK's enumeration of result codes: a result word opens each constant's name
+        (
+            "```\nkNIMResTeamENotExist\t= 803,\t/**< 群不存在 */\n"
+            "kNIMResTeamAlreadyIn\t= 809,\t/**< 已经在群里 */\n```",
+            ["commsease:803", "commsease:809"],
+        ),
+        ("```\nRES_ETIMEOUT = 408  // NIM server timeout\n```", ["commsease:408"]),
+        ("kErrTeamGone = 803 in our wrapper", ["commsease:803"]),
+        # a constant that names a setting is no code
+        ("```\nkMaxMembers = 803;\nMAX_TEAM_SIZE = 803\n```", []),
+        # a table whose rows describe their own codes, in words that are not ours (rule 11)
+        ("业务返回码\ncode 描述 HTTP 状态码\n1004 验证签名错误 401\n1005 参数长度超限 400", []),
+        ("code message\n1027 quota for the tenant exceeded\n1028 tenant suspended", []),
+        # ...or in the vendor's own words
+        ("错误码 描述\n803 群不存在\n806 创建群数量超过限制", ["commsease:803", "commsease:806"]),
+        ("```\ncode  message\n1027  wrong server, reconnect to the other one\n```", ["bems:1027"]),
+        # a database's SQLSTATE names whose error the number is
+        ("SQLSTATE[HY000]: General error: 1005 Can't create table", []),
+    ],
+)
+def test_enumerations_and_described_tables(
+    text: str, expected: list[str], kb: KnowledgeBase
+) -> None:
+    check(text, expected, kb)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
         # a qualifier joined to the code word by a hyphen says which code it is
         ("zip-code: 10001", []),
         ("promo-code=1027 expired", []),
