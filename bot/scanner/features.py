@@ -98,11 +98,23 @@ def _code_key(key: str) -> bool:
     )
 
 
-# A constant's name: "kNIMResNotExist" (k and a capital), "RES_ETIMEOUT" (capitals only).
+# A constant's name: "kNIMResNotExist" (k and a capital); "RES_ETIMEOUT" is told apart
+# by its words (_caps_constant), not by a nested pattern that could backtrack.
 _K_CONSTANT = re.compile(r"k[A-Z][A-Za-z0-9]*\Z", re.ASCII)
-_CAPS_CONSTANT = re.compile(r"[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+\Z", re.ASCII)
 # The words of a k-constant's name: capitals run together ("NIM") are one word.
 _CAMEL_WORDS = re.compile(r"[A-Z]+(?![a-z])|[A-Z][a-z0-9]*|[a-z0-9]+", re.ASCII)
+
+
+def _caps_constant(key: str) -> bool:
+    """Capitals and digits in words joined by underscores: "RES_ETIMEOUT"."""
+    words = key.split("_")
+    return (
+        len(words) >= 2
+        and key[:1].isalpha()
+        and key.isascii()
+        and key.isupper()
+        and all(w.isalnum() for w in words)
+    )
 
 
 def _result_constant(key: str) -> bool:
@@ -110,7 +122,7 @@ def _result_constant(key: str) -> bool:
     :data:`~bot.scanner.words.RESULT_CONSTANT_WORDS` before the condition it names?"""
     if _K_CONSTANT.match(key):
         words = _CAMEL_WORDS.findall(key[1:])
-    elif _CAPS_CONSTANT.match(key):
+    elif _caps_constant(key):
         words = key.split("_")
     else:
         return False
