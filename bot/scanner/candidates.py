@@ -442,17 +442,16 @@ def _siblings(
         if number.code in taken:
             continue
         # Only anchors within reach: the cost stays linear in a 40,000-character paste.
-        lo_at = bisect_left(starts, number.start - _SIBLING_REACH - 64)
-        hi_at = bisect_left(starts, number.end + _SIBLING_REACH + 1)
+        lo_at = bisect_left(starts, number.start - _ROWS_REACH)
+        hi_at = bisect_left(starts, number.end + _ROWS_REACH + 1)
         for anchor in anchors[lo_at:hi_at]:
             if anchor.end <= number.start:
                 lo, hi = anchor.end, number.start
             else:
                 lo, hi = number.end, anchor.start
-            link = _joiners(words.LIST_JOINERS, words.ZH_LIST_JOINERS)[1]
-            if hi - lo > _SIBLING_REACH or masked.find("\n", lo, hi) != -1:
-                continue  # lines of a paste are separate records
-            if not link.search(masked, lo, hi):
+            if not _joined_clauses(masked, lo, hi) and not _rows_of_one_list(
+                masked, anchor, number
+            ):
                 continue
             family = {(m.product.id, _family(m.entry.code)) for m in anchor.matches}
             entries = [
@@ -473,6 +472,53 @@ def _siblings(
                 taken.add(number.code)
                 yield _Found(number.start, number.end, anchor.reason, _exact(entries, kb))
             break
+
+
+def _joined_clauses(masked: str, lo: int, hi: int) -> bool:
+    """Is ``masked[lo:hi]`` a link between two clauses of one line ("..., upload with")?
+    Lines of a paste are separate records: a line break joins nothing."""
+    link = _joiners(words.LIST_JOINERS, words.ZH_LIST_JOINERS)[1]
+    return (
+        hi - lo <= _SIBLING_REACH
+        and masked.find("\n", lo, hi) == -1
+        and link.search(masked, lo, hi) is not None
+    )
+
+
+# How far apart two rows of one list may be (lines, and characters for the search).
+_ROWS_APART = 12
+_ROWS_REACH = 2000
+# What may open a row before its number: bullets, quotes, a comment's stars, a cell bar.
+_ROW_OPENERS = " \t*-•`>|#/"
+
+
+def _rows_of_one_list(masked: str, anchor: _Found, number: _Number) -> bool:
+    """Do both numbers open rows of one list, written alike, with only rows between?
+
+    "* 801:群人数超限\n* 802:没有权限\n* 404:非法用户": a list of a product's codes, each
+    explained on its row, names codes on every row once one of them is certain."""
+    first, second = sorted(((anchor.start, anchor.end), (number.start, number.end)))
+    tops = []
+    for start, _end in (first, second):
+        top = masked.rfind("\n", 0, start) + 1
+        if masked[top:start].strip(_ROW_OPENERS):
+            return False  # words before it: a sentence, not a row
+        tops.append(top)
+    if _row_mark(masked, first[1]) != _row_mark(masked, second[1]):
+        return False
+    between = masked[tops[0] : tops[1]].split("\n")[1:-1]
+    return len(between) < _ROWS_APART and all(
+        line.strip(_ROW_OPENERS)[:1].isdigit() for line in between
+    )
+
+
+def _row_mark(masked: str, end: int) -> str:
+    """What follows a row's number: the separator people put after a code (":", "=", "|"),
+    or "text" when words follow it."""
+    rest = masked[end : end + 8].lstrip(" \t")
+    if not rest or rest[0] == "\n":
+        return ""
+    return rest[0] if not (rest[0].isalnum() or rest[0] in "_'\"") else "text"
 
 
 def _family(code: str) -> tuple[int, str]:

@@ -310,6 +310,8 @@ def _walk_back(masked: str, start: int, line_start: int, product_words: frozense
             kind = "callback"
         elif sep == ":" and key.lower() in product_words:
             kind = "product"
+        elif sep == "=" and _declared_in_code_type(masked, line_start, start, key):
+            kind = "code"  # "class NIMResultCode { static const teamAlreadyIn = 809;"
         elif sep != ":" or quoted or not spaced or _looks_like_key(key):
             kind = "id"  # uid=8841, "id":1027, maxMembers: 500, host:4000, Foo.java:404
         else:
@@ -350,6 +352,30 @@ def _walk_back(masked: str, start: int, line_start: int, product_words: frozense
             question=question,
         )  # fmt: skip
     return _Before(first=first, question=question, at_start=articles_only and lo == line_start)
+
+
+# A constant declared on its line: "static const teamAlreadyIn =", "public static final int
+# TEAM_ALREADY_IN =".
+_DECLARATION = re.compile(
+    r"(?<![A-Za-z0-9_])(?:const|final|val|let|var)[ \t]+(?:[A-Za-z_][\w<>]*[ \t]+)?"
+    r"(?P<key>[A-Za-z_]\w*)[ \t]*=[ \t]*\Z",
+    re.ASCII,
+)
+# A type named for codes: NIMResultCode, NIMChatroomErrors, ErrorCodes, HttpStatusCode.
+_CODE_TYPE = re.compile(r"(?<![A-Za-z0-9_])[A-Z][A-Za-z0-9]*(?:Code|Codes|Errors)(?![A-Za-z0-9_])")
+#: How far before a constant the type it belongs to is looked for (characters).
+_CODE_TYPE_REACH = 400
+
+
+def _declared_in_code_type(masked: str, line_start: int, start: int, key: str) -> bool:
+    """Is the number the value of a constant declared under a type named for codes, as an
+    SDK's list of its result codes is ("NIMResultCode … static const teamAlreadyIn = 809")?"""
+    m = _DECLARATION.search(masked, line_start, start)
+    return (
+        m is not None
+        and m.group("key") == key
+        and _CODE_TYPE.search(masked, max(0, start - _CODE_TYPE_REACH), m.start()) is not None
+    )
 
 
 # "switch (error.code) {": the expression a switch compares its cases with.
@@ -867,9 +893,11 @@ def _record(w: Window) -> tuple[int, int]:
 def _message_field(w: Window) -> bool:
     heading = _row_heading(w)
     if heading is not None and _names_description(heading):
-        # "code 描述\n1004 验证签名错误": each row of the table describes its own code
+        # "code 描述\n1004 验证签名错误": each row of the table describes its own code. Only a
+        # Chinese description is compared: English ones say ours in other words too easily
+        # ("408 Timeout" is our "request times out").
         row = w.masked[w.end : w.line_end].strip(" \t|`")
-        if row and _own_message(row, w, keyed=True):
+        if not row.isascii() and _own_message(row, w, keyed=True):
             return True
     top, bottom = _record(w)
     lo, hi = max(top, w.start - 120), min(bottom, w.end + 120)
