@@ -499,7 +499,7 @@ def _rows_of_one_list(masked: str, anchor: _Found, number: _Number) -> bool:
     explained on its row, names codes on every row once one of them is certain."""
     first, second = sorted(((anchor.start, anchor.end), (number.start, number.end)))
     tops = []
-    for start, _end in (first, second):
+    for start in (first[0], second[0]):
         top = masked.rfind("\n", 0, start) + 1
         if masked[top:start].strip(_ROW_OPENERS):
             return False  # words before it: a sentence, not a row

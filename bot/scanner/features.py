@@ -256,6 +256,25 @@ class Window:
         return column_of(self.masked, self.start, self.line_start)
 
     @_lazy
+    def row_heading(self) -> str | None:
+        """The line heading the list whose row the number opens, if it opens one."""
+        masked, start, line_start = self.masked, self.start, self.line_start
+        if masked[line_start:start].strip(" \t-*•`>") or line_start == 0:
+            return None
+        lo = line_start - 1
+        for _ in range(MAX_TABLE_ROWS):
+            top = masked.rfind("\n", max(0, lo - 2 * BEFORE_WINDOW), lo) + 1
+            line = masked[top:lo]
+            if not line.strip():
+                return None  # a blank line ends the list
+            if line.strip(" \t`") and not _ROW_START.match(line):  # not a row, not a fence
+                return line
+            if top == 0:
+                return None
+            lo = top - 1
+        return None
+
+    @_lazy
     def clause(self) -> tuple[int, int]:
         """The clause the number is in: between the nearest breaks on its line."""
         lo = max(self.line_start, self.start - 160)
@@ -779,30 +798,11 @@ def _heading_names_codes(w: Window) -> bool:
 @_detector("table_row_under_heading")
 def _table_row_under_heading(w: Window) -> bool:
     """A number opening a line of a list under a heading line that names codes."""
-    heading = _row_heading(w)
+    heading = w.row_heading
     if heading is None:
         return False
     found = [t.lower() for t in _TOKEN.findall(heading) if _is_word(t)]
     return len(found) <= 6 and any(x in vocab.HEADER_NOUNS for x in found)
-
-
-def _row_heading(w: Window) -> str | None:
-    """The line heading the list whose row the number opens, if it opens one."""
-    masked, start, line_start = w.masked, w.start, w.line_start
-    if masked[line_start:start].strip(" \t-*•`>") or line_start == 0:
-        return None
-    lo = line_start - 1
-    for _ in range(MAX_TABLE_ROWS):
-        top = masked.rfind("\n", max(0, lo - 2 * BEFORE_WINDOW), lo) + 1
-        line = masked[top:lo]
-        if not line.strip():
-            return None  # a blank line ends the list
-        if line.strip(" \t`") and not _ROW_START.match(line):  # not a row, not a fence
-            return line
-        if top == 0:
-            return None
-        lo = top - 1
-    return None
 
 
 @_detector("plural_after")
@@ -891,13 +891,13 @@ def _record(w: Window) -> tuple[int, int]:
 
 @_detector("message_field")
 def _message_field(w: Window) -> bool:
-    heading = _row_heading(w)
+    heading = w.row_heading
     if heading is not None and _names_description(heading):
         # "code 描述\n1004 验证签名错误": each row of the table describes its own code. Only a
         # Chinese description is compared: English ones say ours in other words too easily
         # ("408 Timeout" is our "request times out").
         row = w.masked[w.end : w.line_end].strip(" \t|`")
-        if not row.isascii() and _own_message(row, w, keyed=True):
+        if not row.isascii() and _own_message(row, w):
             return True
     top, bottom = _record(w)
     lo, hi = max(top, w.start - 120), min(bottom, w.end + 120)
@@ -918,16 +918,16 @@ def _message_field(w: Window) -> bool:
         if any(is_cjk(c) for c in text) or (
             (m.group(2) or zh_key) and not w.products and w.meanings  # no bare English word
         ):
-            return _own_message(text, w, keyed=True)
+            return _own_message(text, w)
     return False
 
 
-def _own_message(text: str, w: Window, keyed: bool) -> bool:
+def _own_message(text: str, w: Window) -> bool:
     """Does the message ``text`` given with the number say something other than what our
     code means (RULES rule 11)? {"code":803,"msg":"群不存在"} says ours."""
     if any(is_cjk(c) for c in text):
         return not _shares_meaning(text, w.meanings_zh)
-    if not w.products and w.meanings and keyed:
+    if not w.products and w.meanings:
         # "ResponseBase(code=803, message=\"order not found\")" with no product of ours
         # named: a message that shares no word with what the code means is its own.
         ours = {stem(word) for meaning in w.meanings for word in _content(meaning)}
