@@ -66,9 +66,9 @@ ZH_OTHER_SYSTEMS = (
 #: createGroup onError", then its log below). Matched case-insensitively, except those in
 #: :data:`RIVAL_IMS_CASED` ("TIM", not the colleague Tim).
 RIVAL_IMS = (
-    "openim", "easemob", "huanxin", "rongcloud", "sendbird", "pubnub", "cometchat",
-    "getstream", "stream chat", "agora chat", "zegocloud", "tencent im", "环信", "融云",
-    "腾讯云im", "腾讯云 im", "腾讯im", "腾讯 im", "声网", "即构", "野火im",
+    "openim", "open_im", "open-im", "easemob", "huanxin", "rongcloud", "sendbird", "pubnub",
+    "cometchat", "getstream", "stream chat", "agora chat", "zegocloud", "tencent im",
+    "环信", "融云", "腾讯云im", "腾讯云 im", "腾讯im", "腾讯 im", "声网", "即构", "野火im",
 )  # fmt: skip
 RIVAL_IMS_CASED = ("TIM",)
 #: Words that put a rival in the past ("从环信迁到…", "migrated from Sendbird"): the codes
@@ -88,6 +88,11 @@ ZH_GENERIC_SYSTEM_WORDS = (
     "我们自己", "自己的", "自家", "会员系统", "营销系统", "短信服务", "摄像头", "相机", "浏览器",
     "网关", "负载均衡", "数据库", "游戏服", "支付渠道", "第三方",
 )  # fmt: skip
+
+
+#: What may follow a system's name inside one word: the SDK it names ("OpenIMSDK",
+#: "open_im_sdk", "AgoraSdk"), read in lower case.
+_SDK = r"(?i:[-_ ]?sdk)?"
 
 
 class SystemPatterns(NamedTuple):
@@ -112,8 +117,9 @@ def system_patterns(
     lowered text), a cased one ("Word", not "word"), a Chinese one. Each pattern starts
     with the name itself, so the engine skips ahead fast; the boundary before an English
     name is checked per hit (:class:`SystemNames`). A name ends where a word ends, or at
-    a possessive ("nginx's upstream"), not inside a longer word ("ws" of "wasn't")."""
-    end = r"(?![A-Za-z0-9]|'(?!s\b))"
+    a possessive ("nginx's upstream"), or at the SDK it names ("OpenIMSDK", "agora_sdk"),
+    not inside a longer word ("ws" of "wasn't")."""
+    end = rf"{_SDK}(?![A-Za-z0-9]|'(?!s\b))"
     return SystemPatterns(
         re.compile(rf"(?:{any_of(english)}){end}", re.ASCII),
         re.compile(rf"(?:{any_of(cased)}){end}", re.ASCII),
@@ -201,7 +207,12 @@ def about_rival_im(text: str) -> bool:
     return not any(word in lowered for word in MIGRATION_WORDS)
 
 
+# ASCII word boundaries: a name glued to Chinese is still a name ("用OpenIM建群"), as a
+# product word is (RULES rule 9).
 _RIVALS = re.compile(
-    "|".join(rf"\b{re.escape(w)}\b" if w.isascii() else re.escape(w) for w in RIVAL_IMS)
+    "|".join(rf"\b{re.escape(w)}{_SDK}\b" if w.isascii() else re.escape(w) for w in RIVAL_IMS),
+    re.ASCII,
 )
-_RIVALS_CASED = re.compile("|".join(rf"\b{re.escape(w)}\b" for w in RIVAL_IMS_CASED))
+_RIVALS_CASED = re.compile(
+    "|".join(rf"\b{re.escape(w)}{_SDK}\b" for w in RIVAL_IMS_CASED), re.ASCII
+)

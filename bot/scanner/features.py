@@ -854,6 +854,11 @@ _MESSAGE_FIELD = re.compile(
 
 
 _ZH_VALUE_END = re.compile(r"[，,；;。\n]|\Z")
+# A message quoted right after its code, with words in it: 11001 "join room failed".
+# A quoted key is no message: `"code": 414, "msg": …`.
+_QUOTED_MESSAGE = re.compile(
+    r"""[ \t]*:?[ \t]*["“]([^"”\n]*[A-Za-z\u4e00-\u9fff]{2}[^"”\n]*)["”](?![ \t]*[:=：])"""
+)
 
 
 # A line that is one entry of a record: `"msg" => "Business Failed",`, `  "code": 414,`.
@@ -899,6 +904,11 @@ def _message_field(w: Window) -> bool:
         row = w.masked[w.end : w.line_end].strip(" \t|`")
         if not row.isascii() and _own_message(row, w):
             return True
+    quoted = _QUOTED_MESSAGE.match(w.masked, w.end)
+    if quoted is not None:
+        # 'Code=11001 "join room failed, roomToken invalid"': the message of an NSError or
+        # an exception, quoted right after its code
+        return _own_message(quoted.group(1), w)
     top, bottom = _record(w)
     lo, hi = max(top, w.start - 120), min(bottom, w.end + 120)
     if not any(mark in w.masked[lo:hi] for mark in ":=："):
@@ -1069,7 +1079,8 @@ def _other_system(w: Window) -> bool:
     lo = max(w.line_start, w.start - BEFORE_WINDOW)
     hi = min(w.line_end, w.end + AFTER_WINDOW)
     if not _any_other_system(w.masked, lo, hi):
-        return False  # most messages name no other system near the number
+        # most messages name no other system near the number
+        return "```" in w.masked and _block_from_other_system(w)
     ends = [m.end() for m in _SENTENCE_END.finditer(w.masked, lo, w.start)]
     lo = ends[-1] if ends else lo
     tail_m = _SENTENCE_END.search(w.masked, w.end, hi)
@@ -1084,6 +1095,27 @@ def _other_system(w: Window) -> bool:
         if e <= hi and not _recipient(w.masked, s)
     ]
     return not ours or min(ours) > nearest_other
+
+
+def _block_from_other_system(w: Window) -> bool:
+    """Is the number in a code block that a line naming another system, and none of ours,
+    introduces ("old cpp-ethereum answered eth_call like this:" and its JSON below)? The
+    block is what that system sent."""
+    masked = w.masked
+    if masked.count("```", 0, w.start) % 2 == 0:
+        return False  # not inside a block
+    fence = masked.rfind("```", 0, w.start)
+    top = masked.rfind("\n", 0, fence) + 1
+    if not masked[top:fence].strip():  # the fence opens its line: the line above says
+        if top == 0:
+            return False
+        top = masked.rfind("\n", 0, top - 1) + 1
+    intro = masked[top:fence].rstrip(" \t\n")
+    return (
+        intro.endswith((":", "："))
+        and _any_other_system(masked, top, fence)
+        and not _products_from(w, top, w.line_end)
+    )
 
 
 def _recipient(text: str, start: int) -> bool:

@@ -153,6 +153,8 @@ def test_feature_absent(name: str, kb: KnowledgeBase) -> None:
         "BlackBerry Work",
         "nim-gateway",
         "NimUIKit",
+        "V2NIMMessageService",
+        "V2NIM_ERROR_CODE_MULTI_LOGIN_FORBIDDEN",
         "RequestCallback",
         "MsgService",
         "TeamService",

@@ -852,3 +852,33 @@ def test_sources_tickets_rivals_and_switch_cases(
     text: str, expected: list[str], kb: KnowledgeBase
 ) -> None:
     check(text, expected, kb)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # another vendor's name glued to the SDK it names is still its name (rule 11)
+        ("EasemobSDK 回调 onError: 809", []),
+        ("easemob_sdk login error 1027", []),
+        ("NIMSDK 回调 onError: 809", ["commsease:809"]),
+        ("AgoraSdk joinChannel failed, error 1028", []),
+        # the V2 API's identifiers are NIM identifiers: they tie a generic code (rule 5b)
+        ("V2NIMError code 416 on sendMessage", ["commsease:416"]),
+        ("V2Error code 416 on sendMessage", []),
+        # a message quoted right after the code says whose code it is (rule 11)
+        ('SDK error Code=40004 "coupon expired"', []),
+        ('SDK error Code=1028 "server busy"', ["bems:1028"]),
+        ('error 1027: "please retry later"', []),
+        ('{"code": 1027, "message": "wrong server"}', ["bems:1027"]),
+        # a code block that a line naming another system introduces is what it sent
+        ('Stripe answered like this:\n```\n{"error": {"code": 40004}}\n```', []),
+        ('Stripe 返回如下：\n```\n{"code": 40004}\n```', []),
+        ('BEMS answered like this:\n```\n{"error": {"code": 40004}}\n```', ["bems:40004"]),
+        ('got this from staging:\n```\n{"error": {"code": 40004}}\n```', ["bems:40004"]),
+        ('Stripe was down earlier.\n```\n{"error": {"code": 40004}}\n```', ["bems:40004"]),
+    ],
+)
+def test_sdk_names_v2_identifiers_quoted_messages_and_introduced_blocks(
+    text: str, expected: list[str], kb: KnowledgeBase
+) -> None:
+    check(text, expected, kb)
