@@ -752,8 +752,38 @@ def _attributed_to_ours(w: Window) -> bool:
 
 @_detector("product_in_clause")
 def _product_in_clause(w: Window) -> bool:
-    lo, hi = w.clause
+    lo, hi = _list_clause(w)
     return any(e <= hi for _, e, _ in _products_from(w, lo, hi))
+
+
+# A list of codes joined by "," or "and" is one clause, though a comma or an "and" ends
+# a clause elsewhere: "the Connect logs alternate between 1007 and 1008 errors".
+_LIST_LINK = r"""[`*'"]*[ \t]*(?:[,/&]|\b(?:and|or)\b)[ \t]*[`*'"]*"""
+_ITEM_BEFORE = re.compile(rf"-?\d+s?{_LIST_LINK}\Z", re.ASCII | re.IGNORECASE)
+_ITEM_AFTER = re.compile(rf"s?{_LIST_LINK}-?\d+", re.ASCII | re.IGNORECASE)
+_LIST_ITEMS = 8  # items read on either side
+
+
+def _list_clause(w: Window) -> tuple[int, int]:
+    """The clause of the number, and of the numbers listed with it."""
+    masked, (lo, hi) = w.masked, w.clause
+    at = w.start
+    for _ in range(_LIST_ITEMS):
+        item = _ITEM_BEFORE.search(masked, max(w.line_start, at - 32), at)
+        if item is None or item.start() < w.line_start:
+            break
+        at = item.start()
+        breaks = [m.end() for m in _CLAUSE_BREAK.finditer(masked, max(w.line_start, at - 160), at)]
+        lo = min(lo, breaks[-1] if breaks else max(w.line_start, at - 160))
+    at = w.end
+    for _ in range(_LIST_ITEMS):
+        item = _ITEM_AFTER.match(masked, at, w.line_end)
+        if item is None:
+            break
+        at = item.end()
+        end = _CLAUSE_BREAK.search(masked, at, min(w.line_end, at + 160))
+        hi = max(hi, end.start() if end else min(w.line_end, at + 160))
+    return lo, hi
 
 
 @_detector("code_formatting")

@@ -876,9 +876,17 @@ def test_sources_tickets_rivals_and_switch_cases(
         ('BEMS answered like this:\n```\n{"error": {"code": 40004}}\n```', ["bems:40004"]),
         ('got this from staging:\n```\n{"error": {"code": 40004}}\n```', ["bems:40004"]),
         ('Stripe was down earlier.\n```\n{"error": {"code": 40004}}\n```', ["bems:40004"]),
+        # the codes of one list share its clause, and the product named in it
+        (
+            "the Lync pool keeps logging 1027 and 1028 errors since Monday",
+            ["bems:1027", "bems:1028"],
+        ),
+        ("since Monday the Lync pool logs 1028, 1027 errors", ["bems:1028", "bems:1027"]),
+        ("we had 1027 and 1028 errors yesterday", []),
+        ("BEMS is fine, 1027 and 1028 errors come from jenkins", []),
     ],
 )
-def test_sdk_names_v2_identifiers_quoted_messages_and_introduced_blocks(
+def test_sdk_names_v2_identifiers_quoted_messages_blocks_and_lists(
     text: str, expected: list[str], kb: KnowledgeBase
 ) -> None:
     check(text, expected, kb)
