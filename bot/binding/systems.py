@@ -19,6 +19,8 @@ from bot.text.grammar import words_of as of
 
 __all__ = [
     "GENERIC_SYSTEM_WORDS",
+    "JSON_RPC_NAMES",
+    "JSON_RPC_PEERS",
     "MIGRATION_WORDS",
     "OTHER_SYSTEMS",
     "OTHER_SYSTEMS_CASED",
@@ -28,6 +30,7 @@ __all__ = [
     "ZH_OTHER_SYSTEMS",
     "SystemNames",
     "SystemPatterns",
+    "about_json_rpc_peer",
     "about_rival_im",
     "names_other_system",
     "system_patterns",
@@ -71,6 +74,22 @@ RIVAL_IMS = (
     "环信", "融云", "腾讯云im", "腾讯云 im", "腾讯im", "腾讯 im", "声网", "即构", "野火im",
 )  # fmt: skip
 RIVAL_IMS_CASED = ("TIM",)
+#: Other systems that speak JSON-RPC 2.0 (RULES rules 5b and 11): the spec's codes and
+#: names are theirs too, so a message about one of them that names none of our products
+#: is about its JSON-RPC errors, line after line ("the Dev MCP handler … returns the
+#: correct `-32601 METHOD_NOT_FOUND`"). Matched case-insensitively, as words.
+JSON_RPC_PEERS = (
+    "mcp", "lsp", "language server", "ethereum", "geth", "hardhat", "ganache", "infura",
+    "alchemy", "metamask", "web3", "solana", "bitcoind", "bitcoin core", "jsonrpc4j",
+)  # fmt: skip
+#: The JSON-RPC 2.0 spec's names of its predefined errors, as identifiers: BEMS sends them
+#: as its text codes, and so does every other JSON-RPC server.
+JSON_RPC_NAMES = frozenset(
+    ("PARSE_ERROR", "INVALID_REQUEST", "METHOD_NOT_FOUND", "INVALID_PARAMS", "INTERNAL_ERROR")
+)
+#: The codes the JSON-RPC 2.0 spec reserves for itself and its servers' errors.
+JSON_RPC_RESERVED = (-32768, -32000)
+
 #: Words that put a rival in the past ("从环信迁到…", "migrated from Sendbird"): the codes
 #: after them may be ours, and only the clause-level other_system feature decides.
 MIGRATION_WORDS = (
@@ -207,6 +226,18 @@ def about_rival_im(text: str) -> bool:
     return not any(word in lowered for word in MIGRATION_WORDS)
 
 
+@lru_cache(maxsize=8)
+def about_json_rpc_peer(text: str) -> bool:
+    """Does the message name another system that speaks JSON-RPC (:data:`JSON_RPC_PEERS`)?
+    The scanner asks for every JSON-RPC code: read once per message."""
+    lowered = text.lower()
+    if not any(name in lowered for name in JSON_RPC_PEERS):
+        return False  # most messages: a substring find per name, at memory speed
+    return _JSON_RPC_PEERS.search(lowered) is not None
+
+
+# Whole names: "web3_clientVersion" is a method a server lacks, not the server.
+_JSON_RPC_PEERS = re.compile(rf"\b(?:{any_of(JSON_RPC_PEERS)}){_SDK}(?![A-Za-z0-9_])", re.ASCII)
 # ASCII word boundaries: a name glued to Chinese is still a name ("用OpenIM建群"), as a
 # product word is (RULES rule 9).
 _RIVALS = re.compile(

@@ -266,7 +266,7 @@ def _given_to_other_system(
 ) -> bool:
     line_start = masked.rfind("\n", 0, start) + 1
     window = Window(masked, start, end, line_start, False, kb.product_words, products)
-    return bool(detect(window, only=("other_system", "rival_im")))
+    return bool(detect(window, only=("other_system", "rival_im", "json_rpc_peer")))
 
 
 def _text_code_matches(token: str, kb: KnowledgeBase) -> tuple[Match, ...]:

@@ -16,7 +16,15 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 from typing import Any, Generic, NamedTuple, TypeVar
 
-from bot.binding.systems import SystemPatterns, about_rival_im, system_patterns, systems_named
+from bot.binding.systems import (
+    JSON_RPC_NAMES,
+    JSON_RPC_RESERVED,
+    SystemPatterns,
+    about_json_rpc_peer,
+    about_rival_im,
+    system_patterns,
+    systems_named,
+)
 from bot.scanner import words as vocab
 from bot.scanner.tables import column_of
 from bot.text.grammar import NUMBER, any_of, is_cjk, stem, words_of, zh_quantity
@@ -1239,13 +1247,27 @@ def _rival_im(w: Window) -> bool:
     return not w.products and about_rival_im(w.masked)
 
 
+@_detector("json_rpc_peer")
+def _json_rpc_peer(w: Window) -> bool:
+    return not w.products and _json_rpc_code(w) and about_json_rpc_peer(w.masked)
+
+
+def _json_rpc_code(w: Window) -> bool:
+    """Is the token of ``w`` one of the JSON-RPC 2.0 spec's codes or names?"""
+    token = w.masked[w.start : w.end]
+    if token.upper() in JSON_RPC_NAMES:
+        return True
+    low, high = JSON_RPC_RESERVED
+    return token.startswith("-") and token[1:].isdigit() and low <= int(token) <= high
+
+
 # The vetoes in the order they are read, the cheapest first: the first one present
 # settles the number, so the order changes no verdict, only what is spent on chatter
 # ("500 users" stops at the word after it, before any look-back).
 _VETO_NAMES = (
     "bracket_index", "sqlstate_after", "zh_measure_word", "unit_after", "street_address",
     "url_part", "id_key",
-    "veto_word_before", "quantity_column", "other_system", "rival_im",
+    "veto_word_before", "quantity_column", "other_system", "rival_im", "json_rpc_peer",
 )  # fmt: skip
 
 

@@ -884,6 +884,18 @@ def test_sources_tickets_rivals_and_switch_cases(
         ("since Monday the Lync pool logs 1028, 1027 errors", ["bems:1028", "bems:1027"]),
         ("we had 1027 and 1028 errors yesterday", []),
         ("BEMS is fine, 1027 and 1028 errors come from jenkins", []),
+        # JSON-RPC codes and names in a message about another JSON-RPC server (rules 5b, 11)
+        ("Restarted the LSP. Every request still gets METHOD_NOT_FOUND", []),
+        ("the Connect service answers every request with METHOD_NOT_FOUND", ["bems:-32601"]),
+        (
+            'The MCP server:\n```{"error": {"code": -32601, "data": "METHOD_NOT_FOUND"}}```',
+            [],
+        ),
+        (
+            'Testing BEMS.\n```{"error": {"code": -32601, "data": "METHOD_NOT_FOUND"}}```',
+            ["bems:-32601"],
+        ),
+        ("MCP bridge is fine. Lync users still get error 1027", ["bems:1027"]),
     ],
 )
 def test_sdk_names_v2_identifiers_quoted_messages_blocks_and_lists(
