@@ -571,12 +571,12 @@ def _negative_sign(w: Window) -> bool:
 
 @_detector("code_word_after")
 def _code_word_after(w: Window) -> bool:
-    return w.next_word in ("error", "err", "failure", "exception")
+    return w.next_word in vocab.CODE_WORDS_AFTER
 
 
 @_detector("errors_after")
 def _errors_after(w: Window) -> bool:
-    return w.next_word in ("errors", "failures", "exceptions")
+    return w.next_word in vocab.ERRORS_AFTER
 
 
 @_detector("reason_phrase")

@@ -25,7 +25,9 @@ __all__ = [
     "ARTICLES",
     "CODE_KEYS",
     "CODE_WORDS",
+    "CODE_WORDS_AFTER",
     "COLUMN_QUANTITIES",
+    "ERRORS_AFTER",
     "FEATURES",
     "FILLERS",
     "FROM_VERBS",
@@ -76,6 +78,11 @@ CODE_WORDS = of(
     "error errors err errno code codes status statuscode errorcode errcode rc retcode "
     "result resultcode failure exception http"
 )
+#: The word right after a number that names it a code: "1027 error", "408 exception".
+CODE_WORDS_AFTER = of("error err failure exception")
+#: The same in the plural: "1007 and 1008 errors"; a count, too ("500 errors an hour"), so
+#: it weighs less.
+ERRORS_AFTER = of("errors failures exceptions")
 #: Keys whose number is a code in a log's key=value pairs ("hangup reason=9103"), though
 #: the word alone in prose is not a context word ("for reason 2").
 CODE_KEYS = of("reason cause ret res resp")

@@ -47,6 +47,15 @@ def test_a_new_context_word_is_a_data_change(
     assert [m.key for mention in scan(text, kb) for m in mention.matches] == ["bems:1027"]
 
 
+def test_a_new_code_word_after_a_number_is_a_data_change(
+    kb: KnowledgeBase, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    text = "Lync: 1027 glitch"
+    assert scan(text, kb) == []
+    monkeypatch.setattr(words, "CODE_WORDS_AFTER", words.CODE_WORDS_AFTER | {"glitch"})
+    assert [m.key for mention in scan(text, kb) for m in mention.matches] == ["bems:1027"]
+
+
 def test_a_new_unit_is_a_data_change(kb: KnowledgeBase, monkeypatch: pytest.MonkeyPatch) -> None:
     text = "error 1027 zorp"
     assert scan(text, kb)
