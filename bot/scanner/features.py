@@ -1140,9 +1140,11 @@ def _block_from_other_system(w: Window) -> bool:
     introduces ("old cpp-ethereum answered eth_call like this:" and its JSON below)? The
     block is what that system sent."""
     masked = w.masked
-    if masked.count("```", 0, w.start) % 2 == 0:
+    fences = _fences(masked)
+    opened = bisect_left(fences, w.start)
+    if opened % 2 == 0:
         return False  # not inside a block
-    fence = masked.rfind("```", 0, w.start)
+    fence = fences[opened - 1]
     top = masked.rfind("\n", 0, fence) + 1
     if not masked[top:fence].strip():  # the fence opens its line: the line above says
         if top == 0:
@@ -1154,6 +1156,17 @@ def _block_from_other_system(w: Window) -> bool:
         and _any_other_system(masked, top, fence)
         and not _products_from(w, top, w.line_end)
     )
+
+
+@lru_cache(maxsize=8)
+def _fences(text: str) -> list[int]:
+    """Where the code fences of a message are, found once per message (a str caches its
+    hash, so its numbers share this): each number only looks its own up."""
+    found, at = [], text.find("```")
+    while at != -1:
+        found.append(at)
+        at = text.find("```", at + 3)
+    return found
 
 
 def _recipient(text: str, start: int) -> bool:
