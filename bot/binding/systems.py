@@ -22,6 +22,7 @@ __all__ = [
     "JSON_RPC_NAMES",
     "JSON_RPC_PEERS",
     "MIGRATION_WORDS",
+    "OTHER_STANDARDS",
     "OTHER_SYSTEMS",
     "OTHER_SYSTEMS_CASED",
     "RIVAL_IMS",
@@ -89,6 +90,45 @@ JSON_RPC_NAMES = frozenset(
 )
 #: The codes the JSON-RPC 2.0 spec reserves for itself and its servers' errors.
 JSON_RPC_RESERVED = (-32768, -32000)
+
+#: Standards whose codes share our numbers, and what in a sentence says it quotes one
+#: (RULES rule 11): words that name the standard's kind of code, and its own reason
+#: phrase for a number. WebSocket close codes (RFC 6455, section 7.4.1) are BEMS's
+#: 1000-1015 ("error 1006 means the connection was closed abnormally"); Cloudflare's
+#: 1xxx error pages are too ("Access denied ... error code 1020"). Lower case.
+OTHER_STANDARDS: dict[str, tuple[tuple[str, ...], dict[str, tuple[str, ...]]]] = {
+    "websocket": (
+        ("close code", "closecode", "close reason", "close status", "closeevent", "onclose",
+         "close frame", "ws://", "wss://"),
+        {
+            "1000": ("normal closure",),
+            "1001": ("going away",),
+            "1002": ("protocol error",),
+            "1003": ("unsupported data",),
+            "1005": ("no status received", "no status rcvd"),
+            "1006": ("abnormal closure", "closed abnormally", "abnormally closed"),
+            "1007": ("invalid frame payload",),
+            "1008": ("policy violation",),
+            "1009": ("message too big",),
+            "1010": ("mandatory extension",),
+            "1011": ("unexpected condition",),
+            "1012": ("service restart",),
+            "1015": ("tls handshake",),
+        },
+    ),
+    "cloudflare": (
+        ("cloudflare", "ray id"),
+        {
+            "1006": ("access denied",),
+            "1007": ("access denied",),
+            "1008": ("access denied",),
+            "1009": ("access denied",),
+            "1012": ("access denied",),
+            "1015": ("you are being rate limited",),
+            "1020": ("access denied", "firewall rule"),
+        },
+    ),
+}  # fmt: skip
 
 #: Words that put a rival in the past ("从环信迁到…", "migrated from Sendbird"): the codes
 #: after them may be ours, and only the clause-level other_system feature decides.

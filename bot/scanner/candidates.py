@@ -239,12 +239,17 @@ def _enum_member(masked: str, start: int) -> bool:
     """Is the identifier at ``start`` qualified by a type, as ``EMError.SERVER_BUSY`` is?
     BEMS sends its text codes bare, in JSON-RPC and logs; a qualified one is a client
     SDK's enum member."""
-    return (
+    if not (
         start >= 2
         and masked[start - 1] == "."
         and masked[start - 2].isascii()
         and masked[start - 2].isalpha()
-    )
+    ):
+        return False
+    # "exports.PARSE_ERROR = -32700": a module or an object, not a type, qualifies it
+    owner = masked[max(0, start - 24) : start - 1]
+    word = owner[len(owner.rstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")) :]
+    return word.lower() not in words.NOT_TYPE_QUALIFIERS
 
 
 def _identifiers(masked: str) -> Iterator[re.Match[str]]:

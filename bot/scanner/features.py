@@ -19,6 +19,7 @@ from typing import Any, Generic, NamedTuple, TypeVar
 from bot.binding.systems import (
     JSON_RPC_NAMES,
     JSON_RPC_RESERVED,
+    OTHER_STANDARDS,
     SystemPatterns,
     about_json_rpc_peer,
     about_rival_im,
@@ -103,6 +104,21 @@ def _code_key(key: str) -> bool:
         parts[-1].lower() in vocab.CODE_WORDS
         or key.lower() in vocab.CODE_WORDS
         or key.lower() in vocab.CODE_KEYS
+        or _member_of_code_type(key)
+    )
+
+
+def _member_of_code_type(key: str) -> bool:
+    """A member of an enumeration of codes, named by its type and then its condition:
+    ``NIMRemoteErrorCodeFrequently``, ``ERROR_CODE_TEAM_NOT_EXIST`` (not ``errorCodeCount``,
+    a quantity)."""
+    parts = key.split("_") if _caps_constant(key) else _CAMEL_WORDS.findall(key)
+    words = [p.lower() for p in parts]
+    if words[-1] in vocab.COLUMN_QUANTITIES:
+        return False
+    return any(
+        words[j] in vocab.RESULT_CONSTANT_WORDS and words[j + 1] == "code"
+        for j in range(len(words) - 2)
     )
 
 
@@ -1043,6 +1059,8 @@ def _zh_measure_word(w: Window) -> bool:
 
 @_detector("veto_word_before")
 def _veto_word_before(w: Window) -> bool:
+    if _os_error(vocab.OS_ERROR_WORDS).search(w.masked, max(w.line_start, w.start - 12), w.start):
+        return True  # "[Errno 11001] getaddrinfo failed": the OS's number, as Python prints it
     b = w.before
     if b.first in vocab.VETO_BEFORE and b.key_kind == "":
         return True
@@ -1066,6 +1084,12 @@ def _veto_word_before(w: Window) -> bool:
                 return not head.endswith(tuple(vocab.ZH_CODE_BEFORE | vocab.ZH_VERBS_BEFORE))
             return True
     return False
+
+
+@cache
+def _os_error(words: frozenset[str]) -> re.Pattern[str]:
+    """Where an OS error number opens in brackets: "[Errno ", "[WinError "."""
+    return re.compile(rf"\[(?:{any_of(words)})[ \t]*\Z", re.IGNORECASE)
 
 
 # A qualifier, a hyphen, and the code word right before the number: "area-code 212".
@@ -1118,7 +1142,7 @@ def _other_system(w: Window) -> bool:
     hi = min(w.line_end, w.end + AFTER_WINDOW)
     if not _any_other_system(w.masked, lo, hi):
         # most messages name no other system near the number
-        return "```" in w.masked and _block_from_other_system(w)
+        return _paste_from_other_system(w)
     ends = [m.end() for m in _SENTENCE_END.finditer(w.masked, lo, w.start)]
     lo = ends[-1] if ends else lo
     tail_m = _SENTENCE_END.search(w.masked, w.end, hi)
@@ -1135,25 +1159,33 @@ def _other_system(w: Window) -> bool:
     return not ours or min(ours) > nearest_other
 
 
-def _block_from_other_system(w: Window) -> bool:
-    """Is the number in a code block that a line naming another system, and none of ours,
-    introduces ("old cpp-ethereum answered eth_call like this:" and its JSON below)? The
-    block is what that system sent."""
+def _paste_from_other_system(w: Window) -> bool:
+    """Is the number in a paste that a line naming another system, and none of ours,
+    introduces: a code block ("old cpp-ethereum answered eth_call like this:" and its JSON
+    below), or the lines after one ("using chrome, I get this error:\n\nError 400:
+    invalid_request")? The paste is what that system sent."""
     masked = w.masked
-    fences = _fences(masked)
+    fences = _fences(masked) if "```" in masked else []
     opened = bisect_left(fences, w.start)
-    if opened % 2 == 0:
-        return False  # not inside a block
-    fence = fences[opened - 1]
-    top = masked.rfind("\n", 0, fence) + 1
-    if not masked[top:fence].strip():  # the fence opens its line: the line above says
-        if top == 0:
+    if opened % 2:  # inside a block: the line before its fence says whose it is
+        fence = fences[opened - 1]
+        top = masked.rfind("\n", 0, fence) + 1
+        if not masked[top:fence].strip():  # the fence opens its line
+            if top == 0:
+                return False
+            top = masked.rfind("\n", 0, top - 1) + 1
+        end = fence
+    else:  # the nearest line above with words on it, if it ends with a colon
+        end = w.line_start - 1
+        while end > 0 and not masked[masked.rfind("\n", 0, end) + 1 : end].strip():
+            end = masked.rfind("\n", 0, end)
+        if end <= 0:
             return False
-        top = masked.rfind("\n", 0, top - 1) + 1
-    intro = masked[top:fence].rstrip(" \t\n")
+        top = masked.rfind("\n", 0, end) + 1
+    intro = masked[top:end].rstrip(" \t\n")
     return (
         intro.endswith((":", "："))
-        and _any_other_system(masked, top, fence)
+        and _any_other_system(masked, top, end)
         and not _products_from(w, top, w.line_end)
     )
 
@@ -1260,6 +1292,34 @@ def _rival_im(w: Window) -> bool:
     return not w.products and about_rival_im(w.masked)
 
 
+@_detector("other_standard")
+def _other_standard(w: Window) -> bool:
+    """The sentence quotes another standard whose codes share this number, nearer to it
+    than it names one of our products: it names that kind of code ("close code 1006") or
+    gives the standard's reason for it ("Abnormal Closure (code 1006)", "error 1020 ...
+    Access denied")."""
+    number = w.masked[w.start : w.end]
+    standards = [s for s in OTHER_STANDARDS.values() if number in s[1]]
+    if not standards:
+        return False  # most numbers: no other standard has them
+    lo, hi = max(w.line_start, w.start - _STANDARD_REACH), min(w.line_end, w.end + _STANDARD_REACH)
+    around = w.masked[lo:hi].lower()
+    found = [
+        lo + at
+        for markers, reasons in standards
+        for phrase in (*markers, *reasons[number])
+        if (at := around.find(phrase)) != -1
+    ]
+    if not found:
+        return False
+    nearest = min(abs(at - w.start) for at in found)
+    ours = [min(abs(s - w.start), abs(e - w.start)) for s, e, _ in _products_from(w, lo, hi)]
+    return not ours or min(ours) > nearest
+
+
+_STANDARD_REACH = 160
+
+
 @_detector("json_rpc_peer")
 def _json_rpc_peer(w: Window) -> bool:
     return not w.products and _json_rpc_code(w) and about_json_rpc_peer(w.masked)
@@ -1281,6 +1341,7 @@ _VETO_NAMES = (
     "bracket_index", "sqlstate_after", "zh_measure_word", "unit_after", "street_address",
     "url_part", "id_key",
     "veto_word_before", "quantity_column", "other_system", "rival_im", "json_rpc_peer",
+    "other_standard",
 )  # fmt: skip
 
 

@@ -38,6 +38,8 @@ __all__ = [
     "MESSAGE_KEYS",
     "NOT_CODE_QUALIFIERS",
     "NOT_PLURAL",
+    "NOT_TYPE_QUALIFIERS",
+    "OS_ERROR_WORDS",
     "OTHER_SYSTEMS",
     "OTHER_SYSTEMS_CASED",
     "QUESTION_WORDS",
@@ -83,6 +85,13 @@ CODE_WORDS_AFTER = of("error err failure exception")
 #: The same in the plural: "1007 and 1008 errors"; a count, too ("500 errors an hour"), so
 #: it weighs less.
 ERRORS_AFTER = of("errors failures exceptions")
+#: What may stand before a text code and its dot without being a type, whose member the
+#: code would be ("EMError.SERVER_BUSY" is another SDK's enum): a JavaScript module's
+#: exports, an object ("exports.PARSE_ERROR = -32700", "this.WRONG_SERVER").
+NOT_TYPE_QUALIFIERS = of("exports module this self window global globalthis")
+#: Words that open an operating system's error number in brackets, as Python prints an
+#: OSError: "[Errno 11001] getaddrinfo failed", "[WinError 10054]" (rule 11).
+OS_ERROR_WORDS = of("errno winerror")
 #: Keys whose number is a code in a log's key=value pairs ("hangup reason=9103"), though
 #: the word alone in prose is not a context word ("for reason 2").
 CODE_KEYS = of("reason cause ret res resp")
@@ -335,6 +344,9 @@ FEATURES: tuple[Feature, ...] = (
     _f("other_system", _V, "sentence", "", "nginx returned 404, PlayFab error 13002 (rule 11)"),
     _f("rival_im", _V, "message", "",
        "OpenIM demo log: errCode 809, with none of our products named (rule 11)"),
+    _f("other_standard", _V, "line", "",
+       "close code 1006, \"Abnormal Closure\" (1006), Access denied ... error 1020: another "
+       "standard's code (WebSocket, Cloudflare; rule 11)"),
     _f("json_rpc_peer", _V, "message", "",
        "a JSON-RPC code or name in a message about MCP, an LSP or Ethereum that names none of "
        "our products (rules 5b, 11)"),

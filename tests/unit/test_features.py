@@ -58,6 +58,7 @@ PRESENT: dict[str, tuple[str, str]] = {
     "url_part": ("GET /nimserver/msg/send.action?reqCode=13002&x=1 failed", "13002"),
     "other_system": ("nginx returned 404 on the health check", "404"),
     "rival_im": ("OpenIM 的 demo 日志\n```errCode: 809```", "809"),
+    "other_standard": ('the socket closed: "Abnormal Closure" (code 1006)', "1006"),
     "json_rpc_peer": ('Testing the MCP server.\n```{"error": {"code": -32601}}```', "-32601"),
     "sqlstate_after": ("ERROR 1005 (HY000): Can't create table 't1'", "1005"),
 }
@@ -70,6 +71,7 @@ ABSENT: dict[str, tuple[str, str]] = {
     "veto_word_before": ("BEMS said `-32602` again", "-32602"),
     "other_system": ("S3 is fine, the Connect service returned 1027", "1027"),
     "rival_im": ("从环信迁过来以后，登录报 1027", "1027"),
+    "other_standard": ("BEMS error 1006, the BlackBerry Proxy is not responding", "1006"),
     "json_rpc_peer": ("our MCP bridge calls the Connect service, which returns -32601", "-32601"),
     "sqlstate_after": ("请求超时 (408) (first seen 12:00)", "408"),
     "zh_adjacent": ("the code was 1027 yesterday", "1027"),

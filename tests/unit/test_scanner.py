@@ -902,3 +902,36 @@ def test_sdk_names_v2_identifiers_quoted_messages_blocks_and_lists(
     text: str, expected: list[str], kb: KnowledgeBase
 ) -> None:
     check(text, expected, kb)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a constant named by a type of codes and its condition is a code's key
+        ("```objc\nNIMRemoteErrorCodeTeamNotExists = 803,\n```", ["commsease:803"]),
+        ("```\nerrorCodeCount = 803\n```", []),
+        # a module or an object before a text code is no type it is a member of
+        ("```js\nexports.INVALID_PARAMS = -32602\n```", ["bems:-32602"]),
+        ("```js\nexports.MAX_PARAMS = -32602\n```", []),
+        ("```js\nmodule.SERVER_BUSY = 1028\n```", ["bems:1028"]),
+        ("EMError.SERVER_BUSY again", []),
+        # an OS error number as Python prints it (rule 11)
+        ("pip install fails: [Errno 11001] getaddrinfo failed", []),
+        ("OSError: [WinError 10054] An existing connection was forcibly closed", []),
+        ("errno 1027 from the Lync pool", ["bems:1027"]),
+        # another standard's code: a WebSocket close code, a Cloudflare error page
+        ("the websocket dropped with close code 1006 again", []),
+        ('the socket closed: "Abnormal Closure" (code 1006)', []),
+        ("got error code 1020, Access denied by the site", []),
+        ("BEMS returned 1006 again, the proxy looks down", ["bems:1006"]),
+        ("bems 1006 跟 websocket 的 1006 close code 是一回事吗？", ["bems:1006"]),
+        # lines a line naming another system introduces are what it sent
+        ("When I sign in with Chrome I get this error:\n\nError 400: invalid_request", []),
+        ("When I sign in with Lync I get this error:\n\nWRONG_SERVER again", ["bems:1027"]),
+        ("Our staging box says:\nerror 1027 on login", ["bems:1027"]),
+    ],
+)
+def test_code_constants_os_errors_other_standards_and_introduced_lines(
+    text: str, expected: list[str], kb: KnowledgeBase
+) -> None:
+    check(text, expected, kb)
