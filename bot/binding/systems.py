@@ -54,7 +54,10 @@ OTHER_SYSTEMS = of(
     "sendgrid firebase fcm apns gcm agora zoom webex discord telegram whatsapp "
     "wechat weixin alipay camera vscode chrome safari firefox excel vba macos "
     "websocket ws smb nfs own photon mirror netcode pun easemob openim rongcloud git svn "
-    "huanxin sendbird pubnub ably pusher"
+    "huanxin sendbird pubnub ably pusher "
+    # Apple's NSError domains: "NSURLErrorDomain 999", "Domain=NSPOSIXErrorDomain Code=60"
+    "nsurlerrordomain nscocoaerrordomain nsposixerrordomain nsosstatuserrordomain "
+    "kcferrordomaincfnetwork wkerrordomain skerrordomain"
 )
 #: The same in Chinese, matched as substrings of the text before or after the number.
 ZH_OTHER_SYSTEMS = (

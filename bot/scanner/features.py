@@ -95,8 +95,10 @@ def _code_key(key: str) -> bool:
     """``code``, ``errorCode``, ``ErrorCode``, ``error_code``, ``statusCode``, ``rc``, a
     result constant (``kNIMResNotExist``, ``RES_ETIMEOUT``)... but not ``versionCode`` or
     ``smsCode``."""
-    if _result_constant(key):
-        return True  # its words name a condition, not a kind of code: "kNIMResRoomError"
+    if _result_constant(key) or _member_of_code_type(key):
+        # its words name a condition, not a kind of code: "kNIMResRoomError",
+        # "NIMRemoteErrorCodeTeamAccessError" (no access code)
+        return True
     parts = _KEY_PARTS.findall(key)
     if len(parts) >= 2 and parts[-2].lower() in vocab.NOT_CODE_QUALIFIERS:
         return False
@@ -104,7 +106,6 @@ def _code_key(key: str) -> bool:
         parts[-1].lower() in vocab.CODE_WORDS
         or key.lower() in vocab.CODE_WORDS
         or key.lower() in vocab.CODE_KEYS
-        or _member_of_code_type(key)
     )
 
 
@@ -114,7 +115,7 @@ def _member_of_code_type(key: str) -> bool:
     a quantity)."""
     parts = key.split("_") if _caps_constant(key) else _CAMEL_WORDS.findall(key)
     words = [p.lower() for p in parts]
-    if words[-1] in vocab.COLUMN_QUANTITIES:
+    if not words or words[-1] in vocab.COLUMN_QUANTITIES:
         return False
     return any(
         words[j] in vocab.RESULT_CONSTANT_WORDS and words[j + 1] == "code"

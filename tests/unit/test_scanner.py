@@ -910,6 +910,9 @@ def test_sdk_names_v2_identifiers_quoted_messages_blocks_and_lists(
         # a constant named by a type of codes and its condition is a code's key
         ("```objc\nNIMRemoteErrorCodeTeamNotExists = 803,\n```", ["commsease:803"]),
         ("```\nerrorCodeCount = 803\n```", []),
+        ("```objc\nNIMRemoteErrorCodeTeamAccessError = 803,\n```", ["commsease:803"]),
+        ("```\naccessCode = 803\n```", []),
+        ("AuthService.login -> 302", ["commsease:302"]),  # an arrow is no key
         # a module or an object before a text code is no type it is a member of
         ("```js\nexports.INVALID_PARAMS = -32602\n```", ["bems:-32602"]),
         ("```js\nexports.MAX_PARAMS = -32602\n```", []),
@@ -918,6 +921,7 @@ def test_sdk_names_v2_identifiers_quoted_messages_blocks_and_lists(
         # an OS error number as Python prints it (rule 11)
         ("pip install fails: [Errno 11001] getaddrinfo failed", []),
         ("OSError: [WinError 10054] An existing connection was forcibly closed", []),
+        ("NSURLErrorDomain 999 on the iPad build", []),
         ("errno 1027 from the Lync pool", ["bems:1027"]),
         # another standard's code: a WebSocket close code, a Cloudflare error page
         ("the websocket dropped with close code 1006 again", []),
