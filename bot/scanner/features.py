@@ -798,8 +798,11 @@ def _list_clause(w: Window) -> tuple[int, int]:
         if item is None or item.start() < w.line_start:
             break
         at = item.start()
-        breaks = [m.end() for m in _CLAUSE_BREAK.finditer(masked, max(w.line_start, at - 160), at)]
-        lo = min(lo, breaks[-1] if breaks else max(w.line_start, at - 160))
+    if at < w.start:  # the clause of the first item reached: after the last break before it
+        start = max(w.line_start, at - 160)
+        for m in _CLAUSE_BREAK.finditer(masked, start, at):
+            start = m.end()
+        lo = min(lo, start)
     at = w.end
     for _ in range(_LIST_ITEMS):
         item = _ITEM_AFTER.match(masked, at, w.line_end)
@@ -1166,7 +1169,7 @@ def _paste_from_other_system(w: Window) -> bool:
     below), or the lines after one ("using chrome, I get this error:\n\nError 400:
     invalid_request")? The paste is what that system sent."""
     masked = w.masked
-    fences = _fences(masked) if "```" in masked else []
+    fences = _fences(masked)
     opened = bisect_left(fences, w.start)
     if opened % 2:  # inside a block: the line before its fence says whose it is
         fence = fences[opened - 1]
