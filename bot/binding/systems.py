@@ -97,8 +97,9 @@ JSON_RPC_RESERVED = (-32768, -32000)
 #: Standards whose codes share our numbers, and what in a sentence says it quotes one
 #: (RULES rule 11): words that name the standard's kind of code, and its own reason
 #: phrase for a number. WebSocket close codes (RFC 6455, section 7.4.1) are BEMS's
-#: 1000-1015 ("error 1006 means the connection was closed abnormally"); Cloudflare's
-#: 1xxx error pages are too ("Access denied ... error code 1020"). Lower case.
+#: 1000-1015 ("error 1006 means the connection was closed abnormally"); so are WeChat's
+#: 4000x return codes and Cloudflare's 1xxx error pages ("Access denied ... error code
+#: 1020"). Lower case.
 OTHER_STANDARDS: dict[str, tuple[tuple[str, ...], dict[str, tuple[str, ...]]]] = {
     "websocket": (
         ("close code", "closecode", "close reason", "close status", "closeevent", "onclose",
@@ -117,6 +118,19 @@ OTHER_STANDARDS: dict[str, tuple[tuple[str, ...], dict[str, tuple[str, ...]]]] =
             "1011": ("unexpected condition",),
             "1012": ("service restart",),
             "1015": ("tls handshake",),
+        },
+    ),
+    # WeChat's global return codes: {"errcode":40001,"errmsg":"invalid credential, ..."}
+    "wechat": (
+        ("access_token", "invalid credential", "hint: [", "appsecret", "openid", "wechat",
+         "weixin", "微信", "公众号", "小程序"),
+        {
+            "40001": ("invalid credential",),
+            "40002": ("invalid grant_type",),
+            "40003": ("invalid openid",),
+            "40004": ("invalid media type",),
+            "40005": ("invalid file type",),
+            "40125": ("invalid appsecret",),
         },
     ),
     "cloudflare": (

@@ -38,7 +38,7 @@ from bot.binding import (
     narrow,
     product_of,
 )
-from bot.knowledge.base import Entry, KnowledgeBase, standalone
+from bot.knowledge.base import Entry, KnowledgeBase, normalize_text_code, standalone
 from bot.models import Match, MatchKind, Mention, Severity
 from bot.scanner import words
 from bot.scanner.evidence import Evidence, weigh
@@ -422,7 +422,23 @@ def _window(
         reasons=kb.reason_phrases(number.code),
         meanings=kb.meanings(number.code),
         meanings_zh=kb.meanings_zh(number.code),
+        names=kb.derived(_names_by_number).get(number.code, ()),
     )
+
+
+def _names_by_number(kb: KnowledgeBase) -> dict[str, tuple[str, ...]]:
+    """The text codes and aliases of each number whose every entry has a text code: what a
+    table row that names such a number may call it ("1027 WRONG_SERVER")."""
+    out: dict[str, tuple[str, ...]] = {}
+    for number in {e.code.code for e in kb.entries}:
+        entries = kb.by_number(number)
+        if all(e.code.text_code for e in entries):
+            out[number] = tuple(
+                normalize_text_code(name)
+                for e in entries
+                for name in (e.code.text_code or "", *e.code.aliases)
+            )
+    return out
 
 
 def _siblings(

@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 from typing import Any, Generic, NamedTuple, TypeVar
 
+from rapidfuzz import fuzz
+
 from bot.binding.systems import (
     JSON_RPC_NAMES,
     JSON_RPC_RESERVED,
@@ -239,6 +241,9 @@ class Window:
     meanings: tuple[str, ...] = ()
     #: The vendors' Chinese descriptions of the entries with this number.
     meanings_zh: tuple[str, ...] = ()
+    #: The text codes and aliases of the entries with this number, when every one has a
+    #: text code (BEMS's), upper case with underscores.
+    names: tuple[str, ...] = ()
 
     @_lazy
     def line_end(self) -> int:
@@ -913,6 +918,19 @@ _MESSAGE_FIELD = re.compile(
 
 _ZH_VALUE_END = re.compile(r"[，,；;。\n]|\Z")
 # A message quoted right after its code, with words in it: 11001 "join room failed".
+# A constant's name right after a number, as a table row or a log gives it: "4000
+# GENERAL_ERROR", "1027 | WRONG_SERVER", "1028: `SERVER_BUSY`".
+_NAME_AFTER = re.compile(r"[ \t]*[:|\-–]?[ \t]*[`*'\"(]?([A-Z][A-Z0-9_]*_[A-Z0-9]+)\b")
+
+
+def _one_of_names(name: str, names: tuple[str, ...]) -> bool:
+    """Is ``name`` one of ``names``, or a small typo of one (RULES rule 4)?"""
+    return name in names or any(fuzz.ratio(name, n) >= _TYPO_RATIO for n in names)
+
+
+_TYPO_RATIO = 85
+
+
 # A quoted key is no message: `"code": 414, "msg": …`.
 _QUOTED_MESSAGE = re.compile(
     r"""[ \t]*:?[ \t]*["“]([^"”\n]*[A-Za-z\u4e00-\u9fff]{2}[^"”\n]*)["”](?![ \t]*[:=：])"""
@@ -962,6 +980,10 @@ def _message_field(w: Window) -> bool:
         row = w.masked[w.end : w.line_end].strip(" \t|`")
         if not row.isascii() and _own_message(row, w):
             return True
+    if w.names and (named := _NAME_AFTER.match(w.masked, w.end)) is not None:
+        # "4000 GENERAL_ERROR General error": a row of another system's table, which gives
+        # the number a name of its own (a typo of ours is still ours: SERVER_BUSSY)
+        return not _one_of_names(named.group(1), w.names)
     quoted = _QUOTED_MESSAGE.match(w.masked, w.end)
     if quoted is not None:
         # 'Code=11001 "join room failed, roomToken invalid"': the message of an NSError or
@@ -1298,7 +1320,7 @@ def _rival_im(w: Window) -> bool:
 
 @_detector("other_standard")
 def _other_standard(w: Window) -> bool:
-    """The sentence quotes another standard whose codes share this number, nearer to it
+    """The paragraph quotes another standard whose codes share this number, nearer to it
     than it names one of our products: it names that kind of code ("close code 1006") or
     gives the standard's reason for it ("Abnormal Closure (code 1006)", "error 1020 ...
     Access denied")."""
@@ -1306,8 +1328,15 @@ def _other_standard(w: Window) -> bool:
     standards = [s for s in OTHER_STANDARDS.values() if number in s[1]]
     if not standards:
         return False  # most numbers: no other standard has them
-    lo, hi = max(w.line_start, w.start - _STANDARD_REACH), min(w.line_end, w.end + _STANDARD_REACH)
-    around = w.masked[lo:hi].lower()
+    # Its paragraph, near it: a pasted response may hold its message a few lines below
+    # ({ errcode: 40001,\n  errmsg: 'invalid credential, ...' })
+    masked = w.masked
+    lo = max(0, w.start - _STANDARD_REACH)
+    blank = masked.rfind("\n\n", lo, w.start)
+    lo = blank + 2 if blank != -1 else lo
+    gap = masked.find("\n\n", w.end, w.end + _STANDARD_REACH)
+    hi = gap if gap != -1 else min(len(masked), w.end + _STANDARD_REACH)
+    around = masked[lo:hi].lower()
     found = [
         lo + at
         for markers, reasons in standards

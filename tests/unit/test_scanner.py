@@ -929,6 +929,22 @@ def test_sdk_names_v2_identifiers_quoted_messages_blocks_and_lists(
         ("got error code 1020, Access denied by the site", []),
         ("BEMS returned 1006 again, the proxy looks down", ["bems:1006"]),
         ("bems 1006 跟 websocket 的 1006 close code 是一回事吗？", ["bems:1006"]),
+        # WeChat's return codes, by its words in the paragraph
+        ('{"errcode":40001,"errmsg":"invalid credential, access_token is invalid"}', []),
+        ("```\n{ errcode: 40003,\n  errmsg:\n    'invalid openid hint: [abc]' }\n```", []),
+        (
+            "persistent chat says 40001 PC_NULL_ARGUMENT, the access_token looks fine",
+            ["bems:40001"],
+        ),
+        # a table row that gives a number a name of its own is another system's (rule 11)
+        ("| 4005 | SAVE_FAILED | the record was not saved |", []),
+        ("codes: 4000 GENERAL_ERROR / 4005 SAVE_RECORD_ERROR", []),
+        (
+            "codes: 4000 MSG_INVALID_OPERATION / 4005 MSG_NOT_FEDERATED_OR_INVALID_USER",
+            ["bems:4000", "bems:4005"],
+        ),
+        ("| 4005 | MSG_NOT_FEDERATED_OR_INVALID_USER | not federated |", ["bems:4005"]),
+        ("error 1028 SERVER_BUSSY in the Lync log", ["bems:1028"]),
         # lines a line naming another system introduces are what it sent
         ("When I sign in with Chrome I get this error:\n\nError 400: invalid_request", []),
         ("When I sign in with Lync I get this error:\n\nWRONG_SERVER again", ["bems:1027"]),
