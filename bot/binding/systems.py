@@ -99,7 +99,8 @@ JSON_RPC_RESERVED = (-32768, -32000)
 #: phrase for a number. WebSocket close codes (RFC 6455, section 7.4.1) are BEMS's
 #: 1000-1015 ("error 1006 means the connection was closed abnormally"); so are WeChat's
 #: 4000x return codes and Cloudflare's 1xxx error pages ("Access denied ... error code
-#: 1020"). Lower case.
+#: 1020"), and OpenWeatherMap's condition ids are CommsEase's ("'id': 803, 'description':
+#: 'broken clouds'"). Lower case.
 OTHER_STANDARDS: dict[str, tuple[tuple[str, ...], dict[str, tuple[str, ...]]]] = {
     "websocket": (
         ("close code", "closecode", "close reason", "close status", "closeevent", "onclose",
@@ -131,6 +132,24 @@ OTHER_STANDARDS: dict[str, tuple[tuple[str, ...], dict[str, tuple[str, ...]]]] =
             "40004": ("invalid media type",),
             "40005": ("invalid file type",),
             "40125": ("invalid appsecret",),
+        },
+    ),
+    # OpenWeatherMap's weather condition ids: 'id': 803, 'description': 'broken clouds'
+    "openweathermap": (
+        ("openweathermap", "weather"),
+        {
+            "200": ("thunderstorm",),
+            "201": ("thunderstorm",),
+            "301": ("drizzle",),
+            "302": ("drizzle",),
+            "500": ("light rain",),
+            "503": ("very heavy rain",),
+            "511": ("freezing rain",),
+            "800": ("clear sky",),
+            "801": ("few clouds",),
+            "802": ("scattered clouds",),
+            "803": ("broken clouds",),
+            "804": ("overcast clouds",),
         },
     ),
     "cloudflare": (

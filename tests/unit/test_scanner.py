@@ -936,6 +936,9 @@ def test_sdk_names_v2_identifiers_quoted_messages_blocks_and_lists(
             "persistent chat says 40001 PC_NULL_ARGUMENT, the access_token looks fine",
             ["bems:40001"],
         ),
+        # OpenWeatherMap's condition ids, by its words or its own reason
+        ("the weather widget shows code 803, broken clouds", []),
+        ("the weather is awful today and NIM returns 803 on team join", ["commsease:803"]),
         # a table row that gives a number a name of its own is another system's (rule 11)
         ("| 4005 | SAVE_FAILED | the record was not saved |", []),
         ("codes: 4000 GENERAL_ERROR / 4005 SAVE_RECORD_ERROR", []),
