@@ -344,9 +344,9 @@ FEATURES: tuple[Feature, ...] = (
     _f("other_system", _V, "sentence", "", "nginx returned 404, PlayFab error 13002 (rule 11)"),
     _f("rival_im", _V, "message", "",
        "OpenIM demo log: errCode 809, with none of our products named (rule 11)"),
-    _f("other_standard", _V, "line", "",
-       "close code 1006, \"Abnormal Closure\" (1006), Access denied ... error 1020: another "
-       "standard's code (WebSocket, Cloudflare; rule 11)"),
+    _f("other_standard", _V, "paragraph", "",
+       "close code 1006, \"Abnormal Closure\" (1006), errcode 40001 invalid credential: "
+       "another standard's code (WebSocket, WeChat, Cloudflare, OpenWeatherMap; rule 11)"),
     _f("json_rpc_peer", _V, "message", "",
        "a JSON-RPC code or name in a message about MCP, an LSP or Ethereum that names none of "
        "our products (rules 5b, 11)"),
