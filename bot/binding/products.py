@@ -38,8 +38,9 @@ DESCRIPTIVE_VOCABULARY = r"(?i:\bpersistent chat\b)|持久聊天"
 #: is a regular expression, matched case-sensitively as written.
 PRODUCT_VOCABULARY: dict[str, tuple[str, ...]] = {
     "commsease": (
-        # NIM* identifiers, and the V2 API's (V2NIMError, V2NIM_ERROR_CODE_…)
-        r"(?<![A-Za-z0-9])(?:V2)?(?:NIM|Nim)[A-Z_]",
+        # NIM* identifiers, its C constants' (kNIMResRoomLocalNeedRequestAgain) and the V2
+        # API's (V2NIMError, V2NIM_ERROR_CODE_…)
+        r"(?<![A-Za-z0-9])(?:k|V2)?(?:NIM|Nim)[A-Z_]",
         r"(?<![A-Za-z0-9_])nim_[a-z]",
         r"\b(?:RequestCallback|onFailed|onException|AuthService|MsgService|TeamService)\b",
         r"\b(?:ChatRoomService|AbortableFuture|accid|appKey)\b",
@@ -66,7 +67,7 @@ VOCABULARY_HINTS = (
     "persistent chat", "good dynamics", "bems", "blackberry", "持久聊天",
 )  # fmt: skip
 #: Every character a vocabulary match can start with (a test checks it against the patterns).
-VOCABULARY_FIRST = "NnRrOoAaMmTtCcUuLlSsPpGgBbYyFfHhEeQqVv/云网持"
+VOCABULARY_FIRST = "NnRrOoAaMmTtCcUuLlSsPpGgBbYyFfHhEeQqVvk/云网持"
 #: Written right before a product's name, say the message is not about it: "not a BEMS
 #: problem", "不是我们 BEMS 的问题", "nothing to do with BlackBerry Connect".
 NEGATIONS_BEFORE = (

@@ -111,6 +111,12 @@ def _code_key(key: str) -> bool:
     )
 
 
+def _names_its_code(key: str, reasons: tuple[str, ...]) -> bool:
+    """Is ``key`` the number's own text code, in any case: ``invalidParams = -32602``?"""
+    words = key.split("_") if "_" in key else _CAMEL_WORDS.findall(key)
+    return " ".join(words).lower() in reasons
+
+
 def _member_of_code_type(key: str) -> bool:
     """A member of an enumeration of codes, named by its type and then its condition:
     ``NIMRemoteErrorCodeFrequently``, ``ERROR_CODE_TEAM_NOT_EXIST`` (not ``errorCodeCount``,
@@ -257,7 +263,9 @@ class Window:
 
     @_lazy
     def before(self) -> _Before:
-        return _walk_back(self.masked, self.start, self.line_start, self.product_words)
+        return _walk_back(
+            self.masked, self.start, self.line_start, self.product_words, self.reasons
+        )
 
     @_lazy
     def after_text(self) -> str:
@@ -325,7 +333,13 @@ def _names_code(toks: list[str]) -> bool:
     return any(w in vocab.CODE_WORDS for w in words[:-1])
 
 
-def _walk_back(masked: str, start: int, line_start: int, product_words: frozenset[str]) -> _Before:
+def _walk_back(
+    masked: str,
+    start: int,
+    line_start: int,
+    product_words: frozenset[str],
+    reasons: tuple[str, ...] = (),
+) -> _Before:
     lo = max(line_start, start - BEFORE_WINDOW)
     toks = _TOKEN.findall(masked, lo, start)
     if "/" in toks:  # a find in C spares most walks the loop
@@ -353,7 +367,7 @@ def _walk_back(masked: str, start: int, line_start: int, product_words: frozense
         key = toks[i]
         if i >= 2 and toks[i - 1] == "-" and toks[i - 2].lower() in vocab.NOT_CODE_QUALIFIERS:
             kind = "id"  # "zip-code: 10001", "promo-code=1027": the qualifier says which
-        elif _code_key(key):
+        elif _code_key(key) or _names_its_code(key, reasons):
             kind = "code"
         elif _callback(key):
             kind = "callback"

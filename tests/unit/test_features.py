@@ -158,6 +158,7 @@ def test_feature_absent(name: str, kb: KnowledgeBase) -> None:
         "nim-gateway",
         "NimUIKit",
         "V2NIMMessageService",
+        "kNIMResRoomLocalNeedRequestAgain",
         "V2NIM_ERROR_CODE_MULTI_LOGIN_FORBIDDEN",
         "RequestCallback",
         "MsgService",

@@ -913,6 +913,11 @@ def test_sdk_names_v2_identifiers_quoted_messages_blocks_and_lists(
         ("```objc\nNIMRemoteErrorCodeTeamAccessError = 803,\n```", ["commsease:803"]),
         ("```\naccessCode = 803\n```", []),
         ("AuthService.login -> 302", ["commsease:302"]),  # an arrow is no key
+        # a constant named by the number's own text code, in any case, is its key
+        ("BEMS constants:\n```dart\nstatic const invalidParams = -32602;\n```", ["bems:-32602"]),
+        ("BEMS constants:\n```dart\nstatic const maxParams = -32602;\n```", []),
+        # NIM's C constants name CommsEase, which has no 10001 (its local codes are no table's)
+        ("```c\nkNIMResRoomLocalNeedRequestAgain = 10001,\n```", []),
         # a module or an object before a text code is no type it is a member of
         ("```js\nexports.INVALID_PARAMS = -32602\n```", ["bems:-32602"]),
         ("```js\nexports.MAX_PARAMS = -32602\n```", []),
