@@ -48,7 +48,8 @@ PRODUCT_VOCABULARY: dict[str, tuple[str, ...]] = {
         # the NIM server API's modules only: "struts /admin/login.action" is another site
         r"\b(?:user|team|superteam|msg|friend|chatroom|history|event|subscribe|qchat|"
         r"sensitive|sms|room|nimserver)/[a-zA-Z]+\.action\b",
-        r"云信|网易IM|(?i:\bnim\b)|(?i:\byunxin\b)|(?i:nim-)",
+        # 网易云通信: its name in NetEase's older SDK docs ("网易云通信服务器")
+        r"云信|网易IM|网易云通信|(?i:\bnim\b)|(?i:\byunxin\b)|(?i:nim-)",
     ),
     "bems": (
         r"(?i:\bconnect service\b)|(?i:\bconnect ?服务)|\bLync\b",
@@ -62,7 +63,7 @@ PRODUCT_VOCABULARY: dict[str, tuple[str, ...]] = {
 VOCABULARY_HINTS = (
     "nim", "requestcallback", "onfailed", "onexception", "authservice", "msgservice",
     "teamservice", "chatroomservice", "abortablefuture", "accid", "appkey", ".action",
-    "云信", "网易im", "yunxin", "connect service", "connect 服务", "connect服务", "lync",
+    "云信", "网易im", "网易云通信", "yunxin", "connect service", "connect 服务", "connect服务", "lync",
     "skype for business", "ucma",
     "persistent chat", "good dynamics", "bems", "blackberry", "持久聊天",
 )  # fmt: skip

@@ -169,6 +169,7 @@ def test_feature_absent(name: str, kb: KnowledgeBase) -> None:
         "friend/add.action",
         "history/query.action",
         "持久聊天室",
+        "网易云通信服务器",
         "connect service",
         "Connect 服务",
         "connect服务",

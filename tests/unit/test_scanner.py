@@ -918,6 +918,9 @@ def test_sdk_names_v2_identifiers_quoted_messages_blocks_and_lists(
         ("BEMS constants:\n```dart\nstatic const maxParams = -32602;\n```", []),
         # NIM's C constants name CommsEase, which has no 10001 (its local codes are no table's)
         ("```c\nkNIMResRoomLocalNeedRequestAgain = 10001,\n```", []),
+        # 网易云通信, CommsEase's name in NetEase's older docs, ties its generic codes
+        ("网易云通信服务器一直返回 408", ["commsease:408"]),
+        ("服务器一直返回 408", []),
         # a module or an object before a text code is no type it is a member of
         ("```js\nexports.INVALID_PARAMS = -32602\n```", ["bems:-32602"]),
         ("```js\nexports.MAX_PARAMS = -32602\n```", []),
