@@ -63,8 +63,8 @@ PRODUCT_VOCABULARY: dict[str, tuple[str, ...]] = {
 VOCABULARY_HINTS = (
     "nim", "requestcallback", "onfailed", "onexception", "authservice", "msgservice",
     "teamservice", "chatroomservice", "abortablefuture", "accid", "appkey", ".action",
-    "云信", "网易im", "网易云通信", "yunxin", "connect service", "connect 服务", "connect服务", "lync",
-    "skype for business", "ucma",
+    "云信", "网易im", "网易云通信", "yunxin", "connect service", "connect 服务", "connect服务",
+    "lync", "skype for business", "ucma",
     "persistent chat", "good dynamics", "bems", "blackberry", "持久聊天",
 )  # fmt: skip
 #: Every character a vocabulary match can start with (a test checks it against the patterns).
