@@ -302,18 +302,27 @@ def about_rival_im(text: str) -> bool:
     return not any(word in lowered for word in MIGRATION_WORDS)
 
 
-@lru_cache(maxsize=8)
 def about_json_rpc_peer(text: str) -> bool:
     """Does the message name another system that speaks JSON-RPC (:data:`JSON_RPC_PEERS`)?
-    The scanner asks for every JSON-RPC code: read once per message."""
+    The scanner asks for every JSON-RPC code: read once per message and list."""
+    # Read at call time: a name added to the list (a test's monkeypatch) takes effect.
+    return _names_a_peer(text, JSON_RPC_PEERS)
+
+
+@lru_cache(maxsize=8)
+def _names_a_peer(text: str, peers: tuple[str, ...]) -> bool:
     lowered = text.lower()
-    if not any(name in lowered for name in JSON_RPC_PEERS):
+    if not any(name in lowered for name in peers):
         return False  # most messages: a substring find per name, at memory speed
-    return _JSON_RPC_PEERS.search(lowered) is not None
+    return _peers_pattern(peers).search(lowered) is not None
 
 
-# Whole names: "web3_clientVersion" is a method a server lacks, not the server.
-_JSON_RPC_PEERS = re.compile(rf"\b(?:{any_of(JSON_RPC_PEERS)}){_SDK}(?![A-Za-z0-9_])", re.ASCII)
+@cache
+def _peers_pattern(peers: tuple[str, ...]) -> re.Pattern[str]:
+    # Whole names: "web3_clientVersion" is a method a server lacks, not the server.
+    return re.compile(rf"\b(?:{any_of(peers)}){_SDK}(?![A-Za-z0-9_])", re.ASCII)
+
+
 # ASCII word boundaries: a name glued to Chinese is still a name ("用OpenIM建群"), as a
 # product word is (RULES rule 9).
 _RIVALS = re.compile(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from bot.binding import systems
 from bot.knowledge.base import KnowledgeBase
 from bot.scanner import scan, words
 from bot.scanner.evidence import Weights, load_weights, weigh
@@ -79,3 +80,34 @@ def test_a_new_result_constant_word_is_a_data_change(
     assert scan(text, kb) == []  # a constant like any setting: kMaxMembers = 500
     monkeypatch.setattr(words, "RESULT_CONSTANT_WORDS", words.RESULT_CONSTANT_WORDS | {"fault"})
     assert [m.key for mention in scan(text, kb) for m in mention.matches] == ["commsease:803"]
+
+
+def test_a_new_json_rpc_peer_is_a_data_change(
+    kb: KnowledgeBase, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    text = "Upgraded the zorbnode server.\n```\nerror: METHOD_NOT_FOUND\n```"
+    assert scan(text, kb)
+    monkeypatch.setattr(systems, "JSON_RPC_PEERS", (*systems.JSON_RPC_PEERS, "zorbnode"))
+    assert scan(text, kb) == []
+
+
+def test_a_new_standard_sharing_our_numbers_is_a_data_change(
+    kb: KnowledgeBase, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    text = "error 1027: the quux handshake timed out"
+    assert scan(text, kb)
+    monkeypatch.setitem(systems.OTHER_STANDARDS, "quux", (("quux handshake",), {"1027": ()}))
+    assert scan(text, kb) == []
+
+
+def test_new_os_error_and_qualifier_words_are_data_changes(
+    kb: KnowledgeBase, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    os_error = "curl failed: [CurlError 1027] could not connect"
+    assert scan(os_error, kb)
+    monkeypatch.setattr(words, "OS_ERROR_WORDS", words.OS_ERROR_WORDS | {"curlerror"})
+    assert scan(os_error, kb) == []
+    qualified = "```js\nconfig.WRONG_SERVER\n```"
+    assert scan(qualified, kb) == []  # a type's member, as EMError.SERVER_BUSY is
+    monkeypatch.setattr(words, "NOT_TYPE_QUALIFIERS", words.NOT_TYPE_QUALIFIERS | {"config"})
+    assert [m.key for mention in scan(qualified, kb) for m in mention.matches] == ["bems:1027"]
