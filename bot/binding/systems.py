@@ -292,12 +292,7 @@ def about_rival_im(text: str) -> bool:
     """Does the message name another IM vendor (:data:`RIVAL_IMS`), not as one it left
     (:data:`MIGRATION_WORDS`)? The scanner asks for every number: read once per message."""
     lowered = text.lower()
-    # A substring find per name runs at memory speed; the word-bounded pattern confirms
-    if not any(name in lowered for name in RIVAL_IMS) and not any(
-        name in text for name in RIVAL_IMS_CASED
-    ):
-        return False
-    if _RIVALS.search(lowered) is None and _RIVALS_CASED.search(text) is None:
+    if not (_names_any(lowered, RIVAL_IMS) or _names_any(text, RIVAL_IMS_CASED)):
         return False
     return not any(word in lowered for word in MIGRATION_WORDS)
 
@@ -311,24 +306,21 @@ def about_json_rpc_peer(text: str) -> bool:
 
 @lru_cache(maxsize=8)
 def _names_a_peer(text: str, peers: tuple[str, ...]) -> bool:
-    lowered = text.lower()
-    if not any(name in lowered for name in peers):
-        return False  # most messages: a substring find per name, at memory speed
-    return _peers_pattern(peers).search(lowered) is not None
+    return _names_any(text.lower(), peers)
+
+
+def _names_any(text: str, names: tuple[str, ...]) -> bool:
+    """Does ``text`` hold one of ``names`` as a word of its own, or glued to the SDK it
+    names? A substring find per name runs at memory speed; the word-bounded pattern
+    confirms only where one is found ("web3_clientVersion" is a method, not web3)."""
+    return any(name in text for name in names) and _names_pattern(names).search(text) is not None
 
 
 @cache
-def _peers_pattern(peers: tuple[str, ...]) -> re.Pattern[str]:
-    # Whole names: "web3_clientVersion" is a method a server lacks, not the server.
-    return re.compile(rf"\b(?:{any_of(peers)}){_SDK}(?![A-Za-z0-9_])", re.ASCII)
-
-
-# ASCII word boundaries: a name glued to Chinese is still a name ("用OpenIM建群"), as a
-# product word is (RULES rule 9).
-_RIVALS = re.compile(
-    "|".join(rf"\b{re.escape(w)}{_SDK}\b" if w.isascii() else re.escape(w) for w in RIVAL_IMS),
-    re.ASCII,
-)
-_RIVALS_CASED = re.compile(
-    "|".join(rf"\b{re.escape(w)}{_SDK}\b" for w in RIVAL_IMS_CASED), re.ASCII
-)
+def _names_pattern(names: tuple[str, ...]) -> re.Pattern[str]:
+    # ASCII word boundaries: a name glued to Chinese is still a name ("用OpenIM建群"), as a
+    # product word is (RULES rule 9); a Chinese name is matched as written.
+    return re.compile(
+        "|".join(rf"\b{re.escape(w)}{_SDK}\b" if w.isascii() else re.escape(w) for w in names),
+        re.ASCII,
+    )

@@ -315,12 +315,28 @@ class Window:
     @_lazy
     def clause(self) -> tuple[int, int]:
         """The clause the number is in: between the nearest breaks on its line."""
-        lo = max(self.line_start, self.start - 160)
-        breaks = [m.end() for m in _CLAUSE_BREAK.finditer(self.masked, lo, self.start)]
-        left = breaks[-1] if breaks else lo
-        m = _CLAUSE_BREAK.search(self.masked, self.end, min(self.line_end, self.end + 160))
-        right = m.start() if m else min(self.line_end, self.end + 160)
-        return left, right
+        return (
+            _clause_start(self.masked, self.line_start, self.start),
+            _clause_end(self.masked, self.end, self.line_end),
+        )
+
+
+#: How far a clause is read on either side of what it holds (characters).
+_CLAUSE_REACH = 160
+
+
+def _clause_start(masked: str, line_start: int, at: int) -> int:
+    """Where the clause holding ``at`` starts: after the last break before it on its line."""
+    start = max(line_start, at - _CLAUSE_REACH)
+    for m in _CLAUSE_BREAK.finditer(masked, start, at):
+        start = m.end()
+    return start
+
+
+def _clause_end(masked: str, at: int, line_end: int) -> int:
+    """Where the clause holding ``at`` ends: at the first break after it on its line."""
+    m = _CLAUSE_BREAK.search(masked, at, min(line_end, at + _CLAUSE_REACH))
+    return m.start() if m else min(line_end, at + _CLAUSE_REACH)
 
 
 #: How many tokens before a prose key are read for a word naming a code.
@@ -817,19 +833,15 @@ def _list_clause(w: Window) -> tuple[int, int]:
         if item is None or item.start() < w.line_start:
             break
         at = item.start()
-    if at < w.start:  # the clause of the first item reached: after the last break before it
-        start = max(w.line_start, at - 160)
-        for m in _CLAUSE_BREAK.finditer(masked, start, at):
-            start = m.end()
-        lo = min(lo, start)
+    if at < w.start:  # the clause of the first item reached
+        lo = min(lo, _clause_start(masked, w.line_start, at))
     at = w.end
     for _ in range(_LIST_ITEMS):
         item = _ITEM_AFTER.match(masked, at, w.line_end)
         if item is None:
             break
         at = item.end()
-        end = _CLAUSE_BREAK.search(masked, at, min(w.line_end, at + 160))
-        hi = max(hi, end.start() if end else min(w.line_end, at + 160))
+        hi = max(hi, _clause_end(masked, at, w.line_end))
     return lo, hi
 
 
@@ -931,7 +943,6 @@ _MESSAGE_FIELD = re.compile(
 
 
 _ZH_VALUE_END = re.compile(r"[，,；;。\n]|\Z")
-# A message quoted right after its code, with words in it: 11001 "join room failed".
 # A constant's name right after a number, as a table row or a log gives it: "4000
 # GENERAL_ERROR", "1027 | WRONG_SERVER", "1028: `SERVER_BUSY`".
 _NAME_AFTER = re.compile(r"[ \t]*[:|\-–]?[ \t]*[`*'\"(]?([A-Z][A-Z0-9_]*_[A-Z0-9]+)\b")
@@ -945,7 +956,8 @@ def _one_of_names(name: str, names: tuple[str, ...]) -> bool:
 _TYPO_RATIO = 85
 
 
-# A quoted key is no message: `"code": 414, "msg": …`.
+# A message quoted right after its code, with words in it: 11001 "join room failed". A
+# quoted key is no message: `"code": 414, "msg": …`.
 _QUOTED_MESSAGE = re.compile(
     r"""[ \t]*:?[ \t]*["“]([^"”\n]*[A-Za-z\u4e00-\u9fff]{2}[^"”\n]*)["”](?![ \t]*[:=：])"""
 )
