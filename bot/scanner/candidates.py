@@ -29,6 +29,7 @@ from bisect import bisect_left
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
+from string import ascii_letters
 
 from bot.binding import (
     ProductSpan,
@@ -248,7 +249,7 @@ def _enum_member(masked: str, start: int) -> bool:
         return False
     # "exports.PARSE_ERROR = -32700": a module or an object, not a type, qualifies it
     owner = masked[max(0, start - 24) : start - 1]
-    word = owner[len(owner.rstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")) :]
+    word = owner[len(owner.rstrip(ascii_letters)) :]
     return word.lower() not in words.NOT_TYPE_QUALIFIERS
 
 
