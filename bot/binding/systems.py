@@ -55,6 +55,8 @@ OTHER_SYSTEMS = of(
     "wechat weixin alipay camera vscode chrome safari firefox excel vba macos "
     "websocket ws smb nfs own photon mirror netcode pun easemob openim rongcloud git svn "
     "huanxin sendbird pubnub ably pusher "
+    # the C library's and Winsock's calls, whose numbers are the OS's: "getaddrinfo 返回 11001"
+    "getaddrinfo gai_strerror getnameinfo strerror perror getlasterror wsagetlasterror winsock "
     # Apple's NSError domains: "NSURLErrorDomain 999", "Domain=NSPOSIXErrorDomain Code=60"
     "nsurlerrordomain nscocoaerrordomain nsposixerrordomain nsosstatuserrordomain "
     "kcferrordomaincfnetwork wkerrordomain skerrordomain"

@@ -349,6 +349,15 @@ def _names_code(toks: list[str]) -> bool:
     return any(w in vocab.CODE_WORDS for w in words[:-1])
 
 
+def _zh_filler_ending(toks: list[str], at: int) -> int:
+    """How many tokens a Chinese copula ending at ``toks[at]`` spans (0 if none ends
+    there): the tokenizer gives one token per Chinese character, and "不等于" is three."""
+    for size in range(min(_ZH_FILLER_MAX, at + 1), 0, -1):
+        if "".join(toks[at - size + 1 : at + 1]) in vocab.ZH_FILLERS:
+            return size
+    return 0
+
+
 def _walk_back(
     masked: str,
     start: int,
@@ -409,8 +418,9 @@ def _walk_back(
         i -= 1
         if tok in _TRANSPARENT:
             continue
-        if tok in vocab.ZH_FILLERS and fillers < MAX_FILLERS:
-            fillers += 1  # "code 为 1028": a Chinese copula after an English word
+        if not tok.isascii() and fillers < MAX_FILLERS and (size := _zh_filler_ending(toks, i + 1)):
+            fillers += 1  # "code 为 1028", "error_code 不等于 408": a copula after a word
+            i -= size - 1
             continue
         if not _is_word(tok):
             return _Before(

@@ -192,7 +192,7 @@ ZH_CODE_BEFORE = of(
 )
 #: Chinese copulas between a word and its number, passed over like English fillers:
 #: "返回码是 1027", "code 为 1028", "错误码就是 408".
-ZH_FILLERS = of("是 为 就是 都是 也是 还是 则是 仍是 等于")
+ZH_FILLERS = of("是 为 就是 都是 也是 还是 则是 仍是 等于 非 不是 不为 不等于 并非")
 #: Chinese verbs before a number that report a code (rule 9): "返回302", "报 408",
 #: "一直返回 408". Weaker than a word naming a code: "返回 3 条" is a count.
 ZH_VERBS_BEFORE = of(

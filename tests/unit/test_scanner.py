@@ -931,6 +931,14 @@ def test_sdk_names_v2_identifiers_quoted_messages_blocks_and_lists(
         ("OSError: [WinError 10054] An existing connection was forcibly closed", []),
         ("NSURLErrorDomain 999 on the iPad build", []),
         ("errno 1027 from the Lync pool", ["bems:1027"]),
+        # the C library's and Winsock's calls return the OS's numbers (rule 11)
+        ("getaddrinfo 返回 11001，但 gai_strerror 是空的", []),
+        ("NIM 登录一直返回 11001", ["commsease:11001"]),
+        ("NIM login fails with 408, getaddrinfo is fine", ["commsease:408"]),
+        # a negated copula links a code's key to its number as the copula does (rule 9)
+        ("NIM 聊天室登录：\n见error_code, error_code非408则需要重新登录", ["commsease:408"]),
+        ("NIM 聊天室登录：\n见error_code, error_code 不等于 408 则需要重新登录", ["commsease:408"]),
+        ("NIM 聊天室登录：\n见error_code, error_code 之后 408 则需要重新登录", []),
         # another standard's code: a WebSocket close code, a Cloudflare error page
         ("the websocket dropped with close code 1006 again", []),
         ('the socket closed: "Abnormal Closure" (code 1006)', []),
