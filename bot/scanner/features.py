@@ -700,19 +700,29 @@ def _reason_words(reason: str) -> frozenset[str]:
 def _bigrams(text: str) -> set[str]:
     """The pairs of adjacent CJK characters of ``text``: how Chinese phrases are compared
     without a segmenter on the scanner's hot path."""
-    pairs = {
-        text[i : i + 2] for i in range(len(text) - 1) if is_cjk(text[i]) and is_cjk(text[i + 1])
-    }
+    pairs = _all_bigrams(text)
     return pairs - vocab.ZH_GENERIC_PAIRS
 
 
+def _all_bigrams(text: str) -> set[str]:
+    return {
+        text[i : i + 2] for i in range(len(text) - 1) if is_cjk(text[i]) and is_cjk(text[i + 1])
+    }
+
+
 def _shares_meaning(text: str, meanings: tuple[str, ...]) -> bool:
-    """Does ``text`` say what one of ``meanings`` says (two CJK pairs in common, or all of a
-    short one)?"""
-    pairs = _bigrams(text)
+    """Does ``text`` say what one of ``meanings`` says: two telling CJK pairs in common, or
+    all of a short one, or one with the generic words said of it ("用户不存在" says what
+    "对象(用户/群/聊天室)不存在" says; "订单不存在" shares only the generic words)?"""
+    every = _all_bigrams(text)
+    pairs = every - vocab.ZH_GENERIC_PAIRS
     for meaning in meanings:
-        theirs = _bigrams(meaning)
-        if theirs and len(pairs & theirs) >= min(2, len(theirs)):
+        theirs_every = _all_bigrams(meaning)
+        theirs = theirs_every - vocab.ZH_GENERIC_PAIRS
+        telling = len(pairs & theirs)
+        if theirs and telling >= min(2, len(theirs)):
+            return True
+        if telling and len(every & theirs_every) >= 2:
             return True
     return False
 

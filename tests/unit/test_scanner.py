@@ -934,7 +934,11 @@ def test_sdk_names_v2_identifiers_quoted_messages_blocks_and_lists(
         # the C library's and Winsock's calls return the OS's numbers (rule 11)
         ("getaddrinfo 返回 11001，但 gai_strerror 是空的", []),
         ("NIM 登录一直返回 11001", ["commsease:11001"]),
+        ("ERROR: urlopen error (caused by URLError(gaierror(11001, 'lookup failed'),))", []),
         ("NIM login fails with 408, getaddrinfo is fine", ["commsease:408"]),
+        # a Chinese reason beside the number: the generic words count once its subject does
+        ("```\n/** 删除好友\n* @param accid 对方帐号\n* 404:用户不存在\n*/```", ["commsease:404"]),
+        ("```\n/** 删除订单\n* @param accid 对方帐号\n* 404:订单不存在\n*/\n```", []),
         # a negated copula links a code's key to its number as the copula does (rule 9)
         ("NIM 聊天室登录：\n见error_code, error_code非408则需要重新登录", ["commsease:408"]),
         ("NIM 聊天室登录：\n见error_code, error_code 不等于 408 则需要重新登录", ["commsease:408"]),
