@@ -161,6 +161,9 @@ class ErrorCode(BaseModel):
     note: NonEmpty | None = None
     #: The vendor's own Chinese description, verbatim (CommsEase publishes its tables in Chinese).
     description_zh: ChineseText | None = None
+    #: Other Chinese wordings the vendor's own SDK docs give the code, verbatim ("500:未知错误"
+    #: in node-nim's API comments, where the table says 服务器内部错误): how people quote it.
+    wordings_zh: tuple[ChineseText, ...] = ()
     #: The pages or files the descriptions rest on.
     sources: tuple[Url, ...] = ()
     # -- knowledge v2 (issue 11): optional until every entry is rewritten ----------------

@@ -177,7 +177,8 @@ class KnowledgeBase:
         return self._reason_phrases.get(code, ())
 
     def meanings_zh(self, code: str) -> tuple[str, ...]:
-        """The vendors' Chinese descriptions of ``code``, in every product that has one."""
+        """The vendors' Chinese descriptions of ``code`` and their other Chinese wordings of
+        it, in every product that has one."""
         return self._meanings_zh.get(code, ())
 
     def meanings(self, code: str) -> tuple[str, ...]:
@@ -198,7 +199,12 @@ class KnowledgeBase:
     @cached_property
     def _meanings_zh(self) -> dict[str, tuple[str, ...]]:
         return {
-            code: tuple(e.code.description_zh for e in entries if e.code.description_zh)
+            code: tuple(
+                text
+                for e in entries
+                for text in ((e.code.description_zh or ""), *e.code.wordings_zh)
+                if text
+            )
             for code, entries in self._by_number.items()
         }
 

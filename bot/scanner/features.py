@@ -957,8 +957,10 @@ def _quoted_meaning(w: Window) -> bool:
 
 # A message key and its text, quoted, or unquoted up to the next space or separator in a
 # key=value log ("code=40004 msg=优惠券不可用").
+# An unquoted value opens on anything but a bracket: a nested object or array holds keys of
+# its own ('"error":{"message":"invalid_credentials","code":13004}').
 _MESSAGE_FIELD = re.compile(
-    r"""["']?([A-Za-z_]+|[\u4e00-\u9fff]{2,8})["']?\s*(?:=>|[:=：])\s*(?:["'“「]([^"'”」\n]{1,80})|([^\s"'“「,;}\]，；。][^\s,;}\]，；。]{0,79}))"""
+    r"""["']?([A-Za-z_]+|[\u4e00-\u9fff]{2,8})["']?\s*(?:=>|[:=：])\s*(?:["'“「]([^"'”」\n]{1,80})|([^\s"'“「,;{}\[\]，；。][^\s,;}\]，；。]{0,79}))"""
 )
 
 

@@ -939,6 +939,12 @@ def test_sdk_names_v2_identifiers_quoted_messages_blocks_and_lists(
         # a Chinese reason beside the number: the generic words count once its subject does
         ("```\n/** 删除好友\n* @param accid 对方帐号\n* 404:用户不存在\n*/```", ["commsease:404"]),
         ("```\n/** 删除订单\n* @param accid 对方帐号\n* 404:订单不存在\n*/\n```", []),
+        # the vendor's SDK docs' own Chinese words for a code are its meaning too (wordings_zh)
+        ("```\n/** NIM客户端注销\n * 200:成功\n * 500:未知错误\n */```", ["commsease:500"]),
+        ("```\n/** 客户端注销\n * 200:成功\n * 500:未知错误\n */```", []),
+        # a nested object's message is read as its own field, whatever key holds the object
+        ('AuthError: {"error":{"message":"invalid_credentials","code":13004}}', []),
+        ('{"error":{"message":"user is muted, may not send","code":13004}}', ["commsease:13004"]),
         # a negated copula links a code's key to its number as the copula does (rule 9)
         ("NIM 聊天室登录：\n见error_code, error_code非408则需要重新登录", ["commsease:408"]),
         ("NIM 聊天室登录：\n见error_code, error_code 不等于 408 则需要重新登录", ["commsease:408"]),
