@@ -697,17 +697,17 @@ def _reason_words(reason: str) -> frozenset[str]:
     return frozenset(_content(reason))
 
 
-def _bigrams(text: str) -> set[str]:
+def _all_bigrams(text: str) -> set[str]:
     """The pairs of adjacent CJK characters of ``text``: how Chinese phrases are compared
     without a segmenter on the scanner's hot path."""
-    pairs = _all_bigrams(text)
-    return pairs - vocab.ZH_GENERIC_PAIRS
-
-
-def _all_bigrams(text: str) -> set[str]:
     return {
         text[i : i + 2] for i in range(len(text) - 1) if is_cjk(text[i]) and is_cjk(text[i + 1])
     }
+
+
+def _bigrams(text: str) -> set[str]:
+    """The pairs of ``text`` that say which error it is: less "不存在", "失败" and the like."""
+    return _all_bigrams(text) - vocab.ZH_GENERIC_PAIRS
 
 
 def _shares_meaning(text: str, meanings: tuple[str, ...]) -> bool:
@@ -956,9 +956,8 @@ def _quoted_meaning(w: Window) -> bool:
 
 
 # A message key and its text, quoted, or unquoted up to the next space or separator in a
-# key=value log ("code=40004 msg=优惠券不可用").
-# An unquoted value opens on anything but a bracket: a nested object or array holds keys of
-# its own ('"error":{"message":"invalid_credentials","code":13004}').
+# key=value log ("code=40004 msg=优惠券不可用"). An unquoted value opens on anything but a
+# bracket: a nested object holds keys of its own ('"error":{"message":"...","code":13004}').
 _MESSAGE_FIELD = re.compile(
     r"""["']?([A-Za-z_]+|[\u4e00-\u9fff]{2,8})["']?\s*(?:=>|[:=：])\s*(?:["'“「]([^"'”」\n]{1,80})|([^\s"'“「,;{}\[\]，；。][^\s,;}\]，；。]{0,79}))"""
 )

@@ -190,8 +190,8 @@ ZH_CODE_BEFORE = of(
     "错误码 错误代码 错误 状态码 返回码 返回值 异常码 码 code 错误号 错误编号 结果码 响应码 "
     "失败码 报错码"
 )
-#: Chinese copulas between a word and its number, passed over like English fillers:
-#: "返回码是 1027", "code 为 1028", "错误码就是 408".
+#: Chinese copulas between a word and its number, passed over like English fillers, and
+#: their negations: "返回码是 1027", "code 为 1028", "错误码就是 408", "error_code非408".
 ZH_FILLERS = of("是 为 就是 都是 也是 还是 则是 仍是 等于 非 不是 不为 不等于 并非")
 #: Chinese verbs before a number that report a code (rule 9): "返回302", "报 408",
 #: "一直返回 408". Weaker than a word naming a code: "返回 3 条" is a count.
