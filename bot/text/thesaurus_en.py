@@ -25,9 +25,10 @@ STOP_WORDS = of(
     "while who why will with would you your"
 )
 
-#: A question about how to do something ("how do I reset my password?") describes no error,
-#: unless it asks how to get past one (:data:`FIX_WORDS`): it gets suggestions, no answer.
-HOW_TO = "\\bhow (?:do|can|could|should|would|shall|to)\\b"
+#: A question about how to do something ("how do I reset my password?") or how many or how
+#: much ("how many members can a team have") describes no error, unless it asks how to get
+#: past one (:data:`FIX_WORDS`): it gets suggestions, no answer.
+HOW_TO = "\\bhow (?:do|can|could|should|would|shall|to|many|much)\\b"
 #: Words that make a how-to question one about an error: "how do I fix ...", "how can I
 #: avoid the rate limit", "how does this happen".
 FIX_WORDS = of(

@@ -253,6 +253,7 @@ def test_one_entry_saying_all_the_question_says_is_a_clear_answer(
         "user already exists",  # 27001 and 10407 and others
         "how do I reset my password?",  # how to do something
         "how can I create a team",
+        "how many members can a NIM team have",  # a quantity asked, no error described
     ],
 )
 def test_two_entries_saying_it_or_a_how_to_get_no_answer(query: str, kb: KnowledgeBase) -> None:

@@ -356,6 +356,7 @@ def test_the_glossary_answers_chinese_questions_about_english_descriptions(
         "云信怎么接入推送？",  # how to do something: no error described
         "怎么设置免打扰",
         "请问怎么在云信后台创建应用？",
+        "群管理员最多多少个",  # a quantity asked, no error described
         "拉了 500 人进群，暂时没问题",  # 500 人 is a count, 没问题 "no problem"
         "楼上，同意",
         "今天几点开会",
