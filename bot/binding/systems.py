@@ -55,9 +55,10 @@ OTHER_SYSTEMS = of(
     "wechat weixin alipay camera vscode chrome safari firefox excel vba macos "
     "websocket ws smb nfs own photon mirror netcode pun easemob openim rongcloud git svn "
     "huanxin sendbird pubnub ably pusher "
-    # the C library's and Winsock's calls, whose numbers are the OS's: "getaddrinfo 返回 11001"
+    # the C library's and Winsock's calls and .NET's SocketException, whose numbers are the
+    # OS's: "getaddrinfo 返回 11001", "SocketException (11001): No such host is known"
     "getaddrinfo gai_strerror gaierror getnameinfo strerror perror getlasterror wsagetlasterror "
-    "winsock "
+    "winsock socketexception "
     # Apple's NSError domains: "NSURLErrorDomain 999", "Domain=NSPOSIXErrorDomain Code=60"
     "nsurlerrordomain nscocoaerrordomain nsposixerrordomain nsosstatuserrordomain "
     "kcferrordomaincfnetwork wkerrordomain skerrordomain"
@@ -87,7 +88,7 @@ RIVAL_IMS_CASED = ("TIM",)
 #: correct `-32601 METHOD_NOT_FOUND`"). Matched case-insensitively, as words.
 JSON_RPC_PEERS = (
     "mcp", "lsp", "language server", "ethereum", "geth", "hardhat", "ganache", "infura",
-    "alchemy", "metamask", "web3", "solana", "bitcoind", "bitcoin core", "jsonrpc4j",
+    "alchemy", "metamask", "web3", "solana", "bitcoind", "bitcoin core", "jsonrpc4j", "zabbix",
 )  # fmt: skip
 #: The JSON-RPC 2.0 spec's names of its predefined errors, as identifiers: BEMS sends them
 #: as its text codes, and so does every other JSON-RPC server.

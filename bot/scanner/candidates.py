@@ -510,8 +510,9 @@ def _joined_clauses(masked: str, lo: int, hi: int) -> bool:
 # How far apart two rows of one list may be (lines, and characters for the search).
 _ROWS_APART = 12
 _ROWS_REACH = 2000
-# What may open a row before its number: bullets, quotes, a comment's stars, a cell bar.
-_ROW_OPENERS = " \t*-•`>|#/"
+# What may open a row before its number: bullets, quotes, a comment's stars, a cell bar,
+# the quote of a key in a map of codes to messages ('"301": "被封禁",').
+_ROW_OPENERS = " \t*-•`>|#/\"'"
 
 
 def _rows_of_one_list(masked: str, anchor: _Found, number: _Number) -> bool:

@@ -60,10 +60,12 @@ def column_of(masked: str, start: int, line_start: int) -> Column | None:
         row = row[row_offset:]
     if len(row) > MAX_ROW or not _has_cells(row):
         return None
+    column = start - line_start - row_offset
+    if not _own_cell(row, column):
+        return None
     header = _header_above(masked, line_start)
     if header is None:
         return None
-    column = start - line_start - row_offset
     for delimiter, least in (("|", 2), (",", 1)):
         if row.count(delimiter) >= least and header.count(delimiter) == row.count(delimiter):
             cells = header.split(delimiter)
@@ -88,6 +90,30 @@ def _has_cells(line: str) -> bool:
 
 
 _CELL_SPLIT = re.compile(r"\||,|\t|\s{2,}")
+#: Most words a cell holding a value has, as a header cell's name ("1027 WRONG_SERVER").
+_CELL_WORDS = 3
+
+
+def _own_cell(row: str, column: int) -> bool:
+    """Is the number at ``row[column:]`` a value of its column: in a short cell, not inside
+    a cell of prose ("其它返回参数414错误" in a column of descriptions says nothing of 414)?"""
+    start = 0
+    for gap in _CELL_SPLIT.finditer(row):
+        if gap.start() > column:
+            cell = row[start : gap.start()]
+            break
+        start = gap.end()
+    else:
+        cell = row[start:]
+    words = cell.split()
+    return 0 < len(words) <= _CELL_WORDS and not any(_glued(word) for word in words)
+
+
+def _glued(word: str) -> bool:
+    """Does a cell's word run digits and CJK text together ("参数414错误")?"""
+    return any(c.isdigit() for c in word) and any(ord(c) > 0x2E7F for c in word)
+
+
 #: What a column name never holds, and a log line often does: 'data:{"key":0}', 'x=1'.
 _NOT_IN_HEADERS = frozenset('{}="[]')
 

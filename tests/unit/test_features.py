@@ -78,6 +78,11 @@ ABSENT: dict[str, tuple[str, str]] = {
     "plural_after": ("error 1027 happens on resume", "1027"),
     "own_clause": ("the client, 1027 times out", "1027"),
     "street_address": ("error 1027 Wrong Server", "1027"),
+    # a number inside a cell of prose is no value of that column ("ms" above it)
+    "quantity_column": (
+        "-- begintime\tString\t开始时间，ms\n-- reverse\tint\t其它返回参数414错误，默认降序",
+        "414",
+    ),
 }
 
 

@@ -627,6 +627,8 @@ def test_the_channel_product_counts_where_the_message_names_none(
         ("nginx returned 404", None, []),
         ("MCP error -32601: Method not found", None, []),
         ("HTTP 500 from upstream", "bems", []),
+        ('zabbix-cli login: ("Error -32700: Parse error, Invalid JSON.", -32700)', "bems", []),
+        ("the Connect service says Error -32700: Parse error", "bems", ["bems:-32700"]),
         # ...by its name, its vocabulary, or the channel's product.
         ("NIM login fails with 302", None, ["commsease:302"]),
         ("onFailed(code=408)", None, ["commsease:408"]),
@@ -934,6 +936,7 @@ def test_sdk_names_v2_identifiers_quoted_messages_blocks_and_lists(
         # the C library's and Winsock's calls return the OS's numbers (rule 11)
         ("getaddrinfo 返回 11001，但 gai_strerror 是空的", []),
         ("NIM 登录一直返回 11001", ["commsease:11001"]),
+        ("System.Net.Sockets.SocketException (11001): No such host is known.", []),
         ("ERROR: urlopen error (caused by URLError(gaierror(11001, 'lookup failed'),))", []),
         ("NIM login fails with 408, getaddrinfo is fine", ["commsease:408"]),
         # a Chinese reason beside the number: the generic words count once its subject does
@@ -942,6 +945,11 @@ def test_sdk_names_v2_identifiers_quoted_messages_blocks_and_lists(
         # the vendor's SDK docs' own Chinese words for a code are its meaning too (wordings_zh)
         ("```\n/** NIM客户端注销\n * 200:成功\n * 500:未知错误\n */```", ["commsease:500"]),
         ("```\n/** 客户端注销\n * 200:成功\n * 500:未知错误\n */```", []),
+        # a map of codes to messages, its keys quoted: rows of one list, as bulleted ones are
+        (
+            '```\nNIM 错误码\n"302": "用户名或密码错误",\n"301": "被封禁",\n```',
+            ["commsease:301", "commsease:302"],
+        ),
         # a nested object's message is read as its own field, whatever key holds the object
         ('AuthError: {"error":{"message":"invalid_credentials","code":13004}}', []),
         ('{"error":{"message":"user is muted, may not send","code":13004}}', ["commsease:13004"]),
