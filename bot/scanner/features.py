@@ -1146,7 +1146,11 @@ def _veto_word_before(w: Window) -> bool:
             # "area-code 212": the qualifier joined to the code word by a hyphen; not a
             # word ending an identifier further back ("nim_team_invite 回调 code 809")
             return True
-    head = w.masked[max(w.line_start, w.start - 8) : w.start].rstrip(_ZH_GAP)
+    head = w.masked[max(w.line_start, w.start - 8 - _ZH_FILLER_MAX) : w.start].rstrip(_ZH_GAP)
+    for filler in _longest_first(tuple(vocab.ZH_FILLERS)):
+        if head.endswith(filler):  # "上限是 500" reads as "上限 500"
+            head = head[: -len(filler)].rstrip(_ZH_GAP)
+            break
     if not head or (head[-1].isascii() and head[-2:] not in ("ID", "id")):
         return False  # the Chinese words below end in CJK, or in "ID"
     for word in _longest_first(vocab.ZH_NOT_CODE_WORDS):

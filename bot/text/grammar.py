@@ -233,23 +233,25 @@ VETO_BEFORE = words_of(
     "at x v floor suite ext extension phone tel fax year since until till top last first next "
     "over under around approx than limit max min count total size"
 )
-#: The same in Chinese: a number after one of these is not an error code ("验证码 4005",
-#: "端口 4000", "版本 1028").
+#: The same in Chinese: a number after one of these, or after one and a copula, is not an
+#: error code ("验证码 4005", "端口 4000", "版本 1028", "QPS 上限是 500").
 #: A word ending in 号 or ID names an id ("群号 10404", "订单号", "群ID").
 ZH_NOT_CODE_WORDS = (
     "验证码", "邀请码", "优惠码", "兑换码", "激活码", "邮编", "区号", "号", "ID", "id", "房间",
     "端口", "版本", "工单", "订单", "破", "超过", "达到", "突破", "约", "大约", "共", "一共",
-    "总共",
+    "总共", "上限", "下限", "最多", "最少", "最大", "最小", "阈值", "限制", "数量", "总数",
 )  # fmt: skip
 
 
 #: Chinese measure words and units: a number right before one is a quantity ("500人",
-#: "3次", "8点", "30秒", "2024年", "416元", "20%"), never a code (RULES rule 9).
+#: "3次", "8点", "30秒", "2024年", "416元", "20%") or a place ("503 会议室", "1203室"),
+#: never a code (RULES rule 9).
 ZH_MEASURE_WORDS = words_of(
     "个 人 次 条 点 秒 分 分钟 小时 天 日 周 年 月 号 元 块 毛 % ％ 位 名 台 张 行 页 岁 万 千 百 "
     "左右 上下 多个 来个 "
     "毫秒 秒钟 遍 回 组 部 件 项 份 字 字节 兆 倍 层 楼 米 公里 斤 度 折 成 届 期 批 轮 集 "
-    "金币 积分 钻石 点券"
+    "金币 积分 钻石 点券 "
+    "室 会议室 栋 单元 号楼"
 )
 #: Words that begin with a measure word's character but measure nothing: "807 成员状态
 #: 错误" is a code beside its reason, not 807 tenths; "416 分别" is not 416 minutes.

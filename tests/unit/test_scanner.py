@@ -950,6 +950,14 @@ def test_sdk_names_v2_identifiers_quoted_messages_blocks_and_lists(
             '```\nNIM 错误码\n"302": "用户名或密码错误",\n"301": "被封禁",\n```',
             ["commsease:301", "commsease:302"],
         ),
+        # a place after the number, a limit before it: no code (rule 9)
+        ("下午 3 点在 5 楼 503 会议室过一下云信接入方案", []),
+        ("云信 appKey 的 QPS 上限是 500", []),
+        ("云信 appKey 调用超过 QPS 上限, 返回 416", ["commsease:416"]),
+        # a mini program is where NIM's SDK runs, not another system
+        ("NIM 小程序 SDK 报错 415，用户说当时在地铁里", ["commsease:415"]),
+        ("yard map: `WebGL: INVALID_OPERATION: drawArrays: no buffer is bound`", []),
+        ("Salesforce Mobile SDK on the iPads: error code 1005 after the upgrade", []),
         # a nested object's message is read as its own field, whatever key holds the object
         ('AuthError: {"error":{"message":"invalid_credentials","code":13004}}', []),
         ('{"error":{"message":"user is muted, may not send","code":13004}}', ["commsease:13004"]),
