@@ -55,6 +55,8 @@ PRODUCT_VOCABULARY: dict[str, tuple[str, ...]] = {
         r"(?i:\bconnect service\b)|(?i:\bconnect ?服务)|\bLync\b",
         r"(?i:\bskype for business\b)|\bUCMA\b",
         r"\bGood Dynamics\b|(?i:\bbems)|\bBlackBerry\b",
+        # the Connect service's own JSON-RPC methods
+        r"\b(?:BeginSession|TerminateSession|AcceptChat|(?:Un)?RegisterTempRemotePresence)\b",
         DESCRIPTIVE_VOCABULARY,
     ),
 }
@@ -64,7 +66,8 @@ VOCABULARY_HINTS = (
     "nim", "requestcallback", "onfailed", "onexception", "authservice", "msgservice",
     "teamservice", "chatroomservice", "abortablefuture", "accid", "appkey", ".action",
     "云信", "网易im", "网易云通信", "yunxin", "connect service", "connect 服务", "connect服务",
-    "lync", "skype for business", "ucma",
+    "lync", "skype for business", "ucma", "beginsession", "terminatesession", "acceptchat",
+    "registertempremotepresence",
     "persistent chat", "good dynamics", "bems", "blackberry", "持久聊天",
 )  # fmt: skip
 #: Every character a vocabulary match can start with (a test checks it against the patterns).

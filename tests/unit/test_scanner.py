@@ -950,6 +950,9 @@ def test_sdk_names_v2_identifiers_quoted_messages_blocks_and_lists(
             '```\nNIM 错误码\n"302": "用户名或密码错误",\n"301": "被封禁",\n```',
             ["commsease:301", "commsease:302"],
         ),
+        # the Connect service's JSON-RPC methods name BEMS (rule 5)
+        ("11001 again in the TerminateSession logs", ["bems:11001"]),
+        ("AcceptChat failed with 11001 twice this morning", ["bems:11001"]),
         # a place after the number, a limit before it: no code (rule 9)
         ("下午 3 点在 5 楼 503 会议室过一下云信接入方案", []),
         ("云信 appKey 的 QPS 上限是 500", []),
