@@ -47,7 +47,7 @@ from bot.scanner.features import Window, detect
 from bot.scanner.tables import column_of
 from bot.text.budget import Budget
 from bot.text.grammar import IDENTIFIER, NUMBER, number_shape
-from bot.text.slack import SlackText, halfwidth, parse
+from bot.text.slack import SlackText, fold, parse
 
 __all__ = ["Considered", "explain", "scan"]
 
@@ -114,7 +114,7 @@ def scan(text: str, kb: KnowledgeBase, channel_product: str | None = None) -> li
     # Most channel messages hold no underscore and no number the tables know: two scans
     # in C turn them away before anything is parsed.
     has_snake = "_" in text
-    if not has_snake and kb.code_index.search(halfwidth(text)) is None:
+    if not has_snake and kb.code_index.search(fold(text)) is None:
         return []
     view = parse(text)
     products = tuple(named_products(view.readable, kb))

@@ -24,6 +24,7 @@ __all__ = [
     "QUALIFIED_NAME",
     "UNITS",
     "VETO_BEFORE",
+    "ZH_CANTONESE",
     "ZH_MEASURE_WORDS",
     "ZH_NOT_CODE_WORDS",
     "ZH_NOT_MEASURES",
@@ -261,6 +262,11 @@ ZH_NOT_MEASURES = words_of(
     "字段 字符 页面 天气 日志 周期 月份 年份 条件 个人信息 次数 倍数 米哈游 元素 块儿 人员 "
     "人数 张三 份额 轮询 遍历"
 )
+#: Cantonese words written with a character of their own, and the Mandarin one each is
+#: read as, so the word lists serve both: "又報 403 啊，冇權限" reads "又报 403 啊，没权限"
+#: (the Traditional forms fold by :mod:`bot.text.traditional`). 係 is left out: it is also
+#: the Traditional form of 系 ("關係").
+ZH_CANTONESE = {"唔": "不", "冇": "没", "嘅": "的", "咗": "了", "喺": "在", "啱": "对"}
 #: Written right before a number, makes it an ordinal: "第3次".
 ZH_ORDINAL_PREFIXES = words_of("第")
 _MAX_NOT_MEASURE = max(len(w) for w in ZH_MEASURE_WORDS | ZH_NOT_MEASURES)

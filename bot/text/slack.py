@@ -21,7 +21,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-__all__ = ["SlackText", "halfwidth", "parse", "plain_text", "unescape"]
+from bot.text.grammar import ZH_CANTONESE
+from bot.text.traditional import SIMPLIFIED, TRADITIONAL
+
+__all__ = ["SlackText", "fold", "parse", "plain_text", "unescape"]
 
 # What never holds a code, each pattern opening on a literal character so the engine
 # skips ahead to candidates, and each run only when that character occurs at all:
@@ -38,7 +41,12 @@ _ESCAPES = {"&lt;": "<", "&gt;": ">", "&amp;": "&"}
 #: Fullwidth digits and the fullwidth colon and equals sign, as a Chinese keyboard types
 #: them: read as their ASCII forms, one character for one, so offsets stay true.
 _FULLWIDTH_FORMS = "０１２３４５６７８９：＝"
-_FULLWIDTH = str.maketrans(_FULLWIDTH_FORMS, "0123456789:=")
+# One table for every form folded: a text is translated once, whatever it holds.
+_FOLD = str.maketrans(
+    _FULLWIDTH_FORMS + TRADITIONAL + "".join(ZH_CANTONESE),
+    "0123456789:=" + SIMPLIFIED + "".join(ZH_CANTONESE.values()),
+)
+_OTHER_FORM = re.compile(f"[{TRADITIONAL}{''.join(ZH_CANTONESE)}]")
 _FORMATTING = re.compile(r"[`*~]")
 _QUOTE = re.compile(r"(?m)^(?:&gt;|>)[ \t]?")
 
@@ -103,18 +111,23 @@ def _code_spans(text: str) -> tuple[tuple[tuple[int, int], ...], tuple[tuple[int
     return tuple(inline), tuple(blocks)
 
 
-def halfwidth(text: str) -> str:
-    """``text`` with fullwidth digits, colon and equals sign read as ASCII ("报４０８")."""
+def fold(text: str) -> str:
+    """``text`` with the forms that write one thing read as one, every offset kept:
+    fullwidth digits, colon and equals sign as ASCII ("报４０８"), Traditional characters
+    as Simplified ("錯誤碼"), and Cantonese words that have a Mandarin one as it ("冇")."""
     # translate() looks every character up in a dict (2 ms over 40,000 CJK characters);
-    # a find per fullwidth form runs at memory speed, and most texts hold none.
-    if text.isascii() or not any(form in text for form in _FULLWIDTH_FORMS):
+    # a find per fullwidth form runs at memory speed, and most texts hold none, as one
+    # search of a character class in C finds that most hold no other form either.
+    if text.isascii():
         return text
-    return text.translate(_FULLWIDTH)
+    if not any(form in text for form in _FULLWIDTH_FORMS) and not _OTHER_FORM.search(text):
+        return text
+    return text.translate(_FOLD)
 
 
 def parse(text: str) -> SlackText:
     """Mask what cannot hold a code and locate the code spans of ``text``."""
-    readable = halfwidth(_ESCAPE.sub(_decode, text) if "&" in text else text)
+    readable = fold(_ESCAPE.sub(_decode, text) if "&" in text else text)
     masked = text
     if "<" in masked:
         masked = _REFERENCE.sub(_blank, masked)
@@ -124,7 +137,7 @@ def parse(text: str) -> SlackText:
         masked = _EMOJI.sub(_blank, masked)
     if "&" in masked:  # last: a URL's "&amp;" goes with the URL
         masked = _ESCAPE.sub(_decode, masked)
-    masked = halfwidth(masked)
+    masked = fold(masked)
     inline, blocks = _code_spans(text) if "`" in text else ((), ())
     return SlackText(text=text, masked=masked, inline_code=inline, blocks=blocks, readable=readable)
 
@@ -148,4 +161,4 @@ def plain_text(text: str) -> str:
     text = _REFERENCE.sub(_label, text)
     text = _EMOJI.sub(" ", text)
     text = _FORMATTING.sub(" ", text)
-    return halfwidth(unescape(text))
+    return fold(unescape(text))

@@ -783,6 +783,10 @@ def test_rule_5b_one_check_for_scanner_and_fit(
         ("订单号 10434 不存在", []),
         # fullwidth digits, as a Chinese keyboard types them
         ("群消息发送失败，错误码８０４", ["commsease:804"]),
+        # Traditional characters and Cantonese words read as the Simplified and Mandarin ones
+        ("nim-gateway 過去一小時嘅錯誤：408 x 120、415 x 33", ["commsease:408", "commsease:415"]),
+        ("雲信又報 403 啊，advisor 冇權限踢人", ["commsease:403"]),
+        ("雲信群 500 人都冇問題", []),
         # a comment marker is no minus sign: "--414" in a Lua note
         ("```\n--code\n--803 群不存在\n```", ["commsease:803"]),
         # a text code qualified by a type is another SDK's enum member (rule 11)

@@ -6,6 +6,8 @@ import json
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from pydantic import ValidationError
 
 from bot.knowledge.base import Entry, KnowledgeBase
@@ -15,6 +17,7 @@ from bot.resolver.terms import segment, terms
 from bot.resolver.textsearch import TextIndex
 from bot.slack import blocks, render
 from bot.text.grammar import is_cjk
+from bot.text.slack import fold
 
 BASE: dict[str, Any] = {
     "code": "1",
@@ -375,3 +378,17 @@ def test_how_come_and_what_to_do_are_questions_about_an_error(
     kb: KnowledgeBase, query: str
 ) -> None:
     assert resolve(query, kb).found
+
+
+def test_traditional_and_cantonese_fold_keeping_every_offset() -> None:
+    assert fold("錯誤碼 ４０８，冇權限") == "错误码 408，没权限"
+    assert fold("error 1027") == "error 1027"
+
+
+@given(st.text())
+def test_folding_keeps_every_offset(text: str) -> None:
+    assert len(fold(text)) == len(text)
+
+
+def test_a_cantonese_description_finds_its_entry(kb: KnowledgeBase) -> None:
+    assert [m.key for m in resolve("邮箱格式唔啱係边个错误码", kb).matches] == ["commsease:10431"]
