@@ -73,10 +73,11 @@ VOCABULARY_HINTS = (
 #: Every character a vocabulary match can start with (a test checks it against the patterns).
 VOCABULARY_FIRST = "NnRrOoAaMmTtCcUuLlSsPpGgBbYyFfHhEeQqVvk/云网持"
 #: Written right before a product's name, say the message is not about it: "not a BEMS
-#: problem", "不是我们 BEMS 的问题", "nothing to do with BlackBerry Connect".
+#: problem", "不是我们 BEMS 的问题", "nothing to do with BlackBerry Connect"; 不系 is the
+#: Cantonese 唔係 folded ("唔係 NIM").
 NEGATIONS_BEFORE = (
     "not", "isn't", "wasn't", "aren't", "nothing to do with", "unrelated to", "not from",
-    "不是", "并非", "并不是", "而非", "不关",
+    "不是", "不系", "并非", "并不是", "而非", "不关",
 )  # fmt: skip
 #: A Chinese frame around a product's name that says the same: "跟 BEMS 无关", "和我们
 #: BEMS 那个没关系": a joining word before it, one of these after it in its clause.

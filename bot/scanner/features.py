@@ -969,6 +969,21 @@ _ZH_VALUE_END = re.compile(r"[，,；;。\n]|\Z")
 _NAME_AFTER = re.compile(r"[ \t]*[:|\-–]?[ \t]*[`*'\"(]?([A-Z][A-Z0-9_]*_[A-Z0-9]+)\b")
 
 
+# An UPPER_SNAKE constant: at least two parts.
+_CONSTANT = re.compile(r"[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+")
+
+
+def _condition(name: str) -> str:
+    """The words of a constant's name that name its condition: less those that say it is
+    a code ("ERR_SERVER_BUSY" and "SERVER_BUSY_ERROR_CODE" name SERVER_BUSY)."""
+    kept = [
+        part
+        for part in name.split("_")
+        if part.lower() not in vocab.CODE_WORDS and part.lower() not in vocab.RESULT_CONSTANT_WORDS
+    ]
+    return "_".join(kept)
+
+
 def _one_of_names(name: str, names: tuple[str, ...]) -> bool:
     """Is ``name`` one of ``names``, or a small typo of one (RULES rule 4)?"""
     return name in names or any(fuzz.ratio(name, n) >= _TYPO_RATIO for n in names)
@@ -977,10 +992,11 @@ def _one_of_names(name: str, names: tuple[str, ...]) -> bool:
 _TYPO_RATIO = 85
 
 
-# A message quoted right after its code, with words in it: 11001 "join room failed". A
-# quoted key is no message: `"code": 414, "msg": …`.
+# A message quoted right after its code, with words in it: 11001 "join room failed",
+# 4003「訂單已逾時」. A quoted key is no message: `"code": 414, "msg": …`.
 _QUOTED_MESSAGE = re.compile(
-    r"""[ \t]*:?[ \t]*["“]([^"”\n]*[A-Za-z\u4e00-\u9fff]{2}[^"”\n]*)["”](?![ \t]*[:=：])"""
+    r"""[ \t]*:?[ \t]*["“「『]([^"”」』\n]*[A-Za-z\u4e00-\u9fff]{2}[^"”」』\n]*)["”」』]"""
+    r"""(?![ \t]*[:=：])"""
 )
 
 
@@ -1031,6 +1047,18 @@ def _message_field(w: Window) -> bool:
         # "4000 GENERAL_ERROR General error": a row of another system's table, which gives
         # the number a name of its own (a typo of ours is still ours: SERVER_BUSSY)
         return not _one_of_names(named.group(1), w.names)
+    if (
+        w.names
+        and w.before.key_kind == "code"
+        and _CONSTANT.fullmatch(key := w.before.key)
+        and not _json_rpc_code(w)
+    ):
+        # "PUSH_ERR_INVALID_PIN = 10001": a constant of another system's, named for a
+        # condition of its own; "ERR_SERVER_BUSY = 1028", "ERROR_CODE = 1028" are ours, and
+        # so is a JSON-RPC code under any name ("INVALID_JSON = -32700": the spec's)
+        condition = _condition(key)
+        if condition and not _one_of_names(condition, tuple(map(_condition, w.names))):
+            return True
     quoted = _QUOTED_MESSAGE.match(w.masked, w.end)
     if quoted is not None:
         # 'Code=11001 "join room failed, roomToken invalid"': the message of an NSError or

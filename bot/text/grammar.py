@@ -255,12 +255,13 @@ ZH_MEASURE_WORDS = words_of(
     "室 会议室 栋 单元 号楼"
 )
 #: Words that begin with a measure word's character but measure nothing: "807 成员状态
-#: 错误" is a code beside its reason, not 807 tenths; "416 分别" is not 416 minutes.
+#: 错误" is a code beside its reason, not 807 tenths; "416 分别" is not 416 minutes; the
+#: Cantonese "点解" (why) and "点处理" (how to handle) ask about it: "NIM 報 416 點處理".
 ZH_NOT_MEASURES = words_of(
     "成员 成功 成为 回调 回复 回给 回来 回到 回滚 部署 部分 件事 项目 组件 组内 行为 行不 台湾 "
     "位置 名字 名称 名单 期间 批量 集成 集群 层级 度量 分别 分析 分配 分享 点击 点赞 点开 号码 "
     "字段 字符 页面 天气 日志 周期 月份 年份 条件 个人信息 次数 倍数 米哈游 元素 块儿 人员 "
-    "人数 张三 份额 轮询 遍历"
+    "人数 张三 份额 轮询 遍历 点解 点样 点办 点处理 点算"
 )
 #: Cantonese words written with a character of their own, and the Mandarin one each is
 #: read as, so the word lists serve both: "又報 403 啊，冇權限" reads "又报 403 啊，没权限"

@@ -787,6 +787,20 @@ def test_rule_5b_one_check_for_scanner_and_fit(
         ("nim-gateway 過去一小時嘅錯誤：408 x 120、415 x 33", ["commsease:408", "commsease:415"]),
         ("雲信又報 403 啊，advisor 冇權限踢人", ["commsease:403"]),
         ("雲信群 500 人都冇問題", []),
+        ("雲信註冊完就登入唔到，返回錯誤碼係302", ["commsease:302"]),  # 係: the copula
+        ("NIM 設咗非好友唔可以發消息，所以會返 403", ["commsease:403"]),  # 返: returns
+        ("又係 404，不过係 ALB 畀嘅，唔係 NIM", []),  # 唔係: not
+        ("八達通 reader 報 error 1007，張卡要重新拍", []),
+        ("Octopus 交易失敗 error 1028，叫客人用 FPS 付", []),
+        ("街口支付回 code 4003「訂單已逾時」，要重新下單", []),  # its own message, quoted
+        # a constant named for a condition of its own is another system's (rule 11)
+        ("the kiosk logs `PUSH_ERR_INVALID_PIN = 10001` on every subscribe", []),
+        ("the kiosk logs `ERR_AUTHENTICATION_ERROR = 10001` on every subscribe", ["bems:10001"]),
+        ("the kiosk logs `ERROR_CODE = 10001` on every subscribe", ["bems:10001"]),
+        (
+            "BEMS:\n```java\nclass RPCErrorCode {\n  static final int INVALID_JSON = -32700;\n}```",
+            ["bems:-32700"],
+        ),
         # a comment marker is no minus sign: "--414" in a Lua note
         ("```\n--code\n--803 群不存在\n```", ["commsease:803"]),
         # a text code qualified by a type is another SDK's enum member (rule 11)

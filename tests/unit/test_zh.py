@@ -392,3 +392,13 @@ def test_folding_keeps_every_offset(text: str) -> None:
 
 def test_a_cantonese_description_finds_its_entry(kb: KnowledgeBase) -> None:
     assert [m.key for m in resolve("邮箱格式唔啱係边个错误码", kb).matches] == ["commsease:10431"]
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [("BEMS 11001 點解決", "bems:11001"), ("NIM 報 416 點處理", "commsease:416")],
+)
+def test_cantonese_how_after_a_code_is_no_measure_word(
+    kb: KnowledgeBase, query: str, expected: str
+) -> None:
+    assert [m.key for m in resolve(query, kb).matches] == [expected]
