@@ -970,7 +970,7 @@ _NAME_AFTER = re.compile(r"[ \t]*[:|\-–]?[ \t]*[`*'\"(]?([A-Z][A-Z0-9_]*_[A-Z0
 
 
 # An UPPER_SNAKE constant: at least two parts.
-_CONSTANT = re.compile(r"[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+")
+_CONSTANT = re.compile(r"[A-Z][A-Z0-9_]*_[A-Z0-9]+")
 
 
 def _condition(name: str) -> str:
