@@ -76,7 +76,7 @@ _SEPARATORS = frozenset(("=", "==", "===", ":", "=>"))
 _KEY_ARROW = re.compile(r"""(?:["'][A-Za-z_][\w.-]*["']|:[A-Za-z_]\w*)[ \t]*=>\Z""")
 #: Words that ask about the number right after them even without a "?" ("whats 416").
 _ASKING = words_of("what's whats what’s explain")
-_ZH_GAP = " \t:：=＝\"'“”`（("
+_ZH_GAP = " \t:：=＝\"'“”`（(，"
 _ZH_BEFORE_MAX = max(len(w) for w in vocab.ZH_CODE_BEFORE | vocab.ZH_VERBS_BEFORE)
 _ZH_FILLER_MAX = max(len(w) for w in vocab.ZH_FILLERS)
 _ZH_QUESTION_MAX = max(len(w) for w in vocab.ZH_QUESTION_AFTER)
@@ -1265,15 +1265,19 @@ def _other_system(w: Window) -> bool:
 
 
 def _paste_from_other_system(w: Window) -> bool:
-    """Is the number in a paste that a line naming another system, and none of ours,
-    introduces: a code block ("old cpp-ethereum answered eth_call like this:" and its JSON
-    below), or the lines after one ("using chrome, I get this error:\n\nError 400:
+    """Is the number in a paste from another system that names none of ours: a code block
+    that system signs ("nginx/1.24.0" under an error page) or that a line naming it
+    introduces ("old cpp-ethereum answered eth_call like this:" and its JSON below), or the
+    lines after such a line ("using chrome, I get this error:\n\nError 400:
     invalid_request")? The paste is what that system sent."""
     masked = w.masked
     fences = _fences(masked)
     opened = bisect_left(fences, w.start)
     if opened % 2:  # inside a block: the line before its fence says whose it is
         fence = fences[opened - 1]
+        close = fences[opened] if opened < len(fences) else len(masked)
+        if _signed_by_other_system(masked, fence, close) and not _products_from(w, fence, close):
+            return True  # an nginx error page: "<center>nginx/1.24.0</center>" below the 404
         top = masked.rfind("\n", 0, fence) + 1
         if not masked[top:fence].strip():  # the fence opens its line
             if top == 0:
@@ -1292,6 +1296,15 @@ def _paste_from_other_system(w: Window) -> bool:
         intro.endswith((":", "："))
         and _any_other_system(masked, top, end)
         and not _products_from(w, top, w.line_end)
+    )
+
+
+def _signed_by_other_system(text: str, lo: int, hi: int) -> bool:
+    """Does ``text[lo:hi]`` carry another system's signature, its name and version joined by
+    a slash as a server signs its pages and headers ("nginx/1.24.0", "Apache/2.4.57")?"""
+    return any(
+        text[end : end + 1] == "/" and text[end + 1 : end + 2].isdigit()
+        for _, end in systems_named(text, _current_other_system_patterns()).between(lo, hi)
     )
 
 

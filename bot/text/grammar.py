@@ -245,13 +245,13 @@ ZH_NOT_CODE_WORDS = (
 
 
 #: Chinese measure words and units: a number right before one is a quantity ("500人",
-#: "3次", "8点", "30秒", "2024年", "416元", "20%") or a place ("503 会议室", "1203室"),
+#: "3次", "8点", "30秒", "2024年", "416元", "1028 蚊", "20%") or a place ("503 会议室", "1203室"),
 #: never a code (RULES rule 9).
 ZH_MEASURE_WORDS = words_of(
     "个 人 次 条 点 秒 分 分钟 小时 天 日 周 年 月 号 元 块 毛 % ％ 位 名 台 张 行 页 岁 万 千 百 "
     "左右 上下 多个 来个 "
     "毫秒 秒钟 遍 回 组 部 件 项 份 字 字节 兆 倍 层 楼 米 公里 斤 度 折 成 届 期 批 轮 集 "
-    "金币 积分 钻石 点券 "
+    "金币 积分 钻石 点券 蚊 "
     "室 会议室 栋 单元 号楼"
 )
 #: Words that begin with a measure word's character but measure nothing: "807 成员状态
@@ -267,7 +267,9 @@ ZH_NOT_MEASURES = words_of(
 #: read as, so the word lists serve both: "又報 403 啊，冇權限" reads "又报 403 啊，没权限"
 #: (the Traditional forms fold by :mod:`bot.text.traditional`). 係 is left out: it is also
 #: the Traditional form of 系 ("關係").
-ZH_CANTONESE = {"唔": "不", "冇": "没", "嘅": "的", "咗": "了", "喺": "在", "啱": "对"}
+ZH_CANTONESE = {
+    "唔": "不", "冇": "没", "嘅": "的", "咗": "了", "喺": "在", "啱": "对", "佢": "他",
+}  # fmt: skip
 #: Written right before a number, makes it an ordinal: "第3次".
 ZH_ORDINAL_PREFIXES = words_of("第")
 _MAX_NOT_MEASURE = max(len(w) for w in ZH_MEASURE_WORDS | ZH_NOT_MEASURES)

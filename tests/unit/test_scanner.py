@@ -793,6 +793,15 @@ def test_rule_5b_one_check_for_scanner_and_fit(
         ("八達通 reader 報 error 1007，張卡要重新拍", []),
         ("Octopus 交易失敗 error 1028，叫客人用 FPS 付", []),
         ("街口支付回 code 4003「訂單已逾時」，要重新下單", []),  # its own message, quoted
+        # a failure word, a comma, the number: the code of that failure (rule 9)
+        ("persistent chat 上載檔案失敗，40130，同一個 PDF 上載咗兩次", ["bems:40130"]),
+        ("BEMS 嗰部 server 維修費收咗 1028 蚊", []),  # 蚊: Cantonese dollars
+        # a block another system signs is what it sent (rule 11)
+        ("NIM H5 打不开：\n```\n<h1>404 Not Found</h1>\n<center>nginx/1.24.0</center>\n```", []),
+        (
+            "```\nserver: nginx/1.24.0\nNIM onFailed code=408 after the proxy\n```",
+            ["commsease:408"],
+        ),
         # a constant named for a condition of its own is another system's (rule 11)
         ("the kiosk logs `PUSH_ERR_INVALID_PIN = 10001` on every subscribe", []),
         ("the kiosk logs `ERR_AUTHENTICATION_ERROR = 10001` on every subscribe", ["bems:10001"]),
