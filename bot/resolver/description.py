@@ -24,12 +24,13 @@ from bot.knowledge.base import KnowledgeBase
 from bot.models import MatchKind, Resolution, Severity, Suggestion
 from bot.resolver.textsearch import SearchHit, TextIndex
 from bot.text.grammar import any_of
-from bot.text.thesaurus_en import FIX_WORDS, HOW_TO
+from bot.text.thesaurus_en import FIX_WORDS, HOW_MANY, HOW_TO, TROUBLE_WORDS
 from bot.text.thesaurus_zh import ZH_FIX_WORDS, ZH_HOW_TO, ZH_TROUBLE_WORDS
 
 __all__ = ["ANSWER_COVERAGE", "ANSWER_MARGIN", "ANSWER_SCORE", "describe"]
 
 _HOW_TO = re.compile(HOW_TO)
+_HOW_MANY = re.compile(HOW_MANY)
 _ASCII_WORDS = re.compile(r"[a-z]+")
 _ZH_HOW_TO = re.compile(f"{ZH_HOW_TO}(?!{any_of(ZH_FIX_WORDS)})(?=[\u4e00-\u9fff])")
 
@@ -79,6 +80,9 @@ def _how_to(text: str) -> bool:
     lowered = text.lower()
     if _HOW_TO.search(lowered):
         return not any(w in FIX_WORDS for w in _ASCII_WORDS.findall(lowered))
+    if _HOW_MANY.search(lowered):  # "how many members can a team have": a quantity
+        said = _ASCII_WORDS.findall(lowered)
+        return not any(w in FIX_WORDS or w in TROUBLE_WORDS for w in said)
     how = _ZH_HOW_TO.search(text)
     return how is not None and not any(w in text[how.end() :] for w in ZH_TROUBLE_WORDS)
 

@@ -114,7 +114,7 @@ def scan(text: str, kb: KnowledgeBase, channel_product: str | None = None) -> li
     # Most channel messages hold no underscore and no number the tables know: two scans
     # in C turn them away before anything is parsed.
     has_snake = "_" in text
-    if not has_snake and kb.code_index.search(fold(text)) is None:
+    if not has_snake and kb.code_index.search(fold(text, scripts=False)) is None:
         return []
     view = parse(text)
     products = tuple(named_products(view.readable, kb))

@@ -600,12 +600,16 @@ def _zh_before(w: Window) -> str:
     """The Chinese run right before the number, past a space, a colon or a copula ("返回码
     是 1027" reads as "返回码 1027"); "" if none."""
     lo = max(w.line_start, w.start - _ZH_BEFORE_MAX - _ZH_FILLER_MAX - 4)
-    before = w.masked[lo : w.start].rstrip(_ZH_GAP)
-    for filler in _longest_first(tuple(vocab.ZH_FILLERS)):
-        if before.endswith(filler):
-            before = before[: -len(filler)].rstrip(_ZH_GAP)
-            break
+    before, _ = _copula_stripped(w.masked[lo : w.start].rstrip(_ZH_GAP))
     return before if before and is_cjk(before[-1]) else ""
+
+
+def _copula_stripped(head: str) -> tuple[str, bool]:
+    """``head`` less the Chinese copula it ends with, if any, and whether it had one."""
+    for filler in _longest_first(tuple(vocab.ZH_FILLERS)):
+        if head.endswith(filler):
+            return head[: -len(filler)].rstrip(_ZH_GAP), True
+    return head, False
 
 
 @_detector("zh_word_after")
@@ -712,8 +716,9 @@ def _bigrams(text: str) -> set[str]:
 
 def _shares_meaning(text: str, meanings: tuple[str, ...]) -> bool:
     """Does ``text`` say what one of ``meanings`` says: two telling CJK pairs in common, or
-    all of a short one, or one with the generic words said of it ("用户不存在" says what
-    "对象(用户/群/聊天室)不存在" says; "订单不存在" shares only the generic words)?"""
+    all of a short one, or one with a generic word said of it whole ("用户不存在" says what
+    "对象(用户/群/聊天室)不存在" says; "订单不存在" shares only the generic word, "用户已存在"
+    only half of it)?"""
     every = _all_bigrams(text)
     pairs = every - vocab.ZH_GENERIC_PAIRS
     for meaning in meanings:
@@ -722,8 +727,8 @@ def _shares_meaning(text: str, meanings: tuple[str, ...]) -> bool:
         telling = len(pairs & theirs)
         if theirs and telling >= min(2, len(theirs)):
             return True
-        if telling and len(every & theirs_every) >= 2:
-            return True
+        if telling and len(every & theirs_every) >= 3:
+            return True  # a telling pair and a whole generic word: not 存在 of 不存在
     return False
 
 
@@ -956,10 +961,10 @@ def _quoted_meaning(w: Window) -> bool:
 
 
 # A message key and its text, quoted, or unquoted up to the next space or separator in a
-# key=value log ("code=40004 msg=优惠券不可用"). An unquoted value opens on anything but a
-# bracket: a nested object holds keys of its own ('"error":{"message":"...","code":13004}').
+# key=value log ("code=40004 msg=优惠券不可用", "msg=[订单号格式不对]"). An unquoted value
+# opens no nested object: one holds keys of its own ('"error":{"message":"...","code":1}').
 _MESSAGE_FIELD = re.compile(
-    r"""["']?([A-Za-z_]+|[\u4e00-\u9fff]{2,8})["']?\s*(?:=>|[:=：])\s*(?:["'“「]([^"'”」\n]{1,80})|([^\s"'“「,;{}\[\]，；。][^\s,;}\]，；。]{0,79}))"""
+    r"""["']?([A-Za-z_]+|[\u4e00-\u9fff]{2,8})["']?\s*(?:=>|[:=：])\s*(?:["'“「]([^"'”」\n]{1,80})|(?![{\[][\s"'{])([^\s"'“「,;}\]，；。][^\s,;}\]，；。]{0,79}))"""
 )
 
 
@@ -969,19 +974,25 @@ _ZH_VALUE_END = re.compile(r"[，,；;。\n]|\Z")
 _NAME_AFTER = re.compile(r"[ \t]*[:|\-–]?[ \t]*[`*'\"(]?([A-Z][A-Z0-9_]*_[A-Z0-9]+)\b")
 
 
-# An UPPER_SNAKE constant: at least two parts.
-_CONSTANT = re.compile(r"[A-Z][A-Z0-9_]*_[A-Z0-9]+")
-
-
-def _condition(name: str) -> str:
+def _condition(name: str) -> list[str]:
     """The words of a constant's name that name its condition: less those that say it is
-    a code ("ERR_SERVER_BUSY" and "SERVER_BUSY_ERROR_CODE" name SERVER_BUSY)."""
-    kept = [
+    a code ("ERR_SERVER_BUSY" and "SERVER_BUSY_ERROR_CODE" name SERVER BUSY)."""
+    return [
         part
-        for part in name.split("_")
-        if part.lower() not in vocab.CODE_WORDS and part.lower() not in vocab.RESULT_CONSTANT_WORDS
+        for part in name.lower().split("_")
+        if part and part not in vocab.CODE_WORDS and part not in vocab.RESULT_CONSTANT_WORDS
     ]
-    return "_".join(kept)
+
+
+def _same_condition(words: list[str], ours: list[str]) -> bool:
+    """Do two constants' condition words name one condition: a word of one the start of a
+    word of the other ("AUTH" of AUTHENTICATION, "BUSSY" a typo of BUSY)?"""
+    return any(
+        a.startswith(b) or b.startswith(a) or fuzz.ratio(a, b) >= _TYPO_RATIO
+        for a in words
+        for b in ours
+        if min(len(a), len(b)) >= 3
+    )
 
 
 def _one_of_names(name: str, names: tuple[str, ...]) -> bool:
@@ -992,11 +1003,11 @@ def _one_of_names(name: str, names: tuple[str, ...]) -> bool:
 _TYPO_RATIO = 85
 
 
-# A message quoted right after its code, with words in it: 11001 "join room failed",
-# 4003「訂單已逾時」. A quoted key is no message: `"code": 414, "msg": …`.
+# A message quoted right after its code, with words in it: 11001 "join room failed". A
+# quoted key is no message: `"code": 414, "msg": …`. Not corner quotes: Chinese writers
+# put their own gloss in them ("408「超时」"), which is no message of another system's.
 _QUOTED_MESSAGE = re.compile(
-    r"""[ \t]*:?[ \t]*["“「『]([^"”」』\n]*[A-Za-z\u4e00-\u9fff]{2}[^"”」』\n]*)["”」』]"""
-    r"""(?![ \t]*[:=：])"""
+    r"""[ \t]*:?[ \t]*["“]([^"”\n]*[A-Za-z\u4e00-\u9fff]{2}[^"”\n]*)["”](?![ \t]*[:=：])"""
 )
 
 
@@ -1050,14 +1061,14 @@ def _message_field(w: Window) -> bool:
     if (
         w.names
         and w.before.key_kind == "code"
-        and _CONSTANT.fullmatch(key := w.before.key)
+        and _caps_constant(key := w.before.key)
         and not _json_rpc_code(w)
     ):
         # "PUSH_ERR_INVALID_PIN = 10001": a constant of another system's, named for a
-        # condition of its own; "ERR_SERVER_BUSY = 1028", "ERROR_CODE = 1028" are ours, and
-        # so is a JSON-RPC code under any name ("INVALID_JSON = -32700": the spec's)
+        # condition of its own; "ERR_AUTH = 10001", "ERROR_CODE = 1028" are ours, and so
+        # is a JSON-RPC code under any name ("INVALID_JSON = -32700": the spec's)
         condition = _condition(key)
-        if condition and not _one_of_names(condition, tuple(map(_condition, w.names))):
+        if condition and not any(_same_condition(condition, _condition(n)) for n in w.names):
             return True
     quoted = _QUOTED_MESSAGE.match(w.masked, w.end)
     if quoted is not None:
@@ -1175,10 +1186,9 @@ def _veto_word_before(w: Window) -> bool:
             # word ending an identifier further back ("nim_team_invite 回调 code 809")
             return True
     head = w.masked[max(w.line_start, w.start - 8 - _ZH_FILLER_MAX) : w.start].rstrip(_ZH_GAP)
-    for filler in _longest_first(tuple(vocab.ZH_FILLERS)):
-        if head.endswith(filler):  # "上限是 500" reads as "上限 500"
-            head = head[: -len(filler)].rstrip(_ZH_GAP)
-            break
+    head, copula = _copula_stripped(head)
+    if copula and head.endswith(vocab.ZH_LIMIT_WORDS):
+        return True  # "QPS 上限是 500": the value of a limit, not "群人数达到上限 801"
     if not head or (head[-1].isascii() and head[-2:] not in ("ID", "id")):
         return False  # the Chinese words below end in CJK, or in "ID"
     for word in _longest_first(vocab.ZH_NOT_CODE_WORDS):
@@ -1275,9 +1285,12 @@ def _paste_from_other_system(w: Window) -> bool:
     opened = bisect_left(fences, w.start)
     if opened % 2:  # inside a block: the line before its fence says whose it is
         fence = fences[opened - 1]
-        close = fences[opened] if opened < len(fences) else len(masked)
-        if _signed_by_other_system(masked, fence, close) and not _products_from(w, fence, close):
-            return True  # an nginx error page: "<center>nginx/1.24.0</center>" below the 404
+        if fence in _signed_blocks(masked):
+            # an nginx error page, "<center>nginx/1.24.0</center>" below its 404, unless
+            # the block names one of ours among its lines
+            close = fences[opened] if opened < len(fences) else len(masked)
+            if not _products_from(w, fence, close):
+                return True
         top = masked.rfind("\n", 0, fence) + 1
         if not masked[top:fence].strip():  # the fence opens its line
             if top == 0:
@@ -1299,13 +1312,23 @@ def _paste_from_other_system(w: Window) -> bool:
     )
 
 
-def _signed_by_other_system(text: str, lo: int, hi: int) -> bool:
-    """Does ``text[lo:hi]`` carry another system's signature, its name and version joined by
-    a slash as a server signs its pages and headers ("nginx/1.24.0", "Apache/2.4.57")?"""
-    return any(
-        text[end : end + 1] == "/" and text[end + 1 : end + 2].isdigit()
-        for _, end in systems_named(text, _current_other_system_patterns()).between(lo, hi)
-    )
+@lru_cache(maxsize=8)
+def _signed_blocks(text: str) -> frozenset[int]:
+    """Where the code blocks a server signs open (their fences): the blocks that hold a
+    server's name and version joined by a slash, as it signs its pages and headers
+    ("nginx/1.24.0", "Apache/2.4.57"). Found once per message, each block looked up."""
+    fences = _fences(text)
+    signed = set()
+    for m in _server_signature(vocab.SERVER_SIGNATURES).finditer(text):
+        at = bisect_left(fences, m.start())
+        if at % 2:
+            signed.add(fences[at - 1])
+    return frozenset(signed)
+
+
+@cache
+def _server_signature(servers: frozenset[str]) -> re.Pattern[str]:
+    return re.compile(rf"(?<![A-Za-z0-9_-])(?i:{any_of(servers)})/\d", re.ASCII)
 
 
 @lru_cache(maxsize=8)

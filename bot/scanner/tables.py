@@ -18,6 +18,7 @@ import re
 from typing import Literal
 
 from bot.scanner import words as vocab
+from bot.text.grammar import is_cjk
 
 __all__ = ["Column", "column_of"]
 
@@ -111,7 +112,7 @@ def _own_cell(row: str, column: int) -> bool:
 
 def _glued(word: str) -> bool:
     """Does a cell's word run digits and CJK text together ("参数414错误")?"""
-    return any(c.isdigit() for c in word) and any(ord(c) > 0x2E7F for c in word)
+    return any(c.isdigit() for c in word) and any(is_cjk(c) for c in word)
 
 
 #: What a column name never holds, and a log line often does: 'data:{"key":0}', 'x=1'.

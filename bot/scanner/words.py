@@ -48,6 +48,7 @@ __all__ = [
     "RECIPIENT_MARKERS",
     "RESULT_CONSTANT_WORDS",
     "SAYS",
+    "SERVER_SIGNATURES",
     "SOURCES",
     "SOURCE_PREPOSITIONS",
     "SPEAKERS",
@@ -64,6 +65,7 @@ __all__ = [
     "ZH_FILLERS",
     "ZH_GENERIC_PAIRS",
     "ZH_HEADINGS",
+    "ZH_LIMIT_WORDS",
     "ZH_LIST_JOINERS",
     "ZH_MESSAGE_KEYS",
     "ZH_NOT_CODE_WORDS",
@@ -225,6 +227,7 @@ NOT_CODE_QUALIFIERS = of(
 )
 #: The same in Chinese ("验证码 4005", "群号 10404", "端口 4000"): in the grammar too.
 ZH_NOT_CODE_WORDS = grammar.ZH_NOT_CODE_WORDS
+ZH_LIMIT_WORDS = grammar.ZH_LIMIT_WORDS
 #: Words right after a number that make it a count or progress ("1028 of them",
 #: "404 done, 12 to go", "500 left").
 AFTER_QUANTITY = of(
@@ -253,6 +256,13 @@ MESSAGE_KEYS = of(
 ZH_MESSAGE_KEYS = (
     "错误信息", "错误消息", "错误描述", "错误原因", "提示信息", "提示", "描述", "原因", "说明",
 )  # fmt: skip
+#: Servers that sign their pages and headers with their name and version ("nginx/1.24.0"):
+#: a code block so signed is what that server sent (RULES rule 11). Not browsers or
+#: protocols ("Chrome/120.0", "websocket/13"): a client's signature says who asked.
+SERVER_SIGNATURES = of(
+    "nginx apache httpd openresty tengine tomcat jetty envoy haproxy traefik caddy lighttpd "
+    "microsoft-iis iis cloudflare gunicorn uvicorn werkzeug kestrel varnish squid"
+)
 #: Words after a number that ask what it means: "what does 1019 mean", "1019 means?".
 MEANING_WORDS = of("mean means meaning stand stands")
 #: Arrows that read as "returned" in a log line: "AuthService.login -> 302".

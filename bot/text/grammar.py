@@ -25,6 +25,7 @@ __all__ = [
     "UNITS",
     "VETO_BEFORE",
     "ZH_CANTONESE",
+    "ZH_LIMIT_WORDS",
     "ZH_MEASURE_WORDS",
     "ZH_NOT_CODE_WORDS",
     "ZH_NOT_MEASURES",
@@ -235,13 +236,17 @@ VETO_BEFORE = words_of(
     "over under around approx than limit max min count total size"
 )
 #: The same in Chinese: a number after one of these, or after one and a copula, is not an
-#: error code ("验证码 4005", "端口 4000", "版本 1028", "QPS 上限是 500").
+#: error code ("验证码 4005", "端口 4000", "版本 1028").
 #: A word ending in 号 or ID names an id ("群号 10404", "订单号", "群ID").
 ZH_NOT_CODE_WORDS = (
     "验证码", "邀请码", "优惠码", "兑换码", "激活码", "邮编", "区号", "号", "ID", "id", "房间",
     "端口", "版本", "工单", "订单", "破", "超过", "达到", "突破", "约", "大约", "共", "一共",
-    "总共", "上限", "下限", "最多", "最少", "最大", "最小", "阈值", "限制", "数量", "总数",
+    "总共",
 )  # fmt: skip
+#: Words of a limit or a count: the number they are said to be is its value ("QPS 上限是
+#: 500"), a copula between; right before a number they may end a code's own reason
+#: ("群人数达到上限 801", "频率限制 416"), so alone they place nothing.
+ZH_LIMIT_WORDS = ("上限", "下限", "最多", "最少", "最大", "最小", "阈值", "限制", "数量", "总数")
 
 
 #: Chinese measure words and units: a number right before one is a quantity ("500人",
@@ -252,7 +257,7 @@ ZH_MEASURE_WORDS = words_of(
     "左右 上下 多个 来个 "
     "毫秒 秒钟 遍 回 组 部 件 项 份 字 字节 兆 倍 层 楼 米 公里 斤 度 折 成 届 期 批 轮 集 "
     "金币 积分 钻石 点券 蚊 "
-    "室 会议室 栋 单元 号楼"
+    "室 会议室 栋 号楼"
 )
 #: Words that begin with a measure word's character but measure nothing: "807 成员状态
 #: 错误" is a code beside its reason, not 807 tenths; "416 分别" is not 416 minutes; the
@@ -261,7 +266,7 @@ ZH_NOT_MEASURES = words_of(
     "成员 成功 成为 回调 回复 回给 回来 回到 回滚 部署 部分 件事 项目 组件 组内 行为 行不 台湾 "
     "位置 名字 名称 名单 期间 批量 集成 集群 层级 度量 分别 分析 分配 分享 点击 点赞 点开 号码 "
     "字段 字符 页面 天气 日志 周期 月份 年份 条件 个人信息 次数 倍数 米哈游 元素 块儿 人员 "
-    "人数 张三 份额 轮询 遍历 点解 点样 点办 点处理 点算"
+    "人数 张三 份额 轮询 遍历 点解 点样 点办 点处理 点算 室外 室内 室友"
 )
 #: Cantonese words written with a character of their own, and the Mandarin one each is
 #: read as, so the word lists serve both: "又報 403 啊，冇權限" reads "又报 403 啊，没权限"

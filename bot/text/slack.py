@@ -40,11 +40,12 @@ _EMOJI = re.compile(r":(?<!\w:)[a-z0-9_+'\-]{1,100}:(?!\w)", re.ASCII)
 _ESCAPES = {"&lt;": "<", "&gt;": ">", "&amp;": "&"}
 #: Fullwidth digits and the fullwidth colon and equals sign, as a Chinese keyboard types
 #: them: read as their ASCII forms, one character for one, so offsets stay true.
-_FULLWIDTH_FORMS = "０１２３４５６７８９：＝"
-# One table for every form folded: a text is translated once, whatever it holds.
+_FULLWIDTH_DIGITS = "０１２３４５６７８９"
+_DIGITS = str.maketrans(_FULLWIDTH_DIGITS, "0123456789")
+# One table for every character folded: a text is translated once, whatever it holds.
 _FOLD = str.maketrans(
-    _FULLWIDTH_FORMS + TRADITIONAL + "".join(ZH_CANTONESE),
-    "0123456789:=" + SIMPLIFIED + "".join(ZH_CANTONESE.values()),
+    _FULLWIDTH_DIGITS + TRADITIONAL + "".join(ZH_CANTONESE),
+    "0123456789" + SIMPLIFIED + "".join(ZH_CANTONESE.values()),
 )
 _OTHER_FORM = re.compile(f"[{TRADITIONAL}{''.join(ZH_CANTONESE)}]")
 _FORMATTING = re.compile(r"[`*~]")
@@ -111,24 +112,41 @@ def _code_spans(text: str) -> tuple[tuple[tuple[int, int], ...], tuple[tuple[int
     return tuple(inline), tuple(blocks)
 
 
-def fold(text: str) -> str:
+def fold(text: str, *, scripts: bool = True, signs: bool = True) -> str:
     """``text`` with the forms that write one thing read as one, every offset kept:
-    fullwidth digits, colon and equals sign as ASCII ("报４０８"), Traditional characters
-    as Simplified ("錯誤碼"), and Cantonese words that have a Mandarin one as it ("冇")."""
+    fullwidth digits as ASCII ("报４０８"); unless ``signs`` is false, the fullwidth colon and
+    equals sign too; unless ``scripts`` is false, Traditional characters as Simplified
+    ("錯誤碼") and Cantonese words that have a Mandarin one as it ("冇")."""
     # translate() looks every character up in a dict (2 ms over 40,000 CJK characters);
     # a find per fullwidth form runs at memory speed, and most texts hold none, as one
     # search of a character class in C finds that most hold no other form either.
     if text.isascii():
         return text
-    if not any(form in text for form in _FULLWIDTH_FORMS) and not _OTHER_FORM.search(text):
+    if scripts and (_OTHER_FORM.search(text) or _has_fullwidth_digit(text)):
+        text = text.translate(_FOLD)
+    elif not scripts and _has_fullwidth_digit(text):
+        text = text.translate(_DIGITS)
+    return _signs_folded(text) if signs else text
+
+
+def _has_fullwidth_digit(text: str) -> bool:
+    return any(digit in text for digit in _FULLWIDTH_DIGITS)
+
+
+def _signs_folded(text: str) -> str:
+    """``text`` with the fullwidth colon and equals sign as ASCII ("错误码：408")."""
+    if text.isascii():
         return text
-    return text.translate(_FOLD)
+    return text.replace("：", ":").replace("＝", "=")
 
 
 def parse(text: str) -> SlackText:
     """Mask what cannot hold a code and locate the code spans of ``text``."""
-    readable = fold(_ESCAPE.sub(_decode, text) if "&" in text else text)
-    masked = text
+    # Characters are folded once; the fullwidth colon and equals sign only after masking,
+    # as a fullwidth colon is no emoji's (":408:" of "码：408："). Every offset is kept.
+    source = fold(text, signs=False)
+    readable = _signs_folded(_ESCAPE.sub(_decode, source) if "&" in source else source)
+    masked = source
     if "<" in masked:
         masked = _REFERENCE.sub(_blank, masked)
     if "://" in masked:
@@ -137,7 +155,7 @@ def parse(text: str) -> SlackText:
         masked = _EMOJI.sub(_blank, masked)
     if "&" in masked:  # last: a URL's "&amp;" goes with the URL
         masked = _ESCAPE.sub(_decode, masked)
-    masked = fold(masked)
+    masked = _signs_folded(masked)
     inline, blocks = _code_spans(text) if "`" in text else ((), ())
     return SlackText(text=text, masked=masked, inline_code=inline, blocks=blocks, readable=readable)
 

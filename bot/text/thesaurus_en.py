@@ -12,7 +12,15 @@ from __future__ import annotations
 
 from bot.text.grammar import words_of as of
 
-__all__ = ["FIX_WORDS", "HOW_TO", "PHRASES", "STOP_WORDS", "SYNONYMS"]
+__all__ = [
+    "FIX_WORDS",
+    "HOW_MANY",
+    "HOW_TO",
+    "PHRASES",
+    "STOP_WORDS",
+    "SYNONYMS",
+    "TROUBLE_WORDS",
+]
 
 #: Words that carry no meaning in a question about an error.
 STOP_WORDS = of(
@@ -25,10 +33,16 @@ STOP_WORDS = of(
     "while who why will with would you your"
 )
 
-#: A question about how to do something ("how do I reset my password?") or how many or how
-#: much ("how many members can a team have") describes no error, unless it asks how to get
-#: past one (:data:`FIX_WORDS`): it gets suggestions, no answer.
-HOW_TO = "\\bhow (?:do|can|could|should|would|shall|to|many|much)\\b"
+#: A question about how to do something ("how do I reset my password?") describes no error,
+#: unless it asks how to get past one (:data:`FIX_WORDS`): it gets suggestions, no answer.
+HOW_TO = "\\bhow (?:do|can|could|should|would|shall|to)\\b"
+#: How many or how much, like HOW_TO, unless it also says something went wrong
+#: (:data:`TROUBLE_WORDS`): "how many retries before it keeps saying rate limit".
+HOW_MANY = "\\bhow (?:many|much)\\b"
+TROUBLE_WORDS = of(
+    "error errors fail fails failed failing says saying said keeps rejected denied reached "
+    "exceeded exceeds blocked incorrect wrong invalid lockout"
+)
 #: Words that make a how-to question one about an error: "how do I fix ...", "how can I
 #: avoid the rate limit", "how does this happen".
 FIX_WORDS = of(

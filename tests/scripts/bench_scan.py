@@ -195,6 +195,13 @@ def main() -> int:
                 :SLACK_MAX
             ],
         ),
+        (
+            "Traditional and Cantonese",
+            ("雲信登入一直報 408，唔知點解，群裡 500人都冇問題；報錯 4003「訂單已逾時」。" * 1000)[
+                :SLACK_MAX
+            ],
+        ),
+        ("a code block of codes", ("NIM:\n```\n" + "408 x 12\n" * 5000)[: SLACK_MAX - 3] + "```"),
     ):
         runs = []
         for _ in range(args.repeat):

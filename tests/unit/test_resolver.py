@@ -403,3 +403,15 @@ def test_a_miss_is_said_beside_the_codes_that_were_found(kb: KnowledgeBase) -> N
     result = resolve("commsease 1027 and 404", kb)
     assert [m.key for m in result.matches] == ["commsease:404"]
     assert [m.code for m in result.misses] == ["1027"]
+
+
+def test_a_how_many_question_that_says_what_failed_is_answered(kb: KnowledgeBase) -> None:
+    query = "how much until the rate limit? it keeps saying rate upper limit is reached"
+    assert [m.key for m in resolve(query, kb).matches] == ["commsease:416"]
+
+
+@pytest.mark.parametrize(("query", "expected"), [("频率限制 414", "commsease:414")])
+def test_a_chinese_limit_word_before_a_code_places_nothing(
+    kb: KnowledgeBase, query: str, expected: str
+) -> None:
+    assert [m.key for m in resolve(query, kb).matches] == [expected]

@@ -786,13 +786,30 @@ def test_rule_5b_one_check_for_scanner_and_fit(
         # Traditional characters and Cantonese words read as the Simplified and Mandarin ones
         ("nim-gateway 過去一小時嘅錯誤：408 x 120、415 x 33", ["commsease:408", "commsease:415"]),
         ("雲信又報 403 啊，advisor 冇權限踢人", ["commsease:403"]),
-        ("雲信群 500 人都冇問題", []),
+        ("云信返回码：408：请求超时", ["commsease:408"]),  # fullwidth colons are no emoji's
         ("雲信註冊完就登入唔到，返回錯誤碼係302", ["commsease:302"]),  # 係: the copula
         ("NIM 設咗非好友唔可以發消息，所以會返 403", ["commsease:403"]),  # 返: returns
         ("又係 404，不过係 ALB 畀嘅，唔係 NIM", []),  # 唔係: not
         ("八達通 reader 報 error 1007，張卡要重新拍", []),
         ("Octopus 交易失敗 error 1028，叫客人用 FPS 付", []),
         ("街口支付回 code 4003「訂單已逾時」，要重新下單", []),  # its own message, quoted
+        # a limit's value after a copula; a code right after its own reason of a limit
+        ("云信拉人报错，群人数达到上限 801", ["commsease:801"]),
+        ("云信发消息触发频率限制 416", ["commsease:416"]),
+        ("云信 414 单元测试又挂了", ["commsease:414"]),
+        ("NIM 408 室外网络差的时候", ["commsease:408"]),
+        ("云信报 408「超时」", ["commsease:408"]),  # a gloss in corner quotes is the writer's
+        # another system's message, bracketed, or half of our generic word, is not ours
+        ("云信 code=414 msg=[订单号格式不对]", []),
+        ('云信接口返回 {"code":404,"msg":"用户已存在"}', []),
+        # a client's or a protocol's signature in a block is no server's
+        (
+            "NIM web 登录：\n```\nUA: Chrome/120.0 Safari/537.36\nonError code: 408\n```",
+            ["commsease:408"],
+        ),
+        # our own constant, abbreviated or reworded
+        ("the kiosk logs `ERR_AUTH = 10001` after the cert rotation", ["bems:10001"]),
+        ("BEMS `ERR_AUTHENTICATION_FAILED = 10001` again", ["bems:10001"]),
         # a failure word, a comma, the number: the code of that failure (rule 9)
         ("persistent chat 上載檔案失敗，40130，同一個 PDF 上載咗兩次", ["bems:40130"]),
         ("BEMS 嗰部 server 維修費收咗 1028 蚊", []),  # 蚊: Cantonese dollars

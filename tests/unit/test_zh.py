@@ -6,8 +6,6 @@ import json
 from typing import Any
 
 import pytest
-from hypothesis import given
-from hypothesis import strategies as st
 from pydantic import ValidationError
 
 from bot.knowledge.base import Entry, KnowledgeBase
@@ -383,11 +381,6 @@ def test_how_come_and_what_to_do_are_questions_about_an_error(
 def test_traditional_and_cantonese_fold_keeping_every_offset() -> None:
     assert fold("錯誤碼 ４０８，冇權限") == "错误码 408，没权限"
     assert fold("error 1027") == "error 1027"
-
-
-@given(st.text())
-def test_folding_keeps_every_offset(text: str) -> None:
-    assert len(fold(text)) == len(text)
 
 
 def test_a_cantonese_description_finds_its_entry(kb: KnowledgeBase) -> None:
