@@ -77,6 +77,8 @@ _KEY_ARROW = re.compile(r"""(?:["'][A-Za-z_][\w.-]*["']|:[A-Za-z_]\w*)[ \t]*=>\Z
 #: Words that ask about the number right after them even without a "?" ("whats 416").
 _ASKING = words_of("what's whats what’s explain")
 _ZH_GAP = " \t:：=＝\"'“”`（(，"
+# What may stand between a word and the number it places: not a clause's comma.
+_ZH_KEY_GAP = _ZH_GAP.replace("，", "")
 _ZH_BEFORE_MAX = max(len(w) for w in vocab.ZH_CODE_BEFORE | vocab.ZH_VERBS_BEFORE)
 _ZH_FILLER_MAX = max(len(w) for w in vocab.ZH_FILLERS)
 _ZH_QUESTION_MAX = max(len(w) for w in vocab.ZH_QUESTION_AFTER)
@@ -1185,7 +1187,9 @@ def _veto_word_before(w: Window) -> bool:
             # "area-code 212": the qualifier joined to the code word by a hyphen; not a
             # word ending an identifier further back ("nim_team_invite 回调 code 809")
             return True
-    head = w.masked[max(w.line_start, w.start - 8 - _ZH_FILLER_MAX) : w.start].rstrip(_ZH_GAP)
+    # within the clause: "群人数达到上限，801" places nothing (no 、，before the key)
+    head = w.masked[max(w.line_start, w.start - 8 - _ZH_FILLER_MAX) : w.start]
+    head = head.rstrip(_ZH_KEY_GAP)
     head, copula = _copula_stripped(head)
     if copula and head.endswith(vocab.ZH_LIMIT_WORDS):
         return True  # "QPS 上限是 500": the value of a limit, not "群人数达到上限 801"

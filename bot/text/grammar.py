@@ -268,10 +268,11 @@ ZH_NOT_MEASURES = words_of(
     "字段 字符 页面 天气 日志 周期 月份 年份 条件 个人信息 次数 倍数 米哈游 元素 块儿 人员 "
     "人数 张三 份额 轮询 遍历 点解 点样 点办 点处理 点算 室外 室内 室友"
 )
-#: Cantonese words written with a character of their own, and the Mandarin one each is
-#: read as, so the word lists serve both: "又報 403 啊，冇權限" reads "又报 403 啊，没权限"
-#: (the Traditional forms fold by :mod:`bot.text.traditional`). 係 is left out: it is also
-#: the Traditional form of 系 ("關係").
+#: Cantonese words written with a character of their own, each one character, and the
+#: Mandarin character it is read as (one for one: a folded text keeps every offset), so the
+#: word lists serve both: "又報 403 啊，冇權限" reads "又报 403 啊，没权限" (the Traditional
+#: forms fold by :mod:`bot.text.traditional`). 係 is not here: it is also the Traditional
+#: form of 系 ("關係"), as which it folds, so the copula lists hold 系 for it.
 ZH_CANTONESE = {
     "唔": "不", "冇": "没", "嘅": "的", "咗": "了", "喺": "在", "啱": "对", "佢": "他",
 }  # fmt: skip

@@ -44,10 +44,12 @@ _FULLWIDTH_DIGITS = "０１２３４５６７８９"
 _DIGITS = str.maketrans(_FULLWIDTH_DIGITS, "0123456789")
 # One table for every character folded: a text is translated once, whatever it holds.
 _FOLD = str.maketrans(
-    _FULLWIDTH_DIGITS + TRADITIONAL + "".join(ZH_CANTONESE),
-    "0123456789" + SIMPLIFIED + "".join(ZH_CANTONESE.values()),
+    {
+        **dict(zip(_FULLWIDTH_DIGITS + TRADITIONAL, "0123456789" + SIMPLIFIED, strict=True)),
+        **ZH_CANTONESE,
+    }
 )
-_OTHER_FORM = re.compile(f"[{TRADITIONAL}{''.join(ZH_CANTONESE)}]")
+_OTHER_FORM = re.compile(f"[{re.escape(TRADITIONAL + ''.join(ZH_CANTONESE))}]")
 _FORMATTING = re.compile(r"[`*~]")
 _QUOTE = re.compile(r"(?m)^(?:&gt;|>)[ \t]?")
 

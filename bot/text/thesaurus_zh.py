@@ -48,7 +48,7 @@ ZH_PHRASES: tuple[tuple[str, str], ...] = (
 #: like HOW_TO: the words after it ask for steps or a quantity, not about an error, unless
 #: right after it come :data:`ZH_FIX_WORDS` ("怎么办", "如何解决") or anywhere after it
 #: :data:`ZH_TROUBLE_WORDS` ("怎么进不去").
-ZH_HOW_TO = "(?:怎么|怎样|如何|咋|多少)(?:才能|才可以|可以|能|要|去|来)?"
+ZH_HOW_TO = "(?:怎么|怎样|如何|咋|多少(?!有点|有些))(?:才能|才可以|可以|能|要|去|来)?"
 ZH_FIX_WORDS = (
     "办", "回事", "会", "又", "老", "一直", "总", "还", "就", "都", "是", "也", "样", "解决",
     "排查", "处理", "修复", "避免", "恢复", "规避", "绕过", "应对", "搞定", "定位", "理解",

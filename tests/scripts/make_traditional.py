@@ -1,7 +1,8 @@
 """Write ``bot/text/traditional.py``: each Traditional Chinese character and the Simplified one
 OpenCC gives it alone (its ``t2s`` conversion, character by character).
 
-Run: ``uv run --with opencc python tests/scripts/make_traditional.py``
+Run: ``uv run --with opencc==1.4.2 python tests/scripts/make_traditional.py`` (the version
+the shipped table was made with)
 
 Only characters of the CJK Unified Ideographs block that become one other character of it
 are kept, so a text folded with the table keeps every offset. OpenCC's dictionaries are

@@ -796,6 +796,8 @@ def test_rule_5b_one_check_for_scanner_and_fit(
         # a limit's value after a copula; a code right after its own reason of a limit
         ("云信拉人报错，群人数达到上限 801", ["commsease:801"]),
         ("云信发消息触发频率限制 416", ["commsease:416"]),
+        ("云信拉人报错，群人数达到上限，801", ["commsease:801"]),  # a clause of its own
+        ("新的 BEMS 版本，1027 错误又回来了", ["bems:1027"]),  # 版本 places no number past ，
         ("云信 414 单元测试又挂了", ["commsease:414"]),
         ("NIM 408 室外网络差的时候", ["commsease:408"]),
         ("云信报 408「超时」", ["commsease:408"]),  # a gloss in corner quotes is the writer's

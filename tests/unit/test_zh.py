@@ -378,6 +378,49 @@ def test_how_come_and_what_to_do_are_questions_about_an_error(
     assert resolve(query, kb).found
 
 
+def test_the_fold_maps_one_character_to_one_and_is_idempotent() -> None:
+    from bot.text.slack import _FOLD
+    from bot.text.traditional import SIMPLIFIED, TRADITIONAL
+
+    assert all(isinstance(v, int) or len(v) == 1 for v in _FOLD.values())
+    assert fold(TRADITIONAL) == SIMPLIFIED
+    sample = "雲信登入一直報 ４０８，唔知點解，冇權限"
+    assert fold(fold(sample)) == fold(sample)
+
+
+def test_word_lists_and_chinese_knowledge_are_already_folded(kb: KnowledgeBase) -> None:
+    """A word list entry holding a Traditional or Cantonese character could never match a
+    folded text: every Chinese word the scanner and resolver compare is folded already."""
+    from bot.binding import products, systems
+    from bot.scanner import words
+    from bot.text import grammar, thesaurus_zh
+
+    def strings(value: object) -> list[str]:
+        if isinstance(value, str):
+            return [value]
+        if isinstance(value, dict):
+            return [s for k, v in value.items() for s in (*strings(k), *strings(v))]
+        if isinstance(value, (tuple, list, set, frozenset)):
+            return [s for item in value for s in strings(item)]
+        return []
+
+    found = [
+        s
+        for module in (words, grammar, thesaurus_zh, systems, products)
+        for name, value in vars(module).items()
+        if name.isupper() and name != "ZH_CANTONESE"
+        for s in strings(value)
+        if fold(s, signs=False) != s
+    ]
+    found += [
+        text
+        for entry in kb.entries
+        for text in (entry.code.description_zh or "", *entry.code.wordings_zh)
+        if fold(text, signs=False) != text
+    ]
+    assert found == []
+
+
 def test_traditional_and_cantonese_fold_keeping_every_offset() -> None:
     assert fold("錯誤碼 ４０８，冇權限") == "错误码 408，没权限"
     assert fold("error 1027") == "error 1027"
@@ -395,3 +438,9 @@ def test_cantonese_how_after_a_code_is_no_measure_word(
     kb: KnowledgeBase, query: str, expected: str
 ) -> None:
     assert [m.key for m in resolve(query, kb).matches] == [expected]
+
+
+def test_somewhat_is_no_how_many(kb: KnowledgeBase) -> None:
+    assert [m.key for m in resolve("云信消息多少有点延迟，频率控制", kb).matches] == [
+        "commsease:416"
+    ]
