@@ -608,6 +608,8 @@ def _zh_before(w: Window) -> str:
 
 def _copula_stripped(head: str) -> tuple[str, bool]:
     """``head`` less the Chinese copula it ends with, if any, and whether it had one."""
+    if not head or head[-1].isascii():
+        return head, False  # most numbers: every copula ends in a Chinese character
     for filler in _longest_first(tuple(vocab.ZH_FILLERS)):
         if head.endswith(filler):
             return head[: -len(filler)].rstrip(_ZH_GAP), True
@@ -1322,17 +1324,25 @@ def _signed_blocks(text: str) -> frozenset[int]:
     server's name and version joined by a slash, as it signs its pages and headers
     ("nginx/1.24.0", "Apache/2.4.57"). Found once per message, each block looked up."""
     fences = _fences(text)
+    if not fences:
+        return frozenset()
+    servers = vocab.SERVER_SIGNATURES
     signed = set()
-    for m in _server_signature(vocab.SERVER_SIGNATURES).finditer(text):
+    # Every "/" and digit found in C, the word before it read only there: a pattern that
+    # opens on the names would try them at every position of a 20 KB log.
+    for m in _SLASH_DIGIT.finditer(text):
         at = bisect_left(fences, m.start())
-        if at % 2:
-            signed.add(fences[at - 1])
+        if at % 2 and fences[at - 1] not in signed:
+            before = text[max(0, m.start() - _SERVER_NAME_MAX) : m.start()]
+            name = _TRAILING_NAME.search(before)
+            if name is not None and name.group(0).lower() in servers:
+                signed.add(fences[at - 1])
     return frozenset(signed)
 
 
-@cache
-def _server_signature(servers: frozenset[str]) -> re.Pattern[str]:
-    return re.compile(rf"(?<![A-Za-z0-9_-])(?i:{any_of(servers)})/\d", re.ASCII)
+_SLASH_DIGIT = re.compile(r"/[0-9]")
+_TRAILING_NAME = re.compile(r"(?<![A-Za-z0-9_-])[A-Za-z][A-Za-z-]*\Z")
+_SERVER_NAME_MAX = 24
 
 
 @lru_cache(maxsize=8)
