@@ -106,13 +106,14 @@ def _own_cell(row: str, column: int) -> bool:
         start = gap.end()
     else:
         cell = row[start:]
-    words = cell.split()
-    return 0 < len(words) <= _CELL_WORDS and not any(_glued(word) for word in words)
+    # A value's cell holds the number and a few words, a gloss in brackets at most: Chinese
+    # words glued to it or beside it in the cell are prose ("其它返回参数 414 错误").
+    words = _GLOSS.sub(" ", cell).split()
+    return 0 < len(words) <= _CELL_WORDS and not any(is_cjk(c) for w in words for c in w)
 
 
-def _glued(word: str) -> bool:
-    """Does a cell's word run digits and CJK text together ("参数414错误")?"""
-    return any(c.isdigit() for c in word) and any(is_cjk(c) for c in word)
+#: A gloss in brackets beside a value ("408（超时）"): part of the value's cell, not prose.
+_GLOSS = re.compile(r"[（(][^（()）\n]{0,16}[）)]")
 
 
 #: What a column name never holds, and a log line often does: 'data:{"key":0}', 'x=1'.
@@ -124,7 +125,7 @@ def _header_like(line: str) -> bool:
     if any(c in _NOT_IN_HEADERS for c in line):
         return False
     cells = [c.split() for c in _CELL_SPLIT.split(line.strip(" \t|`"))]
-    return all(len(words) <= 3 for words in cells)
+    return all(len(words) <= _CELL_WORDS for words in cells)
 
 
 def _kind(cell: str) -> Column | None:

@@ -192,3 +192,21 @@ def test_vocabulary_hints_cover_every_vocabulary_match(text: str) -> None:
         assert any(h in m.lower() for h in VOCABULARY_HINTS), m
         # the combined pattern only tries positions starting with one of these
         assert m[0] in VOCABULARY_FIRST, m
+
+
+@pytest.mark.parametrize(
+    ("text", "number", "column"),
+    [
+        ("| 错误码 | 次数 |\n| 408（超时） | 12 |", "408", "code"),  # a gloss is the value's
+        ("| 错误码 | 次数 |\n| 408 | 12 |", "12", "quantity"),
+        ("-- time\tString\t开始时间，ms\n-- reverse\tint\t其它返回参数 414 错误", "414", None),
+        ("-- time\tString\t开始时间，ms\n-- reverse\tint\t其它返回参数414错误", "414", None),
+    ],
+)
+def test_a_column_says_what_a_value_of_its_own_cell_is(
+    text: str, number: str, column: str | None
+) -> None:
+    from bot.scanner.tables import column_of
+
+    start = text.rindex(number)
+    assert column_of(text, start, text.rfind("\n", 0, start) + 1) == column
