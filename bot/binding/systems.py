@@ -54,7 +54,7 @@ OTHER_SYSTEMS = of(
     "sendgrid firebase fcm apns gcm agora zoom webex discord telegram whatsapp "
     "wechat weixin alipay camera vscode chrome safari firefox excel vba macos "
     "websocket ws smb nfs own photon mirror netcode pun easemob openim rongcloud git svn "
-    "huanxin sendbird pubnub ably pusher salesforce webgl octopus "
+    "huanxin sendbird pubnub ably pusher salesforce webgl octopus tuya "
     # the C library's and Winsock's calls and .NET's SocketException, whose numbers are the
     # OS's: "getaddrinfo 返回 11001", "SocketException (11001): No such host is known"
     "getaddrinfo gai_strerror gaierror getnameinfo strerror perror getlasterror wsagetlasterror "
@@ -89,6 +89,7 @@ RIVAL_IMS_CASED = ("TIM",)
 JSON_RPC_PEERS = (
     "mcp", "lsp", "language server", "ethereum", "geth", "hardhat", "ganache", "infura",
     "alchemy", "metamask", "web3", "solana", "bitcoind", "bitcoin core", "jsonrpc4j", "zabbix",
+    "home assistant", "homeassistant",
 )  # fmt: skip
 #: The JSON-RPC 2.0 spec's names of its predefined errors, as identifiers: BEMS sends them
 #: as its text codes, and so does every other JSON-RPC server.

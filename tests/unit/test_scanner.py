@@ -628,6 +628,7 @@ def test_the_channel_product_counts_where_the_message_names_none(
         ("MCP error -32601: Method not found", None, []),
         ("HTTP 500 from upstream", "bems", []),
         ('zabbix-cli login: ("Error -32700: Parse error, Invalid JSON.", -32700)', "bems", []),
+        ("Home Assistant returned -32602 in the lab, ignore", "bems", []),
         ("the Connect service says Error -32700: Parse error", "bems", ["bems:-32700"]),
         # ...by its name, its vocabulary, or the channel's product.
         ("NIM login fails with 302", None, ["commsease:302"]),
@@ -792,6 +793,7 @@ def test_rule_5b_one_check_for_scanner_and_fit(
         ("又係 404，不过係 ALB 畀嘅，唔係 NIM", []),  # 唔係: not
         ("八達通 reader 報 error 1007，張卡要重新拍", []),
         ("Octopus 交易失敗 error 1028，叫客人用 FPS 付", []),
+        ("Tuya cloud error 1004: device offline again", []),
         ("街口支付回 code 4003「訂單已逾時」，要重新下單", []),  # its own message, quoted
         # a limit's value after a copula; a code right after its own reason of a limit
         ("云信拉人报错，群人数达到上限 801", ["commsease:801"]),
