@@ -1189,7 +1189,7 @@ def _veto_word_before(w: Window) -> bool:
             # "area-code 212": the qualifier joined to the code word by a hyphen; not a
             # word ending an identifier further back ("nim_team_invite 回调 code 809")
             return True
-    # within the clause: "群人数达到上限，801" places nothing (no 、，before the key)
+    # within its clause only: in "群人数达到上限，801" no word places the number
     head = w.masked[max(w.line_start, w.start - 8 - _ZH_FILLER_MAX) : w.start]
     head = head.rstrip(_ZH_KEY_GAP)
     head, copula = _copula_stripped(head)

@@ -227,7 +227,10 @@ NOT_CODE_QUALIFIERS = of(
 )
 #: The same in Chinese ("验证码 4005", "群号 10404", "端口 4000"): in the grammar too.
 ZH_NOT_CODE_WORDS = grammar.ZH_NOT_CODE_WORDS
-ZH_LIMIT_WORDS = grammar.ZH_LIMIT_WORDS
+#: Words of a limit or a count: the number they are said to be is its value ("QPS 上限是
+#: 500"), a copula between; right before a number they may end a code's own reason
+#: ("群人数达到上限 801", "频率限制 416"), so alone they place nothing.
+ZH_LIMIT_WORDS = ("上限", "下限", "最多", "最少", "最大", "最小", "阈值", "限制", "数量", "总数")
 #: Words right after a number that make it a count or progress ("1028 of them",
 #: "404 done, 12 to go", "500 left").
 AFTER_QUANTITY = of(

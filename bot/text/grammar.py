@@ -25,7 +25,6 @@ __all__ = [
     "UNITS",
     "VETO_BEFORE",
     "ZH_CANTONESE",
-    "ZH_LIMIT_WORDS",
     "ZH_MEASURE_WORDS",
     "ZH_NOT_CODE_WORDS",
     "ZH_NOT_MEASURES",
@@ -243,10 +242,6 @@ ZH_NOT_CODE_WORDS = (
     "端口", "版本", "工单", "订单", "破", "超过", "达到", "突破", "约", "大约", "共", "一共",
     "总共",
 )  # fmt: skip
-#: Words of a limit or a count: the number they are said to be is its value ("QPS 上限是
-#: 500"), a copula between; right before a number they may end a code's own reason
-#: ("群人数达到上限 801", "频率限制 416"), so alone they place nothing.
-ZH_LIMIT_WORDS = ("上限", "下限", "最多", "最少", "最大", "最小", "阈值", "限制", "数量", "总数")
 
 
 #: Chinese measure words and units: a number right before one is a quantity ("500人",

@@ -38,8 +38,8 @@ _URL = re.compile(r"(?:https?|ftp|file)://[^\s<>`\"']*", re.ASCII)
 _EMOJI = re.compile(r":(?<!\w:)[a-z0-9_+'\-]{1,100}:(?!\w)", re.ASCII)
 
 _ESCAPES = {"&lt;": "<", "&gt;": ">", "&amp;": "&"}
-#: Fullwidth digits and the fullwidth colon and equals sign, as a Chinese keyboard types
-#: them: read as their ASCII forms, one character for one, so offsets stay true.
+#: Fullwidth digits, as a Chinese keyboard types them: read as ASCII digits, one character
+#: for one, so offsets stay true (the fullwidth colon and equals sign: _signs_folded).
 _FULLWIDTH_DIGITS = "０１２３４５６７８９"
 _DIGITS = str.maketrans(_FULLWIDTH_DIGITS, "0123456789")
 # One table for every character folded: a text is translated once, whatever it holds.
