@@ -21,10 +21,10 @@ from e2e.traffic import (
     Delivery,
     Tally,
     answered_on,
-    log_times,
     plan_stream,
     send_stream,
     tally,
+    wait_back,
     wait_drained,
 )
 from fakes.fake_slack import FakeSlack
@@ -132,10 +132,7 @@ def sentinel_failover(
             wait_drained(servers, sent, lambda: group.client(new_master))
             replies = tally(fake, (d.thread for d in plan))
             phases = _duplicates_by_phase(fake, plan, killed[0] - started)
-            back = []
-            for server in servers:
-                times = [t for t in log_times(server, "state store back") if t >= killed[0]]
-                back.append(min(times) - killed[0] if times else None)
+            back = wait_back(servers, killed[0])
             kept = sum(s.logs().count("keeping the reply in this process") for s in servers)
             refused = sum(metric(s, "errcode_events_refused_total") for s in servers)
     return FailoverFigures(

@@ -23,10 +23,10 @@ from e2e.traffic import (
     Delivery,
     Tally,
     answered_on,
-    log_times,
     plan_stream,
     send_stream,
     tally,
+    wait_back,
     wait_drained,
 )
 from fakes.fake_slack import FakeSlack
@@ -116,10 +116,7 @@ def replicas_outage(
                 redeliver=not both,
             )
             wait_drained(servers, sent, lambda: redis.Redis.from_url(store.url))
-            back = []
-            for server in servers:
-                times = [t for t in log_times(server, "state store back") if t >= marks[1]]
-                back.append(min(times) - marks[1] if times else None)
+            back = wait_back(servers, marks[1])
             refused = sum(metric(s, "errcode_events_refused_total") for s in servers)
             replies = tally(fake, (d.thread for d in plan))
             # Both replicas back on Redis: from then on dedupe is shared again.

@@ -37,6 +37,7 @@ __all__ = [
     "plan_stream",
     "send_stream",
     "tally",
+    "wait_back",
     "wait_drained",
 ]
 
@@ -264,3 +265,30 @@ def log_times(server: ServeProcess, needle: str) -> list[float]:
         if needle in str(line.get("msg", "")):
             found.append(datetime.fromisoformat(str(line["ts"])).timestamp())
     return found
+
+
+def wait_back(
+    servers: Sequence[ServeProcess], since: float, limit: float = 30.0
+) -> list[float | None]:
+    """Per server, seconds from ``since`` to its first "state store back" log line.
+
+    A replica tries Redis again only when a request touches its store after the retry
+    interval; the stream may end first, leaving a replica that would come back on its
+    next request with nothing to bring it back. So each replica not back yet is sent a
+    message without a code (its event id is still claimed in the store) every half
+    second until its line is logged, as the next real message in a channel would do. ``None``
+    for a replica not back within ``limit`` seconds.
+    """
+    senders = [SlackSender(s.url) for s in servers]
+    deadline = time.monotonic() + limit
+    back: list[float | None] = [None] * len(servers)
+    while True:
+        for i, server in enumerate(servers):
+            times = [t for t in log_times(server, "state store back") if t >= since]
+            back[i] = min(times) - since if times else None
+        waiting = [i for i, b in enumerate(back) if b is None]
+        if not waiting or time.monotonic() >= deadline:
+            return back
+        for i in waiting:
+            senders[i].event(P.message("no code here: the channel goes on"))
+        _wait_until(time.monotonic() + 0.5)
