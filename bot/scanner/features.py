@@ -64,7 +64,7 @@ _QUESTION_REACH = 160
 _QUESTION_AHEAD = re.compile(rf"(?:[^\n.!?？。]|\.(?=\S)){{0,{_QUESTION_REACH}}}[?？]")
 _SENTENCE_END = re.compile(r"[.!?。！？](?:\s|$)|[。！？]")
 _CLAUSE_BREAK = re.compile(
-    r"[,;.!?\n|，；。！？]|\b(?:and|but|or|while|whereas|vs|versus|then)\b",
+    r"[,;!?\n|，；。！？]|\.(?!\w)|\b(?:and|but|or|while|whereas|vs|versus|then)\b",
     re.ASCII | re.IGNORECASE,
 )
 _ROW_START = re.compile(r"[ \t\-*•`>]*-?\d", re.ASCII)

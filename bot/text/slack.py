@@ -139,7 +139,14 @@ def _signs_folded(text: str) -> str:
     """``text`` with the fullwidth colon and equals sign as ASCII ("错误码：408")."""
     if text.isascii():
         return text
-    return text.replace("：", ":").replace("＝", "=")
+    if "：" in text:
+        # Not before a word: "10406：user is not in the room" is prose, where "10406:user"
+        # would read as one token (a file's line, a port's protocol).
+        text = _FULLWIDTH_COLON.sub(":", text)
+    return text.replace("＝", "=")
+
+
+_FULLWIDTH_COLON = re.compile(r"：(?![A-Za-z_])")
 
 
 def parse(text: str) -> SlackText:

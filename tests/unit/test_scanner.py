@@ -575,6 +575,23 @@ def test_a_possessive_names_the_system_it_belongs_to(kb: KnowledgeBase) -> None:
     assert [m.matches[0].key for m in scan("error 13002 again", kb)] == ["commsease:13002"]
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # A dot inside a dotted name is no clause break: the product named by the call
+        # is as near the number as the call is, and nearer than the system before it.
+        ("S3 upload gives 403, then MsgService.sendMessage returned 415", ["commsease:415"]),
+        ("OSS 上传先报 403，接着 MsgService.sendMessage 也回了 415", ["commsease:415"]),
+        # The call still names no source: the system whose clause it is keeps the number.
+        ("MsgService.sendMessage is fine, but S3 returned 415", []),
+    ],
+)
+def test_a_dot_in_a_dotted_name_ends_no_clause(
+    text: str, expected: list[str], kb: KnowledgeBase
+) -> None:
+    check(text, expected, kb)
+
+
 def test_chatter_is_quiet(kb: KnowledgeBase) -> None:
     assert scan("", kb) == []
     assert scan("lunch?", kb) == []

@@ -13,6 +13,7 @@ from bot.models import ErrorCode, Resolution
 from bot.resolver import resolve
 from bot.resolver.terms import segment, terms
 from bot.resolver.textsearch import TextIndex
+from bot.scanner import scan
 from bot.slack import blocks, render
 from bot.text.grammar import is_cjk
 from bot.text.slack import fold
@@ -424,6 +425,15 @@ def test_word_lists_and_chinese_knowledge_are_already_folded(kb: KnowledgeBase) 
 def test_traditional_and_cantonese_fold_keeping_every_offset() -> None:
     assert fold("錯誤碼 ４０８，冇權限") == "错误码 408，没权限"
     assert fold("error 1027") == "error 1027"
+
+
+def test_the_fullwidth_colon_folds_before_a_value_not_before_a_word(kb: KnowledgeBase) -> None:
+    # Before a value it is the key's colon ("错误码：408"); before a word it is prose, and
+    # "10406：user ..." is a code and its message, not one token "10406:user".
+    assert fold("错误码：408，10406：user") == "错误码:408，10406：user"
+    assert [
+        m.matches[0].key for m in scan("onException 抛 10406：user is not in the room", kb)
+    ] == ["commsease:10406"]
 
 
 def test_a_cantonese_description_finds_its_entry(kb: KnowledgeBase) -> None:
