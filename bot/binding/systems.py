@@ -54,7 +54,7 @@ OTHER_SYSTEMS = of(
     "sendgrid firebase fcm apns gcm agora zoom webex discord telegram whatsapp "
     "wechat weixin alipay camera vscode chrome safari firefox excel vba macos "
     "websocket ws smb nfs own photon mirror netcode pun easemob openim rongcloud git svn "
-    "huanxin sendbird pubnub ably pusher salesforce webgl octopus tuya "
+    "huanxin sendbird pubnub ably pusher salesforce webgl octopus tuya gme itchat wechaty "
     # the C library's and Winsock's calls and .NET's SocketException, whose numbers are the
     # OS's: "getaddrinfo 返回 11001", "SocketException (11001): No such host is known"
     "getaddrinfo gai_strerror gaierror getnameinfo strerror perror getlasterror wsagetlasterror "
@@ -66,9 +66,9 @@ OTHER_SYSTEMS = of(
 #: The same in Chinese, matched as substrings of the text before or after the number.
 ZH_OTHER_SYSTEMS = (
     "我们自己", "自己的", "自家", "网易云音乐", "云音乐", "微信", "公众号", "支付宝",
-    "会员系统", "营销系统", "短信服务", "阿里云", "腾讯云", "七牛", "声网", "极光", "个推",
+    "会员系统", "营销系统", "短信服务", "阿里云", "七牛", "声网", "极光", "个推",
     "华为推送", "小米推送", "高德", "百度地图", "摄像头", "相机", "浏览器", "网关", "负载均衡",
-    "钉钉", "飞书", "环信", "融云", "腾讯云IM", "即构", "七牛云", "又拍云", "数据库", "以太坊",
+    "钉钉", "飞书", "环信", "融云", "腾讯", "即构", "七牛云", "又拍云", "数据库", "以太坊",
     "游戏服", "支付渠道", "第三方", "八达通", "街口支付",
 )  # fmt: skip
 

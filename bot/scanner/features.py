@@ -671,13 +671,14 @@ def _reason_phrase(w: Window) -> bool:
     lo, hi = max(w.line_start, w.start - _REASON_BEFORE), min(w.line_end, w.end + _REASON_AFTER)
     if not _any_reason_word_in(w.masked[lo:hi].lower(), w.reasons):
         return False  # most numbers: a few finds spare reading the words on either side
-    after = _content(w.masked[w.end : hi])[:4]
+    # Compared as stems: "998 unpack error" gives 998's "unpacking error"
+    after = [stem(word) for word in _content(w.masked[w.end : hi])[:4]]
     head = w.masked[lo : w.start]
     # "Method not found (-32601)", "...: -32601", and "Method not found -32601"
     attached = head.rstrip(" \t`\"'").endswith(("(", "[", ":", "-", "–", "=")) or (
         head[-1:].isspace() and head[-2:-1].isalpha()
     )
-    before = _content(head)[-4:] if attached else []
+    before = [stem(word) for word in _content(head)[-4:]] if attached else []
     for reason in w.reasons:
         words = _reason_words(reason)
         need = min(2, len(words))
@@ -694,15 +695,22 @@ _REASON_BEFORE = 60
 
 
 def _any_reason_word_in(lowered: str, reasons: tuple[str, ...]) -> bool:
-    """Is a content word of one of ``reasons`` in ``lowered``, as a substring? Necessary
-    for a reason beside the number: the words compared are the lowered text's words."""
-    return any(word in lowered for reason in reasons for word in _reason_words(reason))
+    """Is the start of a content word of one of ``reasons`` in ``lowered``, as a substring?
+    Necessary for a reason beside the number: a word of the same stem starts so."""
+    return any(start in lowered for reason in reasons for start in _reason_starts(reason))
 
 
 @lru_cache(maxsize=1024)
 def _reason_words(reason: str) -> frozenset[str]:
-    """The content words of a reason phrase (read once per phrase, not once per number)."""
-    return frozenset(_content(reason))
+    """The stems of a reason phrase's content words (read once per phrase, not per number)."""
+    return frozenset(stem(word) for word in _content(reason))
+
+
+@lru_cache(maxsize=1024)
+def _reason_starts(reason: str) -> tuple[str, ...]:
+    # Snowball changes at most a stem's last letter ("happi" of "happy", "time" of
+    # "timing"): the stem less it starts every word of that stem.
+    return tuple(s[:-1] if len(s) > 3 else s for s in _reason_words(reason))
 
 
 def _all_bigrams(text: str) -> set[str]:

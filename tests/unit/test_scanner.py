@@ -578,6 +578,22 @@ def test_a_possessive_names_the_system_it_belongs_to(kb: KnowledgeBase) -> None:
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
+        # A reason phrase is compared by stems (998 is "Unpacking error"); the words with
+        # another number, or with none beside them, are still no code.
+        ("客户端日志一堆 998 unpack error", ["commsease:998"]),
+        ("logs full of 998 unpacking errors since Monday", ["commsease:998"]),
+        ("we unpacked 998 boxes, no errors", []),
+    ],
+)
+def test_a_reason_phrase_in_another_form_of_its_words(
+    text: str, expected: list[str], kb: KnowledgeBase
+) -> None:
+    check(text, expected, kb)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
         # A dot inside a dotted name is no clause break: the product named by the call
         # is as near the number as the call is, and nearer than the system before it.
         ("S3 upload gives 403, then MsgService.sendMessage returned 415", ["commsease:415"]),
@@ -811,6 +827,9 @@ def test_rule_5b_one_check_for_scanner_and_fit(
         ("八達通 reader 報 error 1007，張卡要重新拍", []),
         ("Octopus 交易失敗 error 1028，叫客人用 FPS 付", []),
         ("Tuya cloud error 1004: device offline again", []),
+        ("腾讯 GME 进房返回 1004，麦克风权限", []),  # Tencent's, and its voice engine's
+        ("GME enterRoom returned 1004 again", []),
+        ("itchat 发消息返回 1024 是什么原因", []),
         ("街口支付回 code 4003「訂單已逾時」，要重新下單", []),  # its own message, quoted
         # a limit's value after a copula; a code right after its own reason of a limit
         ("云信拉人报错，群人数达到上限 801", ["commsease:801"]),
