@@ -811,6 +811,10 @@ def test_rule_5b_one_check_for_scanner_and_fit(
         ("跟 13001 个用户比呢？", []),
         # a verb of meeting a failure (ZH_VERBS_BEFORE)
         ("有人见过 998 吗？", ["commsease:998"]),
+        # the log as what says it, as "the log shows 1027" (ZH_VERBS_BEFORE)
+        ("群@人数超了，日志里是 811", ["commsease:811"]),
+        ("日志显示 40019 和 40021 交替出现", ["bems:40019", "bems:40021"]),
+        ("BEMS 日志里 500 条都是 info", []),
         # a Chinese reason beside a code whose vendor wrote only English (the glossary)
         ("注册接口 10437 邮箱已存在，文案要改", ["commsease:10437"]),
         ("企业版开户 10434 公司不存在", ["commsease:10434"]),
