@@ -815,6 +815,8 @@ def test_rule_5b_one_check_for_scanner_and_fit(
         ("群@人数超了，日志里是 811", ["commsease:811"]),
         ("日志显示 40019 和 40021 交替出现", ["bems:40019", "bems:40021"]),
         ("BEMS 日志里 500 条都是 info", []),
+        ("云信 login 回调 onException，后面又来了个 415", ["commsease:415"]),
+        ("云信群里来了个 500 人的团", []),
         # a Chinese reason beside a code whose vendor wrote only English (the glossary)
         ("注册接口 10437 邮箱已存在，文案要改", ["commsease:10437"]),
         ("企业版开户 10434 公司不存在", ["commsease:10434"]),
