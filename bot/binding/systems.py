@@ -39,8 +39,9 @@ __all__ = [
 ]
 
 #: Names of other systems that are also ordinary words in lower case ("windows" of five
-#: minutes): matched only as written.
-OTHER_SYSTEMS_CASED = of("Windows Excel Word Outlook Office TIM")
+#: minutes, "his" of a colleague; HIS, LIS and PACS are a hospital's systems): matched
+#: only as written.
+OTHER_SYSTEMS_CASED = of("Windows Excel Word Outlook Office TIM HIS LIS PACS RIS EMR")
 #: Systems other than ours whose codes share our ranges (RULES rule 11). A number the
 #: message gives to one of them is theirs: "nginx returned 404", "PlayFab error 13002".
 OTHER_SYSTEMS = of(
@@ -55,6 +56,7 @@ OTHER_SYSTEMS = of(
     "wechat weixin alipay camera vscode chrome safari firefox excel vba macos "
     "websocket ws smb nfs own photon mirror netcode pun easemob openim rongcloud git svn "
     "huanxin sendbird pubnub ably pusher salesforce webgl octopus tuya gme itchat wechaty "
+    "shopee lazada pinduoduo taobao tmall "
     # the C library's and Winsock's calls and .NET's SocketException, whose numbers are the
     # OS's: "getaddrinfo 返回 11001", "SocketException (11001): No such host is known"
     "getaddrinfo gai_strerror gaierror getnameinfo strerror perror getlasterror wsagetlasterror "
@@ -69,7 +71,8 @@ ZH_OTHER_SYSTEMS = (
     "会员系统", "营销系统", "短信服务", "阿里云", "七牛", "声网", "极光", "个推",
     "华为推送", "小米推送", "高德", "百度地图", "摄像头", "相机", "浏览器", "网关", "负载均衡",
     "钉钉", "飞书", "环信", "融云", "腾讯", "即构", "七牛云", "又拍云", "数据库", "以太坊",
-    "游戏服", "支付渠道", "第三方", "八达通", "街口支付",
+    "游戏服", "支付渠道", "第三方", "八达通", "街口支付", "拼多多", "京东", "淘宝", "天猫",
+    "抖音", "快手", "医保",
 )  # fmt: skip
 
 #: Other IM vendors (RULES rule 11): their codes share our ranges, and a message about one

@@ -734,6 +734,8 @@ def _shares_meaning(text: str, meanings: tuple[str, ...]) -> bool:
     every = _all_bigrams(text)
     pairs = every - vocab.ZH_GENERIC_PAIRS
     for meaning in meanings:
+        if _abbreviation(meaning).search(text):
+            return True  # "超限" is "超过上限" shortened, "禁言" "禁止发言"
         theirs_every = _all_bigrams(meaning)
         theirs = theirs_every - vocab.ZH_GENERIC_PAIRS
         telling = len(pairs & theirs)
@@ -742,6 +744,19 @@ def _shares_meaning(text: str, meanings: tuple[str, ...]) -> bool:
         if telling and len(every & theirs_every) >= 3:
             return True  # a telling pair and a whole generic word: not 存在 of 不存在
     return False
+
+
+@lru_cache(maxsize=1024)
+def _abbreviation(meaning: str) -> re.Pattern[str]:
+    """What a two-character meaning abbreviates, as Chinese shortens a phrase to the first
+    character of each of its words: its characters in order, at most two others between
+    ("超限" in "超过上限", "禁言" in "禁止发言"). Longer meanings match by their pairs."""
+    if len(meaning) != 2 or not (is_cjk(meaning[0]) and is_cjk(meaning[1])):
+        return _NEVER
+    return re.compile(f"{re.escape(meaning[0])}[\u4e00-\u9fff]{{1,2}}{re.escape(meaning[1])}")
+
+
+_NEVER = re.compile(r"(?!)")
 
 
 # A short Chinese gloss in brackets right after the number: "10409（已拒绝）".

@@ -836,6 +836,14 @@ def test_rule_5b_one_check_for_scanner_and_fit(
         ("腾讯 GME 进房返回 1004，麦克风权限", []),  # Tencent's, and its voice engine's
         ("GME enterRoom returned 1004 again", []),
         ("itchat 发消息返回 1024 是什么原因", []),
+        ("HIS 报错 1005，挂号单打不出来", []),  # a hospital's system, in capitals
+        ("his phone got error 1005 again", ["bems:1005"]),  # and a pronoun
+        ("云信消息正常，Shopee open API 返回 error 403", []),
+        ("拼多多 error_code 10000 参数错误", []),
+        ("医保编码 803 那个药是乙类", []),
+        # a message in the vendor's words shortened, as Chinese shortens them: 419 is 超限
+        ('网易IM 接口返回 {"code":419,"desc":"超过上限"}', ["commsease:419"]),
+        ('网易IM 接口返回 {"code":419,"desc":"订单超时"}', []),
         ("街口支付回 code 4003「訂單已逾時」，要重新下單", []),  # its own message, quoted
         # a limit's value after a copula; a code right after its own reason of a limit
         ("云信拉人报错，群人数达到上限 801", ["commsease:801"]),
