@@ -65,7 +65,7 @@ ZH_STOP_WORDS = of(
     "报错 错误 错误码 错误代码 返回 返回码 状态码 提示 出现 显示 处理 解决 问题 码 亦 太 需要 "
     "要 能 会 可以 操作 哪个 哪 哪种 对应 因为 由于 导致 所以 然后 但是 可是 不过 有 遇到 碰到 "
     "说 一个 请 帮 帮忙 看看 看 查 结果 开 没问题 暂时 客户端 有误 别人 他人 有人 后 之后 以后 "
-    "重试 再试 稍后 错 从 向 由 对于 关于 等 新"
+    "重试 再试 稍后 错 从 向 由 对于 关于 等 新 话"
 )
 
 #: One English term (or several, each added) and the Chinese words for it, space separated.
@@ -116,7 +116,8 @@ _GLOSSARY: tuple[tuple[str, str], ...] = (
     ("hierarchy", "层级 层次"),
     ("call", "通话 呼叫 电话 来电 音视频"),
     ("channel", "通道 渠道 频道"),
-    ("message", "消息 信息 报文"),
+    # 讯息 is Taiwan's and Hong Kong's word for it (訊息, folded)
+    ("message", "消息 信息 报文 讯息"),
     ("instant message", "即时消息 即时通讯 即时通信"),
     ("mention", "提及 提到 艾特"),
     ("receipt", "回执"),
@@ -179,7 +180,7 @@ _GLOSSARY: tuple[tuple[str, str], ...] = (
     ("field", "字段"),
     ("send", "发送 发 发出"),
     ("send message", "发言 发消息"),
-    ("send not", "发不出去 发不了 发不出"),
+    ("send not", "发不出去 发不了 发不出 传不出去 传不出"),
     ("recall", "撤回"),
     ("kicked", "踢 踢出"),
     ("quit", "退出"),
