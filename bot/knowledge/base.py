@@ -18,7 +18,7 @@ from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 from bot.models import ErrorCode, Match, MatchKind, Product, ProductTable
-from bot.text.grammar import any_of
+from bot.text.grammar import any_of, words_of
 
 _T = TypeVar("_T")
 
@@ -34,9 +34,23 @@ __all__ = [
 _SEPARATORS = re.compile(r"[\s_\-]+")
 
 
-# A reason phrase is the opening of a description, up to its first punctuation.
+# A reason phrase is the opening of a description, up to its first punctuation, and up to
+# its third word of content: "team does not exist" whole, "the number of team" of a longer
+# one. Function words count for nothing there, or "team does not" would lose "exist".
 _DESCRIPTION_BREAK = re.compile(r"[,.;:()/]")
 _REASON_WORDS = 3
+_FUNCTION_WORDS = words_of(
+    "a an the is are was were be been does do did not no of to in on for and or"
+)
+
+
+def _opening_words(words: list[str]) -> list[str]:
+    content = 0
+    for i, word in enumerate(words):
+        content += word not in _FUNCTION_WORDS
+        if content == _REASON_WORDS:
+            return words[: i + 1]
+    return words
 
 
 def _loose(text: str) -> str:
@@ -217,7 +231,7 @@ class KnowledgeBase:
                 if e.code.text_code:
                     phrases.append(e.code.text_code.replace("_", " ").lower())
                 opening = _DESCRIPTION_BREAK.split(e.code.description.lower(), maxsplit=1)[0]
-                words = opening.split()[:_REASON_WORDS]
+                words = _opening_words(opening.split())
                 if len(words) >= 2:
                     phrases.append(" ".join(words))
             out[code] = tuple(dict.fromkeys(phrases))

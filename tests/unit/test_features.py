@@ -42,7 +42,7 @@ PRESENT: dict[str, tuple[str, str]] = {
     "heading_names_codes": ("error codes since the deploy: 1027 1028", "1027"),
     "table_row_under_heading": ("errors since the deploy:\n- 1027 x 12", "1027"),
     "list_after_code": ("error 1010, 1027", "1027"),
-    "parallel_clause": ("download fails with 40113, upload with 40114", "40114"),
+    "parallel_clause": ("returned 801 for the batch and 809 for the rest", "809"),
     "plural_after": ("we got 1028 new signups", "1028"),
     "after_quantity": ("1028 of them are bots", "1028"),
     "defines_meaning": ("接口文档：返回804则为用户重复", "804"),

@@ -583,6 +583,9 @@ def test_a_possessive_names_the_system_it_belongs_to(kb: KnowledgeBase) -> None:
         ("客户端日志一堆 998 unpack error", ["commsease:998"]),
         ("logs full of 998 unpacking errors since Monday", ["commsease:998"]),
         ("we unpacked 998 boxes, no errors", []),
+        # the phrase runs to its third word of content: 803's "team does not exist" keeps
+        # "exist", where three words of any kind ("team does not") had lost it
+        ("803 team not exist 又出现", ["commsease:803"]),
     ],
 )
 def test_a_reason_phrase_in_another_form_of_its_words(
@@ -817,6 +820,12 @@ def test_rule_5b_one_check_for_scanner_and_fit(
         ("BEMS 日志里 500 条都是 info", []),
         ("云信 login 回调 onException，后面又来了个 415", ["commsease:415"]),
         ("云信群里来了个 500 人的团", []),
+        ("云信登录一直失败，截图里是 408", ["commsease:408"]),
+        ("回调拿到 416 了，NIM 发消息频率太高？", ["commsease:416"]),
+        ("监控告警 13002 连着报", ["commsease:13002"]),
+        ("NIM 活动拿到 500 块奖金", []),
+        ("3 号床的输液泵报警 1028，护士站已经处理", []),  # a device's alarm, not a report
+        ("返回 13004 还是 13003 都有可能", ["commsease:13003", "commsease:13004"]),
         # a Chinese reason beside a code whose vendor wrote only English (the glossary)
         ("注册接口 10437 邮箱已存在，文案要改", ["commsease:10437"]),
         ("企业版开户 10434 公司不存在", ["commsease:10434"]),
