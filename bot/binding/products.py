@@ -92,7 +92,9 @@ GENERIC_CODES: dict[str, tuple[int, int]] = {
     "bems": (-32700, -32600),
 }
 
-# What ends the clause a product word qualifies; past this reach a product is "far".
+# What ends the clause a product word qualifies; past this reach a product is "far". The
+# scanner's clause break (bot/scanner/features.py) differs on purpose: there a dot inside a
+# dotted name ("MsgService.sendMessage") ends nothing, here a path's "/" ends a clause.
 _CLAUSE_BREAK = re.compile(
     r"[,;.!?\n/|，；。！？]|\b(?:and|but|or|while|whereas|vs|versus)\b", re.ASCII | re.IGNORECASE
 )

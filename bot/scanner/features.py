@@ -63,6 +63,8 @@ _HTTP_STATUS_BEFORE = re.compile(r"HTTP/\d(?:\.\d)?\"?[ \t]+$", re.ASCII)
 _QUESTION_REACH = 160
 _QUESTION_AHEAD = re.compile(rf"(?:[^\n.!?？。]|\.(?=\S)){{0,{_QUESTION_REACH}}}[?？]")
 _SENTENCE_END = re.compile(r"[.!?。！？](?:\s|$)|[。！？]")
+# A dot before a word character is inside a name ("MsgService.sendMessage"), no full
+# stop; bot/binding/products.py has its own break for which product owns a number.
 _CLAUSE_BREAK = re.compile(
     r"[,;!?\n|，；。！？]|\.(?!\w)|\b(?:and|but|or|while|whereas|vs|versus|then)\b",
     re.ASCII | re.IGNORECASE,
@@ -671,14 +673,13 @@ def _reason_phrase(w: Window) -> bool:
     lo, hi = max(w.line_start, w.start - _REASON_BEFORE), min(w.line_end, w.end + _REASON_AFTER)
     if not _any_reason_word_in(w.masked[lo:hi].lower(), w.reasons):
         return False  # most numbers: a few finds spare reading the words on either side
-    # Compared as stems: "998 unpack error" gives 998's "unpacking error"
-    after = [stem(word) for word in _content(w.masked[w.end : hi])[:4]]
+    after = _content(w.masked[w.end : hi])[:4]
     head = w.masked[lo : w.start]
     # "Method not found (-32601)", "...: -32601", and "Method not found -32601"
     attached = head.rstrip(" \t`\"'").endswith(("(", "[", ":", "-", "–", "=")) or (
         head[-1:].isspace() and head[-2:-1].isalpha()
     )
-    before = [stem(word) for word in _content(head)[-4:]] if attached else []
+    before = _content(head)[-4:] if attached else []
     for reason in w.reasons:
         words = _reason_words(reason)
         need = min(2, len(words))
@@ -695,22 +696,17 @@ _REASON_BEFORE = 60
 
 
 def _any_reason_word_in(lowered: str, reasons: tuple[str, ...]) -> bool:
-    """Is the start of a content word of one of ``reasons`` in ``lowered``, as a substring?
-    Necessary for a reason beside the number: a word of the same stem starts so."""
-    return any(start in lowered for reason in reasons for start in _reason_starts(reason))
+    """Is a content word of one of ``reasons`` in ``lowered``, as a substring? Necessary
+    for a reason beside the number: the words compared are the lowered text's words."""
+    return any(word in lowered for reason in reasons for word in _reason_words(reason))
 
 
 @lru_cache(maxsize=1024)
 def _reason_words(reason: str) -> frozenset[str]:
-    """The stems of a reason phrase's content words (read once per phrase, not per number)."""
-    return frozenset(stem(word) for word in _content(reason))
-
-
-@lru_cache(maxsize=1024)
-def _reason_starts(reason: str) -> tuple[str, ...]:
-    # Snowball changes at most a stem's last letter ("happi" of "happy", "time" of
-    # "timing"): the stem less it starts every word of that stem.
-    return tuple(s[:-1] if len(s) > 3 else s for s in _reason_words(reason))
+    """The content words of a reason phrase (read once per phrase, not once per number).
+    Compared as written, not by stem: "12001 contacts already exist" counts contacts, and
+    a stem would give it 12001's "contact already exists"."""
+    return frozenset(_content(reason))
 
 
 def _all_bigrams(text: str) -> set[str]:
@@ -734,8 +730,6 @@ def _shares_meaning(text: str, meanings: tuple[str, ...]) -> bool:
     every = _all_bigrams(text)
     pairs = every - vocab.ZH_GENERIC_PAIRS
     for meaning in meanings:
-        if _abbreviation(meaning).search(text):
-            return True  # "超限" is "超过上限" shortened, "禁言" "禁止发言"
         theirs_every = _all_bigrams(meaning)
         theirs = theirs_every - vocab.ZH_GENERIC_PAIRS
         telling = len(pairs & theirs)
@@ -744,19 +738,6 @@ def _shares_meaning(text: str, meanings: tuple[str, ...]) -> bool:
         if telling and len(every & theirs_every) >= 3:
             return True  # a telling pair and a whole generic word: not 存在 of 不存在
     return False
-
-
-@lru_cache(maxsize=1024)
-def _abbreviation(meaning: str) -> re.Pattern[str]:
-    """What a two-character meaning abbreviates, as Chinese shortens a phrase to the first
-    character of each of its words: its characters in order, at most two others between
-    ("超限" in "超过上限", "禁言" in "禁止发言"). Longer meanings match by their pairs."""
-    if len(meaning) != 2 or not (is_cjk(meaning[0]) and is_cjk(meaning[1])):
-        return _NEVER
-    return re.compile(f"{re.escape(meaning[0])}[\u4e00-\u9fff]{{1,2}}{re.escape(meaning[1])}")
-
-
-_NEVER = re.compile(r"(?!)")
 
 
 # A short Chinese gloss in brackets right after the number: "10409（已拒绝）".
@@ -1292,14 +1273,15 @@ def _other_system(w: Window) -> bool:
     tail_m = _SENTENCE_END.search(w.masked, w.end, hi)
     if tail_m:
         hi = tail_m.start()
-    nearest_other = _nearest_other(w.masked, lo, hi, w.start, w.end)
+    named = [(s, e) for s, e, _ in _products_from(w, lo, hi) if not _recipient(w.masked, s)]
+    # One of ours named between a system and the number takes the sentence over from it:
+    # "抖音小程序里集成云信 SDK，登录报 302" is 云信's 302, though a comma follows 云信
+    passed = [e for s, e in named if e <= w.start]
+    after = max(passed) if passed else None
+    nearest_other = _nearest_other(w.masked, lo, hi, w.start, w.end, after)
     if nearest_other is None or nearest_other >= _FAR:
         return False  # another clause's system: "error 1027 while Slack is slow"
-    ours = [
-        _distance(w, s, e)
-        for s, e, _ in _products_from(w, lo, hi)
-        if e <= hi and not _recipient(w.masked, s)
-    ]
+    ours = [_distance(w, s, e) for s, e in named if e <= hi]
     return not ours or min(ours) > nearest_other
 
 
@@ -1420,16 +1402,21 @@ def _current_other_system_patterns() -> SystemPatterns:
     return system_patterns(vocab.OTHER_SYSTEMS, vocab.OTHER_SYSTEMS_CASED, vocab.ZH_OTHER_SYSTEMS)
 
 
-def _nearest_other(text: str, lo: int, hi: int, start: int, end: int) -> int | None:
+def _nearest_other(
+    text: str, lo: int, hi: int, start: int, end: int, ours_before: int | None = None
+) -> int | None:
     """How far the nearest other system is from the number (:data:`_FAR` beyond a clause
-    break). A system named after it counts only where the sentence gives it the number
-    ("404 from the ingress", "是网关返回的"), not where it says where ("error 999 on the
-    Windows client", "PARSE_ERROR 出现在网关日志里")."""
+    break), passing over those named before ``ours_before``, where one of ours ends. A
+    system named after it counts only where the sentence gives it the number ("404 from
+    the ingress", "是网关返回的"), not where it says where ("error 999 on the Windows
+    client", "PARSE_ERROR 出现在网关日志里")."""
     starts, spans = _other_systems_in(text, _current_other_system_patterns())
     best: int | None = None
     for s, e in spans[bisect_left(starts, lo) : bisect_left(starts, hi)]:
         if e > hi or _recipient(text, s):
             continue  # "云信给 nginx 回了 500": what nginx was sent, not what it sent
+        if ours_before is not None and e <= ours_before:
+            continue  # one of ours, ``ours_before`` its end, is named after it
         if _ITEM_KEY.match(text, e):
             continue  # "JIRA OPS-1027 raised for WRONG_SERVER": it names its ticket, no source
         # A system named before the number claims it across a comma ("PlayFab ticket

@@ -246,13 +246,13 @@ ZH_NOT_CODE_WORDS = (
 
 #: Chinese measure words and units: a number right before one is a quantity ("500人",
 #: "3次", "8点", "30秒", "2024年", "416元", "1028 蚊", "20%") or a place ("503 会议室", "1203室"),
-#: never a code (RULES rule 9).
+#: never a code (RULES rule 9); so is a port ("4000 端口", as "端口 4000").
 ZH_MEASURE_WORDS = words_of(
     "个 人 次 条 点 秒 分 分钟 小时 天 日 周 年 月 号 元 块 毛 % ％ 位 名 台 张 行 页 岁 万 千 百 "
     "左右 上下 多个 来个 "
     "毫秒 秒钟 遍 回 组 部 件 项 份 字 字节 兆 倍 层 楼 米 公里 斤 度 折 成 届 期 批 轮 集 "
     "金币 积分 钻石 点券 蚊 "
-    "室 会议室 栋 号楼"
+    "室 会议室 栋 号楼 端口"
 )
 #: Words that begin with a measure word's character but measure nothing: "807 成员状态
 #: 错误" is a code beside its reason, not 807 tenths; "416 分别" is not 416 minutes; the

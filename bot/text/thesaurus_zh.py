@@ -180,7 +180,7 @@ _GLOSSARY: tuple[tuple[str, str], ...] = (
     ("field", "字段"),
     ("send", "发送 发 发出"),
     ("send message", "发言 发消息"),
-    ("send not", "发不出去 发不了 发不出 传不出去 传不出"),
+    ("send not", "发不出去 发不了 发不出"),
     ("recall", "撤回"),
     ("kicked", "踢 踢出"),
     ("quit", "退出"),

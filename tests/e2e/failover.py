@@ -132,9 +132,10 @@ def sentinel_failover(
             wait_drained(servers, sent, lambda: group.client(new_master))
             replies = tally(fake, (d.thread for d in plan))
             phases = _duplicates_by_phase(fake, plan, killed[0] - started)
+            # read before wait_back, whose own messages may be refused too
+            refused = sum(metric(s, "errcode_events_refused_total") for s in servers)
             back = wait_back(servers, killed[0])
             kept = sum(s.logs().count("keeping the reply in this process") for s in servers)
-            refused = sum(metric(s, "errcode_events_refused_total") for s in servers)
     return FailoverFigures(
         events=events,
         seconds=seconds,

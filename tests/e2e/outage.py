@@ -116,8 +116,9 @@ def replicas_outage(
                 redeliver=not both,
             )
             wait_drained(servers, sent, lambda: redis.Redis.from_url(store.url))
-            back = wait_back(servers, marks[1])
+            # read before wait_back, whose own messages may be refused too
             refused = sum(metric(s, "errcode_events_refused_total") for s in servers)
+            back = wait_back(servers, marks[1])
             replies = tally(fake, (d.thread for d in plan))
             # Both replicas back on Redis: from then on dedupe is shared again.
             both_back = marks[1] + max((b for b in back if b is not None), default=0.0)

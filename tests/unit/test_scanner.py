@@ -578,19 +578,62 @@ def test_a_possessive_names_the_system_it_belongs_to(kb: KnowledgeBase) -> None:
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        # A reason phrase is compared by stems (998 is "Unpacking error"); the words with
-        # another number, or with none beside them, are still no code.
-        ("客户端日志一堆 998 unpack error", ["commsease:998"]),
-        ("logs full of 998 unpacking errors since Monday", ["commsease:998"]),
-        ("we unpacked 998 boxes, no errors", []),
-        # the phrase runs to its third word of content: 803's "team does not exist" keeps
-        # "exist", where three words of any kind ("team does not") had lost it
+        # The phrase runs to its third word of content: 803's "team does not exist" keeps
+        # "exist", where three words of any kind ("team does not") had lost it.
         ("803 team not exist 又出现", ["commsease:803"]),
+        # Its words are compared as written: a plural after the number is what it counts.
+        ("BEMS import: 12001 contacts already exist, skipped them", []),
+        ("NIM stats: 998 unpacked messages, 0 errors", []),
     ],
 )
-def test_a_reason_phrase_in_another_form_of_its_words(
+def test_a_reason_phrase_beside_its_number(
     text: str, expected: list[str], kb: KnowledgeBase
 ) -> None:
+    check(text, expected, kb)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("回调拿到 416 了，NIM 发消息频率太高？", ["commsease:416"]),  # 拿到: got, as 得到
+        ("返回 13004 还是 13003 都有可能", ["commsease:13003", "commsease:13004"]),  # 还是: or
+        # where a number is seen says nothing of what it is
+        ("日志里 13001 是房间号", []),
+        ("日志显示 10431 这个用户昨天登录过", []),
+        ("3 号床的输液泵报警 1028，护士站已经处理", []),  # a device's alarm
+        ("BEMS 报错，4000端口被占用", []),  # a port, as 端口 4000 is
+    ],
+)
+def test_chinese_verbs_and_joiners_of_codes(
+    text: str, expected: list[str], kb: KnowledgeBase
+) -> None:
+    check(text, expected, kb)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("腾讯 GME 进房返回 1004，麦克风权限", []),  # Tencent's voice engine
+        ("GME enterRoom returned 1004 again", []),
+        ("itchat 发消息返回 1024 是什么原因", []),
+        ("HIS 报错 1005，挂号单打不出来", []),  # a hospital's system, in capitals
+        ("his phone got error 1005 again", ["bems:1005"]),  # and a pronoun
+        ("云信消息正常，Shopee open API 返回 error 403", []),
+        ("拼多多 error_code 10000 参数错误", []),
+        ("京东宙斯 返回 code 1004，sku 不存在", []),
+        ("医保编码 803 那个药是乙类", []),
+        # a name inside a longer word is no name: 北京东区, 尽快手动
+        ("北京东区机房那台服务器报错 1005", ["bems:1005"]),
+        ("尽快手动重启一下客户端，现在报错 1005", ["bems:1005"]),
+        # one of ours named between a system and the number takes the sentence over
+        ("抖音小程序里集成云信 SDK，登录报 302", ["commsease:302"]),
+        ("我们从腾讯 IM 迁到云信了，现在登录报 302", ["commsease:302"]),
+        ("HIS 系统集成了 BEMS，报错 1027", ["bems:1027"]),
+        ("NIM app: PlayFab ticket failed, errorCode 1028", []),  # PlayFab is nearer
+        ("nginx 给云信回了 500", []),  # 云信 is what it was sent to
+    ],
+)
+def test_other_systems_and_ours_between(text: str, expected: list[str], kb: KnowledgeBase) -> None:
     check(text, expected, kb)
 
 
@@ -814,18 +857,6 @@ def test_rule_5b_one_check_for_scanner_and_fit(
         ("跟 13001 个用户比呢？", []),
         # a verb of meeting a failure (ZH_VERBS_BEFORE)
         ("有人见过 998 吗？", ["commsease:998"]),
-        # the log as what says it, as "the log shows 1027" (ZH_VERBS_BEFORE)
-        ("群@人数超了，日志里是 811", ["commsease:811"]),
-        ("日志显示 40019 和 40021 交替出现", ["bems:40019", "bems:40021"]),
-        ("BEMS 日志里 500 条都是 info", []),
-        ("云信 login 回调 onException，后面又来了个 415", ["commsease:415"]),
-        ("云信群里来了个 500 人的团", []),
-        ("云信登录一直失败，截图里是 408", ["commsease:408"]),
-        ("回调拿到 416 了，NIM 发消息频率太高？", ["commsease:416"]),
-        ("监控告警 13002 连着报", ["commsease:13002"]),
-        ("NIM 活动拿到 500 块奖金", []),
-        ("3 号床的输液泵报警 1028，护士站已经处理", []),  # a device's alarm, not a report
-        ("返回 13004 还是 13003 都有可能", ["commsease:13003", "commsease:13004"]),
         # a Chinese reason beside a code whose vendor wrote only English (the glossary)
         ("注册接口 10437 邮箱已存在，文案要改", ["commsease:10437"]),
         ("企业版开户 10434 公司不存在", ["commsease:10434"]),
@@ -842,17 +873,6 @@ def test_rule_5b_one_check_for_scanner_and_fit(
         ("八達通 reader 報 error 1007，張卡要重新拍", []),
         ("Octopus 交易失敗 error 1028，叫客人用 FPS 付", []),
         ("Tuya cloud error 1004: device offline again", []),
-        ("腾讯 GME 进房返回 1004，麦克风权限", []),  # Tencent's, and its voice engine's
-        ("GME enterRoom returned 1004 again", []),
-        ("itchat 发消息返回 1024 是什么原因", []),
-        ("HIS 报错 1005，挂号单打不出来", []),  # a hospital's system, in capitals
-        ("his phone got error 1005 again", ["bems:1005"]),  # and a pronoun
-        ("云信消息正常，Shopee open API 返回 error 403", []),
-        ("拼多多 error_code 10000 参数错误", []),
-        ("医保编码 803 那个药是乙类", []),
-        # a message in the vendor's words shortened, as Chinese shortens them: 419 is 超限
-        ('网易IM 接口返回 {"code":419,"desc":"超过上限"}', ["commsease:419"]),
-        ('网易IM 接口返回 {"code":419,"desc":"订单超时"}', []),
         ("街口支付回 code 4003「訂單已逾時」，要重新下單", []),  # its own message, quoted
         # a limit's value after a copula; a code right after its own reason of a limit
         ("云信拉人报错，群人数达到上限 801", ["commsease:801"]),

@@ -81,7 +81,7 @@ def test_glossary_words_are_kept_whole(text: str, word: str) -> None:
         ("persistent chat 里", "group discussion"),
         ("持久聊天室", "persistent chat"),
         # Taiwan's and Hong Kong's words, and the Cantonese "话我" (tells me), folded
-        ("讯息传不出去，话我被禁言了", "message send not, user muted"),
+        ("讯息发不出去，话我被禁言了", "message send not, user muted"),
     ],
 )
 def test_chinese_folds_onto_the_words_of_the_descriptions(chinese: str, english: str) -> None:
