@@ -1433,8 +1433,9 @@ def _nearest_other(
     return best
 
 
-# A ticket key or item number right after a system's name: the name says whose item it is.
-_ITEM_KEY = re.compile(r"[ \t]*(?:[A-Z][A-Z0-9]*-\d+|#\d+)\b")
+# A ticket key or item number right after a system's name, or its own key glued to it
+# ("JIRA-1028", "GH-212"): the name says whose item it is.
+_ITEM_KEY = re.compile(r"[ \t]*(?:[A-Z][A-Z0-9]*-\d+|#\d+)\b|-\d+\b")
 
 
 def _attributed(text: str, end: int) -> bool:

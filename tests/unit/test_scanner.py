@@ -621,6 +621,8 @@ def test_chinese_verbs_and_joiners_of_codes(
         ("云信消息正常，Shopee open API 返回 error 403", []),
         ("拼多多 error_code 10000 参数错误", []),
         ("京东宙斯 返回 code 1004，sku 不存在", []),
+        ("米大师支付回调 ret=1018，订单 2026120400417", []),  # Tencent's payments (Midas)
+        ("MSDK 登录 ret 1004 —— 腾讯那边的码", []),  # and its mobile SDK
         ("医保编码 803 那个药是乙类", []),
         # a name inside a longer word is no name: 北京东区, 尽快手动
         ("北京东区机房那台服务器报错 1005", ["bems:1005"]),
@@ -631,6 +633,8 @@ def test_chinese_verbs_and_joiners_of_codes(
         ("HIS 系统集成了 BEMS，报错 1027", ["bems:1027"]),
         ("NIM app: PlayFab ticket failed, errorCode 1028", []),  # PlayFab is nearer
         ("nginx 给云信回了 500", []),  # 云信 is what it was sent to
+        # a system's name glued to an item's number is that item's key, no source
+        ("ticket JIRA-1028 closed, SERVER_BUSY was fixed by the new pool", ["bems:1028"]),
     ],
 )
 def test_other_systems_and_ours_between(text: str, expected: list[str], kb: KnowledgeBase) -> None:
