@@ -39,9 +39,9 @@ __all__ = [
 ]
 
 #: Names of other systems that are also ordinary words in lower case ("windows" of five
-#: minutes, "his" of a colleague; HIS, LIS and PACS are a hospital's systems): matched
-#: only as written.
-OTHER_SYSTEMS_CASED = of("Windows Excel Word Outlook Office TIM HIS LIS PACS RIS EMR")
+#: minutes, "his" of a colleague; HIS, LIS and PACS are a hospital's systems, CAS a
+#: university's single sign-on): matched only as written.
+OTHER_SYSTEMS_CASED = of("Windows Excel Word Outlook Office TIM HIS LIS PACS RIS EMR CAS")
 #: Systems other than ours whose codes share our ranges (RULES rule 11). A number the
 #: message gives to one of them is theirs: "nginx returned 404", "PlayFab error 13002".
 OTHER_SYSTEMS = of(

@@ -246,13 +246,13 @@ ZH_NOT_CODE_WORDS = (
 
 #: Chinese measure words and units: a number right before one is a quantity ("500人",
 #: "3次", "8点", "30秒", "2024年", "416元", "1028 蚊", "20%") or a place ("503 会议室", "1203室"),
-#: never a code (RULES rule 9); so is a port ("4000 端口", as "端口 4000").
+#: never a code (RULES rule 9); so are a port and a bus route ("4000 端口", "806 路").
 ZH_MEASURE_WORDS = words_of(
     "个 人 次 条 点 秒 分 分钟 小时 天 日 周 年 月 号 元 块 毛 % ％ 位 名 台 张 行 页 岁 万 千 百 "
     "左右 上下 多个 来个 "
     "毫秒 秒钟 遍 回 组 部 件 项 份 字 字节 兆 倍 层 楼 米 公里 斤 度 折 成 届 期 批 轮 集 "
     "金币 积分 钻石 点券 蚊 "
-    "室 会议室 栋 号楼 端口"
+    "室 会议室 教室 实验室 办公室 机房 宿舍 栋 号楼 端口 路"
 )
 #: Words that begin with a measure word's character but measure nothing: "807 成员状态
 #: 错误" is a code beside its reason, not 807 tenths; "416 分别" is not 416 minutes; the
@@ -261,7 +261,7 @@ ZH_NOT_MEASURES = words_of(
     "成员 成功 成为 回调 回复 回给 回来 回到 回滚 部署 部分 件事 项目 组件 组内 行为 行不 台湾 "
     "位置 名字 名称 名单 期间 批量 集成 集群 层级 度量 分别 分析 分配 分享 点击 点赞 点开 号码 "
     "字段 字符 页面 天气 日志 周期 月份 年份 条件 个人信息 次数 倍数 米哈游 元素 块儿 人员 "
-    "人数 张三 份额 轮询 遍历 点解 点样 点办 点处理 点算 室外 室内 室友"
+    "人数 张三 份额 轮询 遍历 点解 点样 点办 点处理 点算 室外 室内 室友 路由 路径"
 )
 #: Cantonese words written with a character of their own, each one character, and the
 #: Mandarin character it is read as (one for one: a folded text keeps every offset), so the

@@ -602,6 +602,9 @@ def test_a_reason_phrase_beside_its_number(
         ("日志显示 10431 这个用户昨天登录过", []),
         ("3 号床的输液泵报警 1028，护士站已经处理", []),  # a device's alarm
         ("BEMS 报错，4000端口被占用", []),  # a port, as 端口 4000 is
+        ("801 教室的那个班要拆成两个群", []),  # a classroom, as 801室 is
+        ("806 路公交到不了新校区", []),  # a bus route
+        ("云信 404 路径不存在", ["commsease:404"]),  # 路径 (a path) measures nothing
     ],
 )
 def test_chinese_verbs_and_joiners_of_codes(
@@ -624,6 +627,7 @@ def test_chinese_verbs_and_joiners_of_codes(
         ("米大师支付回调 ret=1018，订单 2026120400417", []),  # Tencent's payments (Midas)
         ("MSDK 登录 ret 1004 —— 腾讯那边的码", []),  # and its mobile SDK
         ("医保编码 803 那个药是乙类", []),
+        ("CAS error 1027 on the student portal, their SSO", []),  # a university's sign-on
         # a name inside a longer word is no name: 北京东区, 尽快手动
         ("北京东区机房那台服务器报错 1005", ["bems:1005"]),
         ("尽快手动重启一下客户端，现在报错 1005", ["bems:1005"]),

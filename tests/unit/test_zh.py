@@ -436,6 +436,12 @@ def test_the_fullwidth_colon_folds_before_a_value_not_before_a_word(kb: Knowledg
     ] == ["commsease:10406"]
 
 
+def test_a_push_not_sent_is_a_push_not_delivered(kb: KnowledgeBase) -> None:
+    # 10202's "push notifications can not be delivered": delivering is sending, so the
+    # push that is not sent says it, where 10201 (the peer offline) says only half
+    assert [m.key for m in resolve("对方不在线，推送也发不出去", kb).matches] == ["commsease:10202"]
+
+
 def test_a_cantonese_description_finds_its_entry(kb: KnowledgeBase) -> None:
     assert [m.key for m in resolve("邮箱格式唔啱係边个错误码", kb).matches] == ["commsease:10431"]
 
