@@ -1434,8 +1434,8 @@ def _nearest_other(
 
 
 # A ticket key or item number right after a system's name, or its own key glued to it
-# ("JIRA-1028", "GH-212"): the name says whose item it is.
-_ITEM_KEY = re.compile(r"[ \t]*(?:[A-Z][A-Z0-9]*-\d+|#\d+)\b|-\d+\b")
+# ("JIRA-1028", "GH-212", not the version of "nginx-1.24"): the name says whose item it is.
+_ITEM_KEY = re.compile(r"[ \t]*(?:[A-Z][A-Z0-9]*-\d+|#\d+)\b|-\d+\b(?!\.\d)")
 
 
 def _attributed(text: str, end: int) -> bool:

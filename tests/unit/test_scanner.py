@@ -639,6 +639,7 @@ def test_chinese_verbs_and_joiners_of_codes(
         ("nginx 给云信回了 500", []),  # 云信 is what it was sent to
         # a system's name glued to an item's number is that item's key, no source
         ("ticket JIRA-1028 closed, SERVER_BUSY was fixed by the new pool", ["bems:1028"]),
+        ("云信前面的 nginx-1.24 returned 404", []),  # a version, no item: nginx's 404
     ],
 )
 def test_other_systems_and_ours_between(text: str, expected: list[str], kb: KnowledgeBase) -> None:
