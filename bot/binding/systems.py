@@ -40,8 +40,11 @@ __all__ = [
 
 #: Names of other systems that are also ordinary words in lower case ("windows" of five
 #: minutes, "his" of a colleague; HIS, LIS and PACS are a hospital's systems, CAS a
-#: university's single sign-on): matched only as written.
-OTHER_SYSTEMS_CASED = of("Windows Excel Word Outlook Office TIM HIS LIS PACS RIS EMR CAS")
+#: university's single sign-on, Canvas its courses, SAP a company's ERP): matched only
+#: as written.
+OTHER_SYSTEMS_CASED = of(
+    "Windows Excel Word Outlook Office TIM HIS LIS PACS RIS EMR CAS SAP Canvas"
+)
 #: Systems other than ours whose codes share our ranges (RULES rule 11). A number the
 #: message gives to one of them is theirs: "nginx returned 404", "PlayFab error 13002".
 OTHER_SYSTEMS = of(
@@ -56,7 +59,7 @@ OTHER_SYSTEMS = of(
     "wechat weixin alipay camera vscode chrome safari firefox excel vba macos "
     "websocket ws smb nfs own photon mirror netcode pun easemob openim rongcloud git svn "
     "huanxin sendbird pubnub ably pusher salesforce webgl octopus tuya gme itchat wechaty "
-    "shopee lazada pinduoduo taobao tmall msdk midas "
+    "shopee lazada pinduoduo taobao tmall msdk midas starrocks moodle "
     # the C library's and Winsock's calls and .NET's SocketException, whose numbers are the
     # OS's: "getaddrinfo 返回 11001", "SocketException (11001): No such host is known"
     "getaddrinfo gai_strerror gaierror getnameinfo strerror perror getlasterror wsagetlasterror "
@@ -72,7 +75,8 @@ ZH_OTHER_SYSTEMS = (
     "华为推送", "小米推送", "高德", "百度地图", "摄像头", "相机", "浏览器", "网关", "负载均衡",
     "钉钉", "飞书", "环信", "融云", "腾讯云IM", "即构", "七牛云", "又拍云", "数据库", "以太坊",
     "游戏服", "支付渠道", "第三方", "八达通", "街口支付", "拼多多", "京东宙斯", "京东云",
-    "京东开放平台", "淘宝开放平台", "医保", "米大师",
+    "京东开放平台", "京东物流", "淘宝开放平台", "医保", "米大师", "统一身份认证",
+    "教务系统", "学习通", "超星", "雨课堂",
 )  # fmt: skip
 
 #: Other IM vendors (RULES rule 11): their codes share our ranges, and a message about one

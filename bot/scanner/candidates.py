@@ -380,6 +380,7 @@ def _slash_list(masked: str, m: re.Match[str], kb: KnowledgeBase) -> bool:
         2 <= len(parts) <= 6
         and all(p in kb.code_digits for p in parts)
         and len({len(p) for p in parts}) == 1
+        and len(set(parts)) == len(parts)  # "4000/4000 users" is a ratio, not a list
     )
 
 

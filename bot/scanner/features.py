@@ -1207,8 +1207,15 @@ def _veto_word_before(w: Window) -> bool:
             # a lone 号 or ID yields to a word naming a code: "错误号 1027"
             if len(word) == 1 or word in ("ID", "id"):
                 return not head.endswith(tuple(vocab.ZH_CODE_BEFORE | vocab.ZH_VERBS_BEFORE))
-            return True
+            # and any word yields to the code's own meaning said right after it: in
+            # "邀请进房间 10408 邀请已过期" the room is where, 10408 what went wrong
+            return not _own_meaning_after(w)
     return False
+
+
+def _own_meaning_after(w: Window) -> bool:
+    after = w.masked[w.end : min(w.line_end, w.end + 12)]
+    return bool(w.meanings_zh) and _shares_meaning(after, w.meanings_zh)
 
 
 @cache

@@ -602,6 +602,14 @@ def test_a_reason_phrase_beside_its_number(
         ("日志显示 10431 这个用户昨天登录过", []),
         ("3 号床的输液泵报警 1028，护士站已经处理", []),  # a device's alarm
         ("BEMS 报错，4000端口被占用", []),  # a port, as 端口 4000 is
+        ("提示 NIMRemoteErrorCodeForbidden，对应的是403吗", ["commsease:403"]),  # 对应: maps to
+        # a word that places the number yields to the code's own meaning right after it
+        ("邀请进房间 10408 邀请已过期", ["commsease:10408"]),
+        ("音视频房间 10404 房间不存在", ["commsease:10404"]),
+        ("房间 10404 号楼那边", []),
+        # a ratio is no list of codes, though its numbers are codes of one length
+        ("4000/4000 users on the BEMS node, need a second instance", []),
+        ("BEMS 1005/1006 again", ["bems:1005", "bems:1006"]),
         ("801 教室的那个班要拆成两个群", []),  # a classroom, as 801室 is
         ("806 路公交到不了新校区", []),  # a bus route
         ("云信 404 路径不存在", ["commsease:404"]),  # 路径 (a path) measures nothing
@@ -628,6 +636,11 @@ def test_chinese_verbs_and_joiners_of_codes(
         ("MSDK 登录 ret 1004 —— 腾讯那边的码", []),  # and its mobile SDK
         ("医保编码 803 那个药是乙类", []),
         ("CAS error 1027 on the student portal, their SSO", []),  # a university's sign-on
+        ("统一身份认证错误 1005：账号被锁定", []),
+        ("Moodle 作业上传失败 Error code: 1013", []),
+        ("StarRocks Error number: 1027; Symbol: ER_FILE_USED", []),
+        ("京东物流接口 code 1027 签名错误", []),
+        ("ErrorCode=1005 from the partner's SAP gateway", []),
         # a name inside a longer word is no name: 北京东区, 尽快手动
         ("北京东区机房那台服务器报错 1005", ["bems:1005"]),
         ("尽快手动重启一下客户端，现在报错 1005", ["bems:1005"]),
