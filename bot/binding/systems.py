@@ -40,10 +40,10 @@ __all__ = [
 
 #: Names of other systems that are also ordinary words in lower case ("windows" of five
 #: minutes, "his" of a colleague; HIS, LIS and PACS are a hospital's systems, CAS a
-#: university's single sign-on, Canvas its courses, SAP a company's ERP): matched only
-#: as written.
+#: university's single sign-on, Canvas its courses, SAP a company's ERP, TOS a port's
+#: terminal system): matched only as written.
 OTHER_SYSTEMS_CASED = of(
-    "Windows Excel Word Outlook Office TIM HIS LIS PACS RIS EMR CAS SAP Canvas"
+    "Windows Excel Word Outlook Office TIM HIS LIS PACS RIS EMR CAS SAP Canvas TOS"
 )
 #: Systems other than ours whose codes share our ranges (RULES rule 11). A number the
 #: message gives to one of them is theirs: "nginx returned 404", "PlayFab error 13002".
@@ -59,7 +59,7 @@ OTHER_SYSTEMS = of(
     "wechat weixin alipay camera vscode chrome safari firefox excel vba macos "
     "websocket ws smb nfs own photon mirror netcode pun easemob openim rongcloud git svn "
     "huanxin sendbird pubnub ably pusher salesforce webgl octopus tuya gme itchat wechaty "
-    "shopee lazada pinduoduo taobao tmall msdk midas starrocks moodle "
+    "shopee lazada pinduoduo taobao tmall msdk midas starrocks moodle g7 "
     # the C library's and Winsock's calls and .NET's SocketException, whose numbers are the
     # OS's: "getaddrinfo 返回 11001", "SocketException (11001): No such host is known"
     "getaddrinfo gai_strerror gaierror getnameinfo strerror perror getlasterror wsagetlasterror "
@@ -74,9 +74,9 @@ ZH_OTHER_SYSTEMS = (
     "会员系统", "营销系统", "短信服务", "阿里云", "腾讯云", "七牛", "声网", "极光", "个推",
     "华为推送", "小米推送", "高德", "百度地图", "摄像头", "相机", "浏览器", "网关", "负载均衡",
     "钉钉", "飞书", "环信", "融云", "腾讯云IM", "即构", "七牛云", "又拍云", "数据库", "以太坊",
-    "游戏服", "支付渠道", "第三方", "八达通", "街口支付", "拼多多", "京东宙斯", "京东云",
+    "游戏服", "支付渠道", "第三方", "网站", "八达通", "街口支付", "拼多多", "京东宙斯", "京东云",
     "京东开放平台", "京东物流", "淘宝开放平台", "医保", "米大师", "统一身份认证",
-    "教务系统", "学习通", "超星", "雨课堂",
+    "教务系统", "学习通", "超星", "雨课堂", "交通部", "货拉拉", "满帮", "运满满",
 )  # fmt: skip
 
 #: Other IM vendors (RULES rule 11): their codes share our ranges, and a message about one
@@ -193,7 +193,7 @@ GENERIC_SYSTEM_WORDS = of(
 )
 ZH_GENERIC_SYSTEM_WORDS = (
     "我们自己", "自己的", "自家", "会员系统", "营销系统", "短信服务", "摄像头", "相机", "浏览器",
-    "网关", "负载均衡", "数据库", "游戏服", "支付渠道", "第三方",
+    "网关", "负载均衡", "数据库", "游戏服", "支付渠道", "第三方", "网站",
 )  # fmt: skip
 
 

@@ -133,6 +133,7 @@ SYNONYMS: dict[str, str] = {
     "failures": "fail",
     "find": "exist",
     "found": "exist",
+    "freq": "rate",
     "frequency": "rate",
     "frequent": "rate",
     "im": "message",

@@ -610,6 +610,8 @@ def test_a_reason_phrase_beside_its_number(
         # a ratio is no list of codes, though its numbers are codes of one length
         ("4000/4000 users on the BEMS node, need a second instance", []),
         ("BEMS 1005/1006 again", ["bems:1005", "bems:1006"]),
+        ("nim-gateway 返回 502/503 混着出现", ["commsease:503"]),  # statuses, ours or not
+        ("10/12 的 NIM 日报", []),  # a date
         ("801 教室的那个班要拆成两个群", []),  # a classroom, as 801室 is
         ("806 路公交到不了新校区", []),  # a bus route
         ("云信 404 路径不存在", ["commsease:404"]),  # 路径 (a path) measures nothing
@@ -641,6 +643,11 @@ def test_chinese_verbs_and_joiners_of_codes(
         ("StarRocks Error number: 1027; Symbol: ER_FILE_USED", []),
         ("京东物流接口 code 1027 签名错误", []),
         ("ErrorCode=1005 from the partner's SAP gateway", []),
+        ("G7 平台接口返回 1005，不是我们的问题", []),
+        ("交通部平台 返回 错误码 803 车辆未入网", []),
+        ("货拉拉 code: 1005 订单已取消", []),
+        ("TOS error 1027: yard block full", []),  # a port's terminal system
+        ("疲劳驾驶报警码 1028 连续驾驶超 4小时", []),  # an alarm's code is its device's
         # a name inside a longer word is no name: 北京东区, 尽快手动
         ("北京东区机房那台服务器报错 1005", ["bems:1005"]),
         ("尽快手动重启一下客户端，现在报错 1005", ["bems:1005"]),
