@@ -39,12 +39,10 @@ __all__ = [
 ]
 
 #: Names of other systems that are also ordinary words in lower case ("windows" of five
-#: minutes, "his" of a colleague; HIS, LIS and PACS are a hospital's systems, CAS a
-#: university's single sign-on, Canvas its courses, SAP a company's ERP, TOS a port's
-#: terminal system): matched only as written.
-OTHER_SYSTEMS_CASED = of(
-    "Windows Excel Word Outlook Office TIM HIS LIS PACS RIS EMR CAS SAP Canvas TOS"
-)
+#: minutes, "his" of a colleague; HIS, LIS and PACS are a hospital's systems, SAP a
+#: company's ERP, TOS a port's terminal system; not CAS or Canvas, which code says too):
+#: matched only as written.
+OTHER_SYSTEMS_CASED = of("Windows Excel Word Outlook Office TIM HIS LIS PACS RIS EMR SAP TOS")
 #: Systems other than ours whose codes share our ranges (RULES rule 11). A number the
 #: message gives to one of them is theirs: "nginx returned 404", "PlayFab error 13002".
 OTHER_SYSTEMS = of(
@@ -59,7 +57,7 @@ OTHER_SYSTEMS = of(
     "wechat weixin alipay camera vscode chrome safari firefox excel vba macos "
     "websocket ws smb nfs own photon mirror netcode pun easemob openim rongcloud git svn "
     "huanxin sendbird pubnub ably pusher salesforce webgl octopus tuya gme itchat wechaty "
-    "shopee lazada pinduoduo taobao tmall msdk midas starrocks moodle g7 "
+    "shopee lazada pinduoduo taobao tmall midas starrocks moodle g7 "
     # the C library's and Winsock's calls and .NET's SocketException, whose numbers are the
     # OS's: "getaddrinfo 返回 11001", "SocketException (11001): No such host is known"
     "getaddrinfo gai_strerror gaierror getnameinfo strerror perror getlasterror wsagetlasterror "
@@ -76,7 +74,7 @@ ZH_OTHER_SYSTEMS = (
     "钉钉", "飞书", "环信", "融云", "腾讯云IM", "即构", "七牛云", "又拍云", "数据库", "以太坊",
     "游戏服", "支付渠道", "第三方", "网站", "八达通", "街口支付", "拼多多", "京东宙斯", "京东云",
     "京东开放平台", "京东物流", "淘宝开放平台", "医保", "米大师", "统一身份认证",
-    "教务系统", "学习通", "超星", "雨课堂", "交通部", "货拉拉", "满帮", "运满满",
+    "教务系统", "交通部", "货拉拉", "满帮", "运满满",
 )  # fmt: skip
 
 #: Other IM vendors (RULES rule 11): their codes share our ranges, and a message about one

@@ -376,13 +376,13 @@ def _slash_list(masked: str, m: re.Match[str], kb: KnowledgeBase) -> bool:
     ):
         return False  # part of a path, a date or an identifier
     parts = run.group(0).split("/")
-    # Statuses of one length, ours or not ("502/503", "13001/13002"); not a ratio of
-    # equal numbers ("4000/4000 users") nor short ones that write dates ("10/12")
+    # Statuses of one length, ours or not ("502/503", "13001/13002"); not a ratio of one
+    # number to itself ("4000/4000 users") nor short ones that write dates ("10/12")
     return (
         2 <= len(parts) <= 6
         and all(len(p) >= 3 for p in parts)
         and len({len(p) for p in parts}) == 1
-        and len(set(parts)) == len(parts)
+        and len(set(parts)) > 1
     )
 
 

@@ -30,7 +30,15 @@ from bot.binding.systems import (
 )
 from bot.scanner import words as vocab
 from bot.scanner.tables import column_of
-from bot.text.grammar import NUMBER, any_of, is_cjk, stem, words_of, zh_quantity
+from bot.text.grammar import (
+    NUMBER,
+    ZH_PLACE_MEASURES,
+    any_of,
+    is_cjk,
+    stem,
+    words_of,
+    zh_quantity,
+)
 from bot.text.thesaurus_en import SYNONYMS
 from bot.text.thesaurus_zh import ZH_SYNONYMS
 
@@ -1174,7 +1182,23 @@ def _street_address(w: Window) -> bool:
 
 @_detector("zh_measure_word")
 def _zh_measure_word(w: Window) -> bool:
-    return zh_quantity(w.masked, w.start, w.end)
+    if not zh_quantity(w.masked, w.start, w.end):
+        return False
+    if not w.masked[w.end : w.end + 4].lstrip(" \t").startswith(_zh_places()):
+        return True
+    # a place yields to a plain report of the number: "报错 1005 机房那边在排查"
+    head = w.masked[max(w.line_start, w.start - 6) : w.start].rstrip(" \t")
+    return not head.endswith(_zh_reporting())
+
+
+@cache
+def _zh_places() -> tuple[str, ...]:
+    return tuple(sorted(ZH_PLACE_MEASURES, key=len, reverse=True))
+
+
+@cache
+def _zh_reporting() -> tuple[str, ...]:
+    return tuple(vocab.ZH_CODE_BEFORE | vocab.ZH_REPORTING_VERBS)
 
 
 @_detector("veto_word_before")
@@ -1209,12 +1233,15 @@ def _veto_word_before(w: Window) -> bool:
                 return not head.endswith(tuple(vocab.ZH_CODE_BEFORE | vocab.ZH_VERBS_BEFORE))
             # and any word yields to the code's own meaning said right after it: in
             # "邀请进房间 10408 邀请已过期" the room is where, 10408 what went wrong
-            return not _own_meaning_after(w)
+            # (not after a copula: "订单号是 10202" gives the order its number)
+            return bool(copula) or not _own_meaning_after(w)
     return False
 
 
 def _own_meaning_after(w: Window) -> bool:
+    """Does the number's own Chinese meaning follow it in its clause?"""
     after = w.masked[w.end : min(w.line_end, w.end + 12)]
+    after = _CLAUSE_BREAK.split(after, maxsplit=1)[0]
     return bool(w.meanings_zh) and _shares_meaning(after, w.meanings_zh)
 
 
@@ -1424,7 +1451,7 @@ def _nearest_other(
             continue  # "云信给 nginx 回了 500": what nginx was sent, not what it sent
         if ours_before is not None and e <= ours_before:
             continue  # one of ours, ``ours_before`` its end, is named after it
-        if _ITEM_KEY.match(text, e):
+        if _ITEM_KEY.match(text, e) or (text[s:e].isupper() and _GLUED_KEY.match(text, e)):
             continue  # "JIRA OPS-1027 raised for WRONG_SERVER": it names its ticket, no source
         # A system named before the number claims it across a comma ("PlayFab ticket
         # failed, errorCode 1028"); one named after it only in its own clause, past a
@@ -1440,9 +1467,11 @@ def _nearest_other(
     return best
 
 
-# A ticket key or item number right after a system's name, or its own key glued to it
-# ("JIRA-1028", "GH-212", not the version of "nginx-1.24"): the name says whose item it is.
-_ITEM_KEY = re.compile(r"[ \t]*(?:[A-Z][A-Z0-9]*-\d+|#\d+)\b|-\d+\b(?!\.\d)")
+# A ticket key or item number right after a system's name, or, after a name in capitals,
+# its own key glued to it ("JIRA-1028"; not "nginx-1.24", "mysql-0" or "pod nginx-0"): the
+# name says whose item it is.
+_ITEM_KEY = re.compile(r"[ \t]*(?:[A-Z][A-Z0-9]*-\d+|#\d+)\b")
+_GLUED_KEY = re.compile(r"-\d{2,}\b(?![.-]\d)")
 
 
 def _attributed(text: str, end: int) -> bool:

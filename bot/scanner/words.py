@@ -72,6 +72,7 @@ __all__ = [
     "ZH_OTHER_SYSTEMS",
     "ZH_QUANTITY_HEADERS",
     "ZH_QUESTION_AFTER",
+    "ZH_REPORTING_VERBS",
     "ZH_VERBS_BEFORE",
     "Feature",
 ]
@@ -197,14 +198,19 @@ ZH_CODE_BEFORE = of(
 #: 系 is the written copula, and the Cantonese 係 folds to it ("錯誤碼係302").
 ZH_FILLERS = of("是 为 系 就是 都是 也是 还是 则是 仍是 等于 非 不是 不为 不等于 并非")
 #: Chinese verbs before a number that report a code (rule 9): "返回302", "报 408",
-#: "一直返回 408", "回调拿到 416", "对应的是 403". Weaker than a word naming a code: "返回
-#: 3 条" is a count.
+#: "一直返回 408", "回调拿到 416", "对应的是 403" (not 对应 alone: "对应 1027 这一行").
+#: Weaker than a word naming a code: "返回 3 条" is a count.
 #: Not the places a number is seen in ("日志里", "截图上"): after them it is as often an
 #: id, a port or a count ("日志里 13001 是房间号").
 ZH_VERBS_BEFORE = of(
     "报错 报 返回 返 失败 异常 提示 出现 报了 返回了 回调 抛出 抛 得到 收到 遇到 出错 一直报 "
     "一直返回 又报 还是报 回 给 弹 遇到过 碰到 碰到过 见过 遇见 又 一直 还是 老是 总是 拿到 "
-    "对应 对应的"
+    "对应的"
+)
+#: Those that report a code plainly enough to outweigh a place named after the number:
+#: "报错 1005 机房那边在排查" is 1005, "下课后回 806 宿舍" a room.
+ZH_REPORTING_VERBS = of(
+    "报 报错 报了 返回 返回了 一直报 又报 还是报 一直返回 提示 抛出 失败 异常 出错"
 )
 #: Words that join the items of a list of codes, or two parallel clauses ("1027, 1028
 #: and 1030", "download fails with 40113, upload with 40114", "10437和10438", "先是 413，

@@ -29,6 +29,7 @@ __all__ = [
     "ZH_NOT_CODE_WORDS",
     "ZH_NOT_MEASURES",
     "ZH_ORDINAL_PREFIXES",
+    "ZH_PLACE_MEASURES",
     "Shape",
     "any_of",
     "is_cjk",
@@ -254,6 +255,9 @@ ZH_MEASURE_WORDS = words_of(
     "金币 积分 钻石 点券 蚊 "
     "室 会议室 教室 实验室 办公室 机房 宿舍 栋 号楼 端口 路"
 )
+#: The measure words that name a place: a plain report of the number before it outweighs
+#: them ("报错 1005 机房那边在排查"), where a count's unit stays a count ("报 500 人").
+ZH_PLACE_MEASURES = words_of("室 会议室 教室 实验室 办公室 机房 宿舍 栋 号楼 路")
 #: Words that begin with a measure word's character but measure nothing: "807 成员状态
 #: 错误" is a code beside its reason, not 807 tenths; "416 分别" is not 416 minutes; the
 #: Cantonese "点解" (why) and "点处理" (how to handle) ask about it: "NIM 報 416 點處理".
@@ -261,7 +265,8 @@ ZH_NOT_MEASURES = words_of(
     "成员 成功 成为 回调 回复 回给 回来 回到 回滚 部署 部分 件事 项目 组件 组内 行为 行不 台湾 "
     "位置 名字 名称 名单 期间 批量 集成 集群 层级 度量 分别 分析 分配 分享 点击 点赞 点开 号码 "
     "字段 字符 页面 天气 日志 周期 月份 年份 条件 个人信息 次数 倍数 米哈游 元素 块儿 人员 "
-    "人数 张三 份额 轮询 遍历 点解 点样 点办 点处理 点算 室外 室内 室友 路由 路径"
+    "人数 张三 份额 轮询 遍历 点解 点样 点办 点处理 点算 室外 室内 室友 路由 路径 路上 路线 "
+    "路况 路过 路口 路人"
 )
 #: Cantonese words written with a character of their own, each one character, and the
 #: Mandarin character it is read as (one for one: a folded text keeps every offset), so the

@@ -606,10 +606,18 @@ def test_a_reason_phrase_beside_its_number(
         # a word that places the number yields to the code's own meaning right after it
         ("邀请进房间 10408 邀请已过期", ["commsease:10408"]),
         ("音视频房间 10404 房间不存在", ["commsease:10404"]),
-        ("房间 10404 号楼那边", []),
+        ("云信房间 10404 报错了", []),  # no meaning of its own after it: a room
+        ("BEMS 版本 1028 报错了", []),
+        ("房间 10419，人数超限了", []),  # its own clause only
+        # a place after the number yields to a plain report before it
+        ("BEMS 报错 1005 机房那边在排查", ["bems:1005"]),
+        ("云信登录报 408 宿舍网络太差了", ["commsease:408"]),
+        ("云信返回 416 路上的同事也遇到了", ["commsease:416"]),
+        ("下课后回 806 宿舍", []),
+        ("对应 1027 这一行", []),  # 对应 alone points at a line
         # a ratio is no list of codes, though its numbers are codes of one length
         ("4000/4000 users on the BEMS node, need a second instance", []),
-        ("BEMS 1005/1006 again", ["bems:1005", "bems:1006"]),
+        ("BEMS errors: 1005/1005/1006", ["bems:1005", "bems:1006"]),
         ("nim-gateway 返回 502/503 混着出现", ["commsease:503"]),  # statuses, ours or not
         ("10/12 的 NIM 日报", []),  # a date
         ("801 教室的那个班要拆成两个群", []),  # a classroom, as 801室 is
@@ -635,9 +643,11 @@ def test_chinese_verbs_and_joiners_of_codes(
         ("拼多多 error_code 10000 参数错误", []),
         ("京东宙斯 返回 code 1004，sku 不存在", []),
         ("米大师支付回调 ret=1018，订单 2026120400417", []),  # Tencent's payments (Midas)
-        ("MSDK 登录 ret 1004 —— 腾讯那边的码", []),  # and its mobile SDK
         ("医保编码 803 那个药是乙类", []),
-        ("CAS error 1027 on the student portal, their SSO", []),  # a university's sign-on
+        # a platform our SDK runs in, or a word code says too, is no source
+        ("云信 SDK 集成在学习通里，登录报 302", ["commsease:302"]),
+        ("CAS 冲突后又报 1018", ["bems:1018"]),
+        ("pod mysql-0 error 1027", []),  # MySQL's, its pod numbered
         ("统一身份认证错误 1005：账号被锁定", []),
         ("Moodle 作业上传失败 Error code: 1013", []),
         ("StarRocks Error number: 1027; Symbol: ER_FILE_USED", []),
