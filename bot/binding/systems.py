@@ -57,7 +57,7 @@ OTHER_SYSTEMS = of(
     "wechat weixin alipay camera vscode chrome safari firefox excel vba macos "
     "websocket ws smb nfs own photon mirror netcode pun easemob openim rongcloud git svn "
     "huanxin sendbird pubnub ably pusher salesforce webgl octopus tuya gme itchat wechaty "
-    "shopee lazada pinduoduo taobao tmall midas starrocks moodle g7 "
+    "shopee lazada pinduoduo taobao tmall midas starrocks moodle g7 agv "
     # the C library's and Winsock's calls and .NET's SocketException, whose numbers are the
     # OS's: "getaddrinfo 返回 11001", "SocketException (11001): No such host is known"
     "getaddrinfo gai_strerror gaierror getnameinfo strerror perror getlasterror wsagetlasterror "
@@ -74,7 +74,8 @@ ZH_OTHER_SYSTEMS = (
     "钉钉", "飞书", "环信", "融云", "腾讯云IM", "即构", "七牛云", "又拍云", "数据库", "以太坊",
     "游戏服", "支付渠道", "第三方", "网站", "八达通", "街口支付", "拼多多", "京东宙斯", "京东云",
     "京东开放平台", "京东物流", "淘宝开放平台", "医保", "米大师", "统一身份认证",
-    "教务系统", "交通部", "货拉拉", "满帮", "运满满",
+    "教务系统", "地磅", "智慧校园", "学信网", "校友邦", "蘑菇丁", "交通部", "货拉拉", "满帮",
+    "运满满",
 )  # fmt: skip
 
 #: Other IM vendors (RULES rule 11): their codes share our ranges, and a message about one

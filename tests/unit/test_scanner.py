@@ -608,6 +608,7 @@ def test_a_reason_phrase_beside_its_number(
         ("音视频房间 10404 房间不存在", ["commsease:10404"]),
         ("云信房间 10404 报错了", []),  # no meaning of its own after it: a room
         ("BEMS 版本 1028 报错了", []),
+        ("波次 803 下发给了云信群", []),  # a warehouse wave, as 批次 is a batch
         ("房间 10419，人数超限了", []),  # its own clause only
         # a place after the number yields to a plain report before it
         ("BEMS 报错 1005 机房那边在排查", ["bems:1005"]),
@@ -656,6 +657,10 @@ def test_chinese_verbs_and_joiners_of_codes(
         ("G7 平台接口返回 1005，不是我们的问题", []),
         ("交通部平台 返回 错误码 803 车辆未入网", []),
         ("货拉拉 code: 1005 订单已取消", []),
+        ("学信网 返回码 1005 学籍信息不匹配", []),
+        ("校友邦 实习签到失败 错误码 1028", []),
+        ("地磅秤 报 ERR 40101？说明书说是超量程", []),  # a weighbridge's, and an AGV's
+        ("AGV 小车 错误码 1019，充电桩对不上", []),
         ("TOS error 1027: yard block full", []),  # a port's terminal system
         ("疲劳驾驶报警码 1028 连续驾驶超 4小时", []),  # an alarm's code is its device's
         # a name inside a longer word is no name: 北京东区, 尽快手动
