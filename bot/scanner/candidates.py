@@ -307,7 +307,7 @@ def _numbers(
         code = m.group(0)
         if code in done or code.lstrip("-") not in known or not kb.has_number(code):
             continue
-        if _shaped(masked, m, kb):
+        if _shaped(masked, m):
             continue
         if not budget.take():
             break
@@ -347,13 +347,13 @@ def _known_numbers(masked: str, kb: KnowledgeBase) -> Iterator[re.Match[str]]:
             yield m
 
 
-def _shaped(masked: str, m: re.Match[str], kb: KnowledgeBase) -> bool:
+def _shaped(masked: str, m: re.Match[str]) -> bool:
     """Is the number part of something else by its shape (a version, a time, a path)?
-    Codes of one length joined by slashes are a list, not a path: "13001/13002/13003"."""
+    Numbers of one length joined by slashes are a list, not a path: "13001/13002/13003"."""
     shape = number_shape(masked, m)
     if shape == "grouped" and _in_csv_column(masked, m.start()):
         return False  # "408,800,18%" under "错误码,次数,占比": cells, not 408,800
-    return shape is not None and not (shape == "path" and _slash_list(masked, m, kb))
+    return shape is not None and not (shape == "path" and _slash_list(masked, m))
 
 
 def _in_csv_column(masked: str, start: int) -> bool:
@@ -363,7 +363,7 @@ def _in_csv_column(masked: str, start: int) -> bool:
 _SLASH_RUN = re.compile(r"[0-9/]+", re.ASCII)
 
 
-def _slash_list(masked: str, m: re.Match[str], kb: KnowledgeBase) -> bool:
+def _slash_list(masked: str, m: re.Match[str]) -> bool:
     start = m.start()
     while start > 0 and (masked[start - 1].isdigit() or masked[start - 1] == "/"):
         start -= 1
@@ -565,7 +565,7 @@ def _evidence(
 ) -> Evidence:
     """The features of the number, weighed; a list item reads the item before it."""
     features = set(detect(window))
-    previous = _previous_item(masked, window, kb) if depth < _LIST_DEPTH else None
+    previous = _previous_item(masked, window) if depth < _LIST_DEPTH else None
     if previous is not None:
         before = decided.get(previous.start)
         if before is None:
@@ -578,7 +578,7 @@ def _evidence(
     return evidence
 
 
-def _previous_item(masked: str, window: Window, kb: KnowledgeBase) -> _Number | None:
+def _previous_item(masked: str, window: Window) -> _Number | None:
     """The number before this one in a list ("error 1010, 1027"), if there is one."""
     lo = max(window.line_start, window.start - _LIST_REACH)
     if _DIGIT.search(masked, lo, window.start) is None:
@@ -592,7 +592,7 @@ def _previous_item(masked: str, window: Window, kb: KnowledgeBase) -> _Number | 
         masked, item.end(), window.start
     ):
         return None
-    if _shaped(masked, item, kb):
+    if _shaped(masked, item):
         return None
     return _Number(item.start(), item.end(), item.group(0))
 

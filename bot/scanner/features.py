@@ -1184,16 +1184,14 @@ def _street_address(w: Window) -> bool:
 def _zh_measure_word(w: Window) -> bool:
     if not zh_quantity(w.masked, w.start, w.end):
         return False
-    if not w.masked[w.end : w.end + 4].lstrip(" \t").startswith(_zh_places()):
+    if not w.masked[w.end : w.end + 4].lstrip(" \t").startswith(_ZH_PLACES):
         return True
     # a place yields to a plain report of the number: "报错 1005 机房那边在排查"
     head = w.masked[max(w.line_start, w.start - 6) : w.start].rstrip(" \t")
     return not head.endswith(_zh_reporting())
 
 
-@cache
-def _zh_places() -> tuple[str, ...]:
-    return tuple(sorted(ZH_PLACE_MEASURES, key=len, reverse=True))
+_ZH_PLACES = tuple(ZH_PLACE_MEASURES)
 
 
 @cache

@@ -245,19 +245,22 @@ ZH_NOT_CODE_WORDS = (
 )  # fmt: skip
 
 
-#: Chinese measure words and units: a number right before one is a quantity ("500人",
-#: "3次", "8点", "30秒", "2024年", "416元", "1028 蚊", "20%") or a place ("503 会议室", "1203室"),
-#: never a code (RULES rule 9); so are a port and a bus route ("4000 端口", "806 路").
-ZH_MEASURE_WORDS = words_of(
-    "个 人 次 条 点 秒 分 分钟 小时 天 日 周 年 月 号 元 块 毛 % ％ 位 名 台 张 行 页 岁 万 千 百 "
-    "左右 上下 多个 来个 "
-    "毫秒 秒钟 遍 回 组 部 件 项 份 字 字节 兆 倍 层 楼 米 公里 斤 度 折 成 届 期 批 轮 集 "
-    "金币 积分 钻石 点券 蚊 "
-    "室 会议室 教室 实验室 办公室 机房 宿舍 栋 号楼 端口 路"
-)
-#: The measure words that name a place: a plain report of the number before it outweighs
-#: them ("报错 1005 机房那边在排查"), where a count's unit stays a count ("报 500 人").
+#: The measure words that name a place ("503 会议室", "1203室", "806 路"): a plain report
+#: of the number before it outweighs them ("报错 1005 机房那边在排查"), where a count's unit
+#: stays a count ("报 500 人").
 ZH_PLACE_MEASURES = words_of("室 会议室 教室 实验室 办公室 机房 宿舍 栋 号楼 路")
+#: Chinese measure words and units: a number right before one is a quantity ("500人",
+#: "3次", "8点", "30秒", "2024年", "416元", "1028 蚊", "20%") or a place, never a code
+#: (RULES rule 9); so is a port ("4000 端口").
+ZH_MEASURE_WORDS = (
+    words_of(
+        "个 人 次 条 点 秒 分 分钟 小时 天 日 周 年 月 号 元 块 毛 % ％ 位 名 台 张 行 页 岁 "
+        "万 千 百 左右 上下 多个 来个 "
+        "毫秒 秒钟 遍 回 组 部 件 项 份 字 字节 兆 倍 层 楼 米 公里 斤 度 折 成 届 期 批 轮 集 "
+        "金币 积分 钻石 点券 蚊 端口"
+    )
+    | ZH_PLACE_MEASURES
+)
 #: Words that begin with a measure word's character but measure nothing: "807 成员状态
 #: 错误" is a code beside its reason, not 807 tenths; "416 分别" is not 416 minutes; the
 #: Cantonese "点解" (why) and "点处理" (how to handle) ask about it: "NIM 報 416 點處理".
